@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The contract between the kexec tool and the purgatory.
+ *
+ * The purgatory is a small freestanding program that the kernel's
+ * relocate_kernel jumps to once every segment has been copied into place.
+ * It checks a SHA-256 digest over the segments and then enters the new
+ * image with the registers the tool chose.
+ *
+ * Both sides compile this header: the tool (hosted, 32- or 64-bit) and the
+ * purgatory (freestanding, -m32 or -m64).  Only fixed-width types are used
+ * and every member is naturally aligned with explicit padding, so the layout
+ * is identical in all four builds; the static assertions below check that at
+ * compile time.  The tool never looks a variable up by name: the header sits
+ * at offset 0 of the purgatory's first loadable segment (the purgatory's
+ * linker script puts section .kjheader there) and is recognised by its magic,
+ * version and size.
+ */
+#ifndef KJ_PURGATORY_ABI_H
+#define KJ_PURGATORY_ABI_H
+
+#include <stdint.h>
+
+#define PURGATORY_MAGIC       0x4a4b4750u /* "PGKJ" little endian */
+#define PURGATORY_ABI_VERSION 1u
+
+/* kexec_load(2) accepts at most KEXEC_SEGMENT_MAX (16) segments, the
+ * purgatory being one of them, so 16 regions is always enough. */
+#define PURGATORY_MAX_REGIONS 16u
+
+/* How the purgatory enters the next image. */
+#define PURGATORY_ENTRY_64 1u /* 64-bit long mode, identity mapped (x86_64 only) */
+#define PURGATORY_ENTRY_32 2u /* 32-bit protected mode, paging off */
+
+/* flags */
+#define PURGATORY_FLAG_VERBOSE 0x1u /* print progress on the serial port */
+
+struct purgatory_region {
+	uint64_t start; /* physical address */
+	uint64_t size;  /* bytes; the region is [start, start + size) */
+};
+
+/* Register state for a 64-bit entry (rip is the entry point). */
+struct purgatory_regs64 {
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rip;
+};
+
+/* Register state for a 32-bit entry (eip is the entry point). */
+struct purgatory_regs32 {
+	uint32_t eax, ebx, ecx, edx, esi, edi, esp, ebp;
+	uint32_t eip;
+	uint32_t pad;
+};
+
+struct purgatory_header {
+	/* Set by the purgatory build, checked by the tool. */
+	uint32_t magic;       /* PURGATORY_MAGIC */
+	uint32_t abi_version; /* PURGATORY_ABI_VERSION */
+	uint32_t header_size; /* sizeof(struct purgatory_header) */
+	uint32_t reserved0;
+
+	/* Filled in by the tool. */
+	uint32_t entry_mode;  /* PURGATORY_ENTRY_64 or PURGATORY_ENTRY_32 */
+	uint32_t flags;       /* PURGATORY_FLAG_* */
+	uint32_t serial_port; /* I/O port of a 16550 UART for messages, 0 = none */
+	uint32_t nr_regions;  /* used entries of regions[] */
+	uint8_t sha256[32];   /* digest over regions[0..nr_regions) in order */
+	struct purgatory_region regions[PURGATORY_MAX_REGIONS];
+	struct purgatory_regs64 regs64; /* used when entry_mode == ENTRY_64 */
+	struct purgatory_regs32 regs32; /* used when entry_mode == ENTRY_32 */
+};
+
+#define PURGATORY_HEADER_SIZE 496u
+
+_Static_assert(sizeof(struct purgatory_region) == 16, "purgatory_region layout");
+_Static_assert(sizeof(struct purgatory_regs64) == 136, "purgatory_regs64 layout");
+_Static_assert(sizeof(struct purgatory_regs32) == 40, "purgatory_regs32 layout");
+_Static_assert(sizeof(struct purgatory_header) == PURGATORY_HEADER_SIZE,
+	       "purgatory_header layout must not depend on the compiler's ABI");
+
+#endif
