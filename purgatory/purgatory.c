@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The C half of the purgatory: check the SHA-256 over the regions the tool
+ * recorded in the header, complain on the serial port and stop if it does
+ * not match.
+ *
+ * Built freestanding (-m64 and -m32) and linked with entry-<arch>.S.  With
+ * -DPURGATORY_HOSTED the same code compiles into a normal program so the
+ * unit tests can exercise purgatory_verify()/purgatory_check() on host
+ * memory; port I/O then goes to purgatory_hosted_outb()/inb(), which the
+ * test provides.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "purgatory-abi.h"
+#include "sha256.h"
+#include "purgatory-internal.h"
+#include "entry-offsets.h"
+
+#define CHECK_OFF(member, off) \
+	_Static_assert(offsetof(struct purgatory_header, member) == (off), #member)
+CHECK_OFF(entry_mode, HDR_ENTRY_MODE);
+CHECK_OFF(regs64, HDR_REGS64);
+CHECK_OFF(regs32, HDR_REGS32);
+CHECK_OFF(regs64.rax, R64_RAX);
+CHECK_OFF(regs64.rbx, R64_RBX);
+CHECK_OFF(regs64.rcx, R64_RCX);
+CHECK_OFF(regs64.rdx, R64_RDX);
+CHECK_OFF(regs64.rsi, R64_RSI);
+CHECK_OFF(regs64.rdi, R64_RDI);
+CHECK_OFF(regs64.rsp, R64_RSP);
+CHECK_OFF(regs64.rbp, R64_RBP);
+CHECK_OFF(regs64.r8, R64_R8);
+CHECK_OFF(regs64.r9, R64_R9);
+CHECK_OFF(regs64.r10, R64_R10);
+CHECK_OFF(regs64.r11, R64_R11);
+CHECK_OFF(regs64.r12, R64_R12);
+CHECK_OFF(regs64.r13, R64_R13);
+CHECK_OFF(regs64.r14, R64_R14);
+CHECK_OFF(regs64.r15, R64_R15);
+CHECK_OFF(regs64.rip, R64_RIP);
+CHECK_OFF(regs32.eax, R32_EAX);
+CHECK_OFF(regs32.ebx, R32_EBX);
+CHECK_OFF(regs32.ecx, R32_ECX);
+CHECK_OFF(regs32.edx, R32_EDX);
+CHECK_OFF(regs32.esi, R32_ESI);
+CHECK_OFF(regs32.edi, R32_EDI);
+CHECK_OFF(regs32.esp, R32_ESP);
+CHECK_OFF(regs32.ebp, R32_EBP);
+CHECK_OFF(regs32.eip, R32_EIP);
+_Static_assert(ENTRY_64 == PURGATORY_ENTRY_64 && ENTRY_32 == PURGATORY_ENTRY_32, "entry modes");
+
+/* ------------------------------------------------------------ port I/O */
+#ifdef PURGATORY_HOSTED
+#define outb(port, val) purgatory_hosted_outb((port), (val))
+#define inb(port)       purgatory_hosted_inb((port))
+#else
+static inline void outb(uint16_t port, uint8_t val)
+{
+	__asm__ __volatile__("outb %0, %1" : : "a"(val), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+
+	__asm__ __volatile__("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+#endif
+
+/* ------------------------------------------------------------- 16550 UART */
+#define UART_THR 0 /* transmit holding (DLAB=0) */
+#define UART_DLL 0 /* divisor low (DLAB=1) */
+#define UART_IER 1
+#define UART_DLM 1
+#define UART_FCR 2
+#define UART_LCR 3
+#define UART_MCR 4
+#define UART_LSR 5
+#define UART_LSR_THRE 0x20
+
+static void serial_init(uint16_t port)
+{
+	outb(port + UART_IER, 0x00);  /* no interrupts */
+	outb(port + UART_LCR, 0x80);  /* DLAB on */
+	outb(port + UART_DLL, 0x01);  /* 115200 baud (1.8432 MHz / 16 / 1) */
+	outb(port + UART_DLM, 0x00);
+	outb(port + UART_LCR, 0x03);  /* 8N1, DLAB off */
+	outb(port + UART_FCR, 0x07);  /* FIFO on, cleared */
+	outb(port + UART_MCR, 0x03);  /* DTR, RTS */
+}
+
+static void serial_putc(uint16_t port, char c)
+{
+	unsigned int spin;
+
+	/* bounded wait: a missing UART reads 0xff, a stuck one must not hang us */
+	for (spin = 0; spin < 1000000; spin++)
+		if (inb(port + UART_LSR) & UART_LSR_THRE)
+			break;
+	outb(port + UART_THR, (uint8_t)c);
+}
+
+struct out {
+	uint16_t port;
+};
+
+static void out_str(const struct out *o, const char *s)
+{
+	if (!o->port)
+		return;
+	for (; *s; s++) {
+		if (*s == '\n')
+			serial_putc(o->port, '\r');
+		serial_putc(o->port, *s);
+	}
+}
+
+static void out_hex(const struct out *o, uint64_t v)
+{
+	char buf[19];
+	int i = 0, shift, started = 0;
+
+	buf[i++] = '0';
+	buf[i++] = 'x';
+	for (shift = 60; shift >= 0; shift -= 4) {
+		unsigned int nib = (unsigned int)(v >> shift) & 0xf;
+
+		if (nib || started || shift == 0) {
+			buf[i++] = (char)(nib < 10 ? '0' + nib : 'a' + nib - 10);
+			started = 1;
+		}
+	}
+	buf[i] = 0;
+	out_str(o, buf);
+}
+
+static void out_dec(const struct out *o, uint32_t v)
+{
+	/* v < 100 here (a region index); avoid division helpers anyway */
+	char buf[4];
+	int i = 0;
+	uint32_t tens = 0;
+
+	while (v >= 10) {
+		v -= 10;
+		tens++;
+	}
+	if (tens)
+		buf[i++] = (char)('0' + (tens < 10 ? tens : 9));
+	buf[i++] = (char)('0' + v);
+	buf[i] = 0;
+	out_str(o, buf);
+}
+
+/* ----------------------------------------------------------- the check */
+static int digest_equal(const uint8_t *a, const uint8_t *b)
+{
+	uint8_t diff = 0;
+	int i;
+
+	for (i = 0; i < SHA256_DIGEST_SIZE; i++)
+		diff |= a[i] ^ b[i];
+	return diff == 0;
+}
+
+static int ext_valid(const struct purgatory_header_ext *ext)
+{
+	return ext && ext->magic == PURGATORY_EXT_MAGIC &&
+	       ext->size == sizeof(struct purgatory_header_ext);
+}
+
+int purgatory_verify(const struct purgatory_header *hdr,
+		     const struct purgatory_header_ext *ext, uint32_t *bad)
+{
+	struct sha256_ctx ctx;
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	uint32_t i;
+
+	*bad = 0;
+	if (hdr->nr_regions > PURGATORY_MAX_REGIONS) {
+		*bad = hdr->nr_regions;
+		return PURGATORY_VERIFY_BAD_HEADER;
+	}
+	for (i = 0; i < hdr->nr_regions; i++) {
+		uint64_t start = hdr->regions[i].start, size = hdr->regions[i].size;
+
+		if (start + size < start ||
+		    (sizeof(void *) == 4 && start + size > 0x100000000ull)) {
+			*bad = i;
+			return PURGATORY_VERIFY_BAD_REGION;
+		}
+	}
+
+	sha256_init(&ctx);
+	for (i = 0; i < hdr->nr_regions; i++)
+		sha256_update(&ctx, (const void *)(uintptr_t)hdr->regions[i].start,
+			      (size_t)hdr->regions[i].size);
+	sha256_final(&ctx, digest);
+	if (digest_equal(digest, hdr->sha256))
+		return PURGATORY_VERIFY_OK;
+
+	/* Slow path, only taken on failure: name the first bad region. */
+	*bad = hdr->nr_regions;
+	if (ext_valid(ext)) {
+		for (i = 0; i < hdr->nr_regions; i++) {
+			sha256((const void *)(uintptr_t)hdr->regions[i].start,
+			       (size_t)hdr->regions[i].size, digest);
+			if (!digest_equal(digest, ext->region_sha256[i])) {
+				*bad = i;
+				break;
+			}
+		}
+	}
+	return PURGATORY_VERIFY_MISMATCH;
+}
+
+int purgatory_check(const struct purgatory_header *hdr,
+		    const struct purgatory_header_ext *ext)
+{
+	struct out o = { (uint16_t)hdr->serial_port };
+	uint32_t bad;
+	int r;
+
+	if (o.port)
+		serial_init(o.port);
+	r = purgatory_verify(hdr, ext, &bad);
+	switch (r) {
+	case PURGATORY_VERIFY_OK:
+		if (hdr->flags & PURGATORY_FLAG_VERBOSE)
+			out_str(&o, "purgatory: digest ok\n");
+		return 0;
+	case PURGATORY_VERIFY_MISMATCH:
+		out_str(&o, "purgatory: sha256 mismatch");
+		if (bad < hdr->nr_regions) {
+			out_str(&o, " in region ");
+			out_dec(&o, bad);
+			out_str(&o, " (");
+			out_hex(&o, hdr->regions[bad].start);
+			out_str(&o, "-");
+			out_hex(&o, hdr->regions[bad].start + hdr->regions[bad].size);
+			out_str(&o, ")");
+		}
+		out_str(&o, "\n");
+		return -1;
+	case PURGATORY_VERIFY_BAD_HEADER:
+		out_str(&o, "purgatory: bad header: ");
+		out_hex(&o, bad);
+		out_str(&o, " regions\n");
+		return -1;
+	default:
+		out_str(&o, "purgatory: region ");
+		out_dec(&o, bad);
+		out_str(&o, " is not addressable\n");
+		return -1;
+	}
+}
+
+#ifndef PURGATORY_HOSTED
+/* ------------------------------------------------------ the real thing */
+
+/* At offset 0 of the image (linker script); the tool fills it in. */
+__attribute__((section(".kjheader"), used))
+struct purgatory_kjheader kj_header = {
+	.hdr = {
+		.magic = PURGATORY_MAGIC,
+		.abi_version = PURGATORY_ABI_VERSION,
+		.header_size = sizeof(struct purgatory_header),
+	},
+	.ext = {
+		.magic = PURGATORY_EXT_MAGIC,
+		.size = sizeof(struct purgatory_header_ext),
+	},
+};
+
+/*
+ * An absolute pointer, so it carries a RELATIVE relocation: if the tool
+ * relocated the image for the address it was loaded at, it equals the
+ * run-time (PC-relative) address of kj_header.
+ */
+static struct purgatory_kjheader *volatile kj_header_reloc = &kj_header;
+
+/* gcc may emit calls to these even with -ffreestanding -fno-builtin */
+void *memcpy(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+
+void *memcpy(void *dst, const void *src, size_t n)
+{
+	unsigned char *d = dst;
+	const unsigned char *s = src;
+
+	while (n--)
+		*d++ = *s++;
+	return dst;
+}
+
+void *memmove(void *dst, const void *src, size_t n)
+{
+	unsigned char *d = dst;
+	const unsigned char *s = src;
+
+	if (d < s) {
+		while (n--)
+			*d++ = *s++;
+	} else {
+		while (n--)
+			d[n] = s[n];
+	}
+	return dst;
+}
+
+void *memset(void *dst, int c, size_t n)
+{
+	unsigned char *d = dst;
+
+	while (n--)
+		*d++ = (unsigned char)c;
+	return dst;
+}
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+	const unsigned char *x = a, *y = b;
+
+	for (; n; n--, x++, y++)
+		if (*x != *y)
+			return *x < *y ? -1 : 1;
+	return 0;
+}
+
+uint32_t purgatory_main(void)
+{
+	struct purgatory_header *hdr = &kj_header.hdr;
+	struct out o = { (uint16_t)hdr->serial_port };
+	uint32_t mode = hdr->entry_mode;
+
+	if (kj_header_reloc != &kj_header) {
+		if (o.port)
+			serial_init(o.port);
+		out_str(&o, "purgatory: not relocated for its load address\n");
+		return 0;
+	}
+	if (purgatory_check(hdr, &kj_header.ext) != 0)
+		return 0;
+#ifdef __x86_64__
+	if (mode == PURGATORY_ENTRY_64 || mode == PURGATORY_ENTRY_32)
+		return mode;
+#else
+	if (mode == PURGATORY_ENTRY_32)
+		return mode;
+#endif
+	out_str(&o, "purgatory: unsupported entry mode ");
+	out_hex(&o, mode);
+	out_str(&o, "\n");
+	return 0;
+}
+#endif
