@@ -22,8 +22,9 @@
  *
  * Record format (all in $KEXEC_SHIM_OUT)
  * --------------------------------------
- *   loaded      written by the constructor: "pid=N" — proves the shim is
- *               active (the test runner refuses to go on without it).
+ *   loaded      one line per process the shim was loaded into, appended by
+ *               its constructor: "pid=N exe=/path/of/the/program".  The
+ *               test runner refuses to trust a run without its binary here.
  *   calls       number of kexec_load/kexec_file_load calls so far (decimal).
  *   calls.log   one line per call, the same text as "call".
  *   call        the last call (each call overwrites call, segments, seg*.bin,
@@ -755,13 +756,15 @@ EXPORT ssize_t readlinkat(int dirfd, const char *path, char *buf, size_t size)
 
 __attribute__((constructor)) static void shim_init(void)
 {
-	char buf[64];
 	/* Resolve the pass-through calls now so a missing symbol is noticed
 	 * before the program runs, not in the middle of a kexec call. */
 	if (!LOOKUP(syscall))
 		shim_die("syscall");
 	if (!LOOKUP(open))
 		shim_die("open");
-	snprintf(buf, sizeof(buf), "pid=%ld\n", (long)getpid());
-	put_str("loaded", buf, 0);
+	char exe[PATH_MAX], line[PATH_MAX + 64];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = 0;
+	snprintf(line, sizeof(line), "pid=%ld exe=%s\n", (long)getpid(), exe);
+	put_str("loaded", line, 1);
 }

@@ -1,0 +1,314 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Host tests: the kexec binary runs under tests/shim/kexec-shim.so against a
+# fake /proc and /sys (mkroot.sh); every kexec_load/kexec_file_load/reboot
+# is recorded, never made.  See tests/host/README.
+#
+# Environment: KEXEC (binary under test, default $top_builddir/kexec),
+# KEXEC_TOOLS (kexec-tools for the COMPARE run, default /usr/sbin/kexec),
+# top_srcdir, top_builddir, KEXEC_SHIM (the .so; built here if missing),
+# KJ_HOST_KEEP=1 keeps the work directory.
+#
+# Prints PASS/FAIL per case and ends with "N passed, N failed".  A case that
+# cannot run FAILS.  Safety: the shim must show up in every run of the
+# binary (its constructor logs the exe), and where user namespaces work the
+# binary runs in one, where kexec_load and reboot fail with EPERM anyway.
+set -uo pipefail
+
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+top_builddir=${top_builddir:-$PWD}
+here=$top_srcdir/tests/host
+KEXEC=${KEXEC:-$top_builddir/kexec}
+KEXEC_TOOLS=${KEXEC_TOOLS:-/usr/sbin/kexec}
+py=${PYTHON:-python3}
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/kj-host.XXXXXX")
+if [ "${KJ_HOST_KEEP:-0}" = 1 ]; then
+	echo "work directory: $work"
+else
+	trap 'rm -rf "$work"' EXIT
+fi
+
+passed=0 failed=0
+pass() { echo "PASS $1"; passed=$((passed + 1)); }
+fail() {
+	echo "FAIL $1${2:+: $2}"
+	failed=$((failed + 1))
+}
+finish() {
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit
+}
+
+# ------------------------------------------------------------ the shim
+SHIM=${KEXEC_SHIM:-$top_builddir/tests/shim/kexec-shim.so}
+if [ ! -f "$SHIM" ]; then
+	SHIM=$work/kexec-shim.so
+	${CC:-cc} -shared -fPIC -O2 -fvisibility=hidden -o "$SHIM" "$top_srcdir/tests/shim/kexec-shim.c" -ldl ||
+		{ fail shim "cannot build the shim"; finish; }
+fi
+SHIM=$(cd "$(dirname "$SHIM")" && pwd)/$(basename "$SHIM")
+
+# A user namespace takes CAP_SYS_BOOT away: a call that slipped past the
+# shim fails with EPERM instead of loading into (or rebooting) this host.
+USERNS=()
+if unshare --user --map-root-user true 2>/dev/null; then
+	USERNS=(unshare --user --map-root-user)
+fi
+
+# kx OUT ROOT BIN [VAR=VALUE...] -- ARGS: run BIN under the shim.
+# stdout/stderr go to OUT/stdout, OUT/stderr; returns BIN's exit status.
+# Exits the whole script if the shim was not loaded into BIN.
+kx() {
+	local out=$1 root=$2 bin=$3 envs=()
+	shift 3
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do envs+=("$1"); shift; done
+	shift
+	mkdir -p "$out"
+	rm -f "$out/loaded"
+	"${USERNS[@]}" env "${envs[@]}" KEXEC_SHIM_OUT="$out" KEXEC_SHIM_ROOT="$root" \
+		LD_PRELOAD="$SHIM" "$bin" "$@" >"$out/stdout" 2>"$out/stderr"
+	local rc=$?
+	local exe
+	exe=$(readlink -f "$bin")
+	if ! grep -qxF "exe=$exe" <(sed -n 's/^pid=[0-9]* //p' "$out/loaded" 2>/dev/null); then
+		echo "run.sh: the shim was not loaded into $bin (static binary?); stopping" >&2
+		fail shim-loaded "$bin $*"
+		finish
+	fi
+	return $rc
+}
+
+show() { # show FILE...: indent for the log
+	local f
+	for f; do [ -s "$f" ] && sed "s|^|    $(basename "$f"): |" "$f" | head -n 40; done
+	return 0
+}
+
+# ------------------------------------------------------------ preflight
+if [ ! -x "$KEXEC" ]; then
+	fail preflight "no kexec binary at $KEXEC (set KEXEC=)"
+	finish
+fi
+kx "$work/preflight" "$work/none" "$KEXEC" -- --version
+pass preflight
+
+# ------------------------------------------------------------ inputs
+kernel() { # kernel amd64|i386: print the vmlinuz path
+	"$top_srcdir/tests/lib/debian-kernel.sh" "$1" 2>"$work/debian-kernel-$1.err" | head -n1
+}
+K64=$(kernel amd64)
+[ -n "$K64" ] && [ -f "$K64" ] || { K64=; echo "cannot fetch the amd64 kernel:"; show "$work/debian-kernel-amd64.err"; }
+K32=$(kernel i386)
+[ -n "$K32" ] && [ -f "$K32" ] || { K32=; echo "cannot fetch the i386 kernel:"; show "$work/debian-kernel-i386.err"; }
+
+INITRD=$work/initrd.img
+INITRD2=$work/initrd2.img
+head -c $((3 * 1024 * 1024 + 123)) /dev/urandom >"$INITRD"
+head -c $((512 * 1024 + 7)) /dev/urandom >"$INITRD2"
+CMDLINE='console=ttyS0,115200 root=/dev/vda rw quiet kj.test="a b"'
+
+newroot() { "$here/mkroot.sh" "$@" >/dev/null; }
+check() { # check NAME REC ARCH KERNEL ROOT [INITRD...]: check-load.py
+	local name=$1 rec=$2 arch=$3 k=$4 root=$5 i args=()
+	shift 5
+	for i; do args+=(--initrd "$i"); done
+	if "$py" "$here/check-load.py" --arch "$arch" --kernel "$k" --root "$root" \
+		--cmdline "$CMDLINE" "${args[@]}" "$rec" >"$rec.check" 2>&1; then
+		pass "$name"
+	else
+		fail "$name" "check-load.py"
+		sed 's/^/    /' "$rec.check"
+	fi
+}
+
+# load NAME ARCH KERNEL ROOT [VAR=VALUE...] -- ARGS: a load that must succeed
+load_and_check() {
+	local name=$1 arch=$2 k=$3 root=$4 rec=$work/$1
+	shift 4
+	if [ -z "$k" ]; then
+		fail "$name" "no $arch kernel"
+		return
+	fi
+	local envs=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do envs+=("$1"); shift; done
+	shift
+	local initrds=() a
+	for a; do case "$a" in --initrd=*) initrds+=("${a#--initrd=}") ;; esac; done
+	kx "$rec" "$root" "$KEXEC" "${envs[@]}" -- "$@"
+	local rc=$?
+	if [ $rc -ne 0 ]; then
+		fail "$name" "kexec $* exited $rc"
+		show "$rec/stderr"
+		return
+	fi
+	check "$name" "$rec" "$arch" "$k" "$root" "${initrds[@]}"
+}
+
+# ------------------------------------------------------------ loads
+newroot "$work/root-amd64"
+load_and_check amd64-load x86_64 "$K64" "$work/root-amd64" -- \
+	-c -l "$K64" --initrd="$INITRD" --append="$CMDLINE"
+
+newroot "$work/root-i386"
+load_and_check i386-load i386 "$K32" "$work/root-i386" KEXEC_SHIM_MACHINE=i686 -- \
+	-c -l "$K32" --initrd="$INITRD" --append="$CMDLINE"
+
+newroot "$work/root-2initrd"
+load_and_check two-initrds x86_64 "$K64" "$work/root-2initrd" -- \
+	-c -l "$K64" --initrd="$INITRD" --initrd="$INITRD2" --append="$CMDLINE"
+
+newroot --no-memmap "$work/root-iomem"
+load_and_check iomem-fallback x86_64 "$K64" "$work/root-iomem" -- \
+	-c -l "$K64" --initrd="$INITRD" --command-line="$CMDLINE"
+
+# ------------------------------------------------------------ --dry-run
+case_dry_run() {
+	local rec=$work/dry-run root=$work/root-dry
+	newroot "$root"
+	[ -n "$K64" ] || { fail dry-run "no amd64 kernel"; return; }
+	kx "$rec" "$root" "$KEXEC" -- -c -l --dry-run "$K64" --initrd="$INITRD" --append="$CMDLINE"
+	local rc=$?
+	if [ $rc -ne 0 ]; then
+		fail dry-run "exit $rc"; show "$rec/stderr"
+	elif [ -e "$rec/call" ] || [ -e "$rec/calls" ]; then
+		fail dry-run "a kexec system call was made:"; show "$rec/call"
+	elif [ ! -s "$rec/stdout" ]; then
+		fail dry-run "no plan printed on stdout"
+	elif [ "$(cat "$root/sys/kernel/kexec_loaded")" != 0 ]; then
+		fail dry-run "kexec_loaded changed"
+	else
+		pass dry-run
+	fi
+}
+case_dry_run
+
+# ------------------------------------------------------------ -S
+# kexec -S: exit 1 if the selected type (crash by default, -l selects the
+# normal kexec type) is loaded, 0 if not; it never loads or unloads.
+status_is() { # status_is NAME ROOT WANT ARGS...
+	local name=$1 root=$2 want=$3 rec=$work/$1
+	shift 3
+	kx "$rec" "$root" "$KEXEC" -- "$@"
+	local rc=$?
+	if [ $rc -ne "$want" ]; then
+		fail "$name" "kexec $* exited $rc, expected $want"; show "$rec/stderr"
+	elif [ -e "$rec/call" ]; then
+		fail "$name" "kexec $* made a kexec system call"; show "$rec/call"
+	else
+		pass "$name"
+	fi
+}
+case_status() {
+	local root=$work/root-status rec=$work/status-load
+	newroot "$root"
+	status_is status-initial-crash "$root" 0 -S
+	status_is status-initial-load "$root" 0 -l -S
+	if [ -z "$K64" ]; then
+		fail status-after-load "no amd64 kernel"
+	elif ! kx "$rec" "$root" "$KEXEC" -- -c -l "$K64" --initrd="$INITRD" --append="$CMDLINE"; then
+		fail status-after-load "load failed"; show "$rec/stderr"
+	else
+		status_is status-after-load "$root" 1 -l -S
+		status_is status-after-load-crash "$root" 0 -S
+	fi
+	rec=$work/status-unload
+	if ! kx "$rec" "$root" "$KEXEC" -- -u; then
+		fail unload "kexec -u failed"; show "$rec/stderr"
+	elif ! grep -q unload "$rec/call" 2>/dev/null; then
+		fail unload "no unload recorded"; show "$rec/call"
+	else
+		pass unload
+	fi
+	status_is status-after-unload "$root" 0 -l -S
+	echo 1 >"$root/sys/kernel/kexec_crash_loaded"
+	status_is status-crash-loaded "$root" 1 -S
+}
+case_status
+
+# ------------------------------------------------------------ errors
+case_errno() { # case_errno ERRNO REGEX
+	local e=$1 re=$2 name=errno-$1 rec=$work/errno-$1 root=$work/root-errno-$1
+	newroot "$root"
+	[ -n "$K64" ] || { fail "$name" "no amd64 kernel"; return; }
+	kx "$rec" "$root" "$KEXEC" KEXEC_SHIM_ERRNO="$e" -- -c -l "$K64" --initrd="$INITRD" --append="$CMDLINE"
+	local rc=$? lines
+	lines=$(grep -c . "$rec/stderr")
+	if [ $rc -eq 0 ]; then
+		fail "$name" "exit 0 although kexec_load failed with $e"
+	elif [ "$lines" -ne 1 ]; then
+		fail "$name" "expected one line on stderr, got $lines"; show "$rec/stderr"
+	elif [ -n "$re" ] && ! grep -Eqi "$re" "$rec/stderr"; then
+		fail "$name" "stderr does not match /$re/"; show "$rec/stderr"
+	elif [ "$(cat "$root/sys/kernel/kexec_loaded")" != 0 ]; then
+		fail "$name" "kexec_loaded changed"
+	else
+		pass "$name"; show "$rec/stderr"
+	fi
+}
+case_errno EPERM 'kexec_load_disabled|root'
+case_errno EBUSY 'busy|already'
+case_errno ENOMEM ''
+case_errno EINVAL ''
+
+# ------------------------------------------------------------ -a and -s
+case_fallback() {
+	local rec=$work/file-fallback root=$work/root-fallback
+	newroot "$root"
+	[ -n "$K64" ] || { fail file-fallback "no amd64 kernel"; return; }
+	if ! kx "$rec" "$root" "$KEXEC" KEXEC_SHIM_ERRNO_FILE=ENOEXEC -- \
+		-a -l "$K64" --initrd="$INITRD" --append="$CMDLINE"; then
+		fail file-fallback "kexec -a exited non-zero"; show "$rec/stderr"
+	elif ! grep -q '^syscall=kexec_file_load' "$rec/calls.log"; then
+		fail file-fallback "kexec_file_load was not tried first"; show "$rec/calls.log"
+	elif ! grep -q '^syscall=kexec_load ' "$rec/call"; then
+		fail file-fallback "last call is not kexec_load"; show "$rec/calls.log"
+	else
+		check file-fallback "$rec" x86_64 "$K64" "$root" "$INITRD"
+	fi
+}
+case_fallback
+
+case_file_load() {
+	local rec=$work/file-load root=$work/root-file
+	newroot "$root"
+	[ -n "$K64" ] || { fail file-load "no amd64 kernel"; return; }
+	if ! kx "$rec" "$root" "$KEXEC" -- -s -l "$K64" --initrd="$INITRD" --append="$CMDLINE"; then
+		fail file-load "kexec -s exited non-zero"; show "$rec/stderr"
+	elif ! grep -q '^syscall=kexec_file_load ' "$rec/call"; then
+		fail file-load "not kexec_file_load"; show "$rec/call"
+	elif ! cmp -s "$rec/kernel.bin" "$K64"; then
+		fail file-load "kernel fd content differs from $K64"
+	elif ! cmp -s "$rec/initrd.bin" "$INITRD"; then
+		fail file-load "initrd fd content differs from the initrd"
+	elif [ "$(tr -d '\0' <"$rec/cmdline.txt")" != "$CMDLINE" ]; then
+		fail file-load "command line is '$(tr -d '\0' <"$rec/cmdline.txt")'"
+	elif ! grep -q "cmdline_len=$((${#CMDLINE} + 1)) " "$rec/call"; then
+		fail file-load "cmdline_len is not strlen + 1 (NUL)"; show "$rec/call"
+	elif [ "$(cat "$root/sys/kernel/kexec_loaded")" != 1 ]; then
+		fail file-load "kexec_loaded not set"
+	else
+		pass file-load
+	fi
+}
+case_file_load
+
+# ------------------------------------------------------------ COMPARE
+# kexec-tools on the same input; informational, never counted.
+if [ -x "$KEXEC_TOOLS" ] && [ -n "$K64" ]; then
+	rec=$work/kexec-tools-amd64
+	newroot "$work/root-kt"
+	if kx "$rec" "$work/root-kt" "$KEXEC_TOOLS" -- -c -l "$K64" --initrd="$INITRD" --append="$CMDLINE"; then
+		"$py" "$here/compare.py" --label kexec-tools-amd64 --kernel "$K64" --initrd "$INITRD" \
+			"$rec" "$work/amd64-load"
+		"$py" "$here/check-load.py" --no-purgatory --arch x86_64 --kernel "$K64" --root "$work/root-kt" \
+			--initrd "$INITRD" --cmdline "$CMDLINE" "$rec" 2>&1 | sed 's/^/COMPARE kexec-tools-amd64: check-load: /'
+	else
+		echo "COMPARE kexec-tools-amd64: $KEXEC_TOOLS failed: $(head -n3 "$rec/stderr")"
+	fi
+else
+	echo "COMPARE kexec-tools-amd64: not run (no $KEXEC_TOOLS or no kernel)"
+fi
+
+finish
