@@ -28,7 +28,7 @@ EXTRA_DIST += \
 	tests/host/run.sh
 
 TESTS += tests/host/test-checker.sh tests/host/run.sh
-tests/host/run.log: $(KEXEC_SHIM) kexec$(EXEEXT)
+tests/host/run.sh.log: $(KEXEC_SHIM) kexec$(EXEEXT)
 
 # make check-host: just this part, verbose.
 check-host: $(KEXEC_SHIM) kexec$(EXEEXT)
