@@ -294,6 +294,28 @@ case_file_load() {
 }
 case_file_load
 
+# ------------------------------------------------------------ -e
+# Only inside a user namespace: the shim records reboot(2) and the
+# SIOCSIFFLAGS ioctls, the namespace makes sure nothing else gets through.
+case_exec() {
+	local rec=$work/exec root=$work/root-exec
+	newroot "$root"
+	if [ ${#USERNS[@]} -eq 0 ]; then
+		fail exec "no user namespace: kexec -e is not run without one"; return
+	fi
+	[ -n "$K64" ] || { fail exec "no amd64 kernel"; return; }
+	if ! kx "$work/exec-load" "$root" "$KEXEC" -- -c -l "$K64" --initrd="$INITRD" --append="$CMDLINE"; then
+		fail exec "load failed"; show "$work/exec-load/stderr"; return
+	fi
+	kx "$rec" "$root" "$KEXEC" -- -e
+	if grep -qx 'reboot cmd=0x45584543' "$rec/reboot" 2>/dev/null; then
+		pass exec
+	else
+		fail exec "no reboot(LINUX_REBOOT_CMD_KEXEC) recorded"; show "$rec/stderr" "$rec/reboot"
+	fi
+}
+case_exec
+
 # ------------------------------------------------------------ COMPARE
 # kexec-tools on the same input; informational, never counted.
 if [ -x "$KEXEC_TOOLS" ] && [ -n "$K64" ]; then

@@ -46,6 +46,8 @@
  *               trailing NUL included as passed.
  *   reboot      "reboot cmd=0x..." for reboot(2), via glibc reboot() or
  *               syscall(SYS_reboot, ...).  The real one is never called.
+ *   ifdown      "SIOCSIFFLAGS IFNAME" per ioctl(SIOCSIFFLAGS) (kexec-tools
+ *               takes interfaces down before -e); never passed on.
  *
  * State: with KEXEC_SHIM_ROOT set, a successful load writes "1" into
  * $KEXEC_SHIM_ROOT/sys/kernel/kexec_loaded (kexec_crash_loaded for
@@ -64,6 +66,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -121,6 +124,7 @@ DECLARE_REAL(int, faccessat, int, const char *, int, int);
 DECLARE_REAL(ssize_t, readlink, const char *, char *, size_t);
 DECLARE_REAL(ssize_t, readlinkat, int, const char *, char *, size_t);
 DECLARE_REAL(int, uname, struct utsname *);
+DECLARE_REAL(int, ioctl, int, unsigned long, ...);
 
 static void *must_dlsym(const char *name)
 {
@@ -464,6 +468,28 @@ EXPORT int uname(struct utsname *u)
 		u->machine[sizeof(u->machine) - 1] = 0;
 	}
 	return r;
+}
+
+/* kexec-tools' -e takes the network interfaces down first (SIOCSIFFLAGS);
+ * record that in "ifdown" instead of doing it. */
+#ifndef SIOCSIFFLAGS
+#define SIOCSIFFLAGS 0x8914
+#endif
+EXPORT int ioctl(int fd, unsigned long req, ...)
+{
+	va_list ap;
+	va_start(ap, req);
+	void *arg = va_arg(ap, void *);
+	va_end(ap);
+	if (req == SIOCSIFFLAGS) {
+		char line[64];
+		snprintf(line, sizeof(line), "SIOCSIFFLAGS %.16s\n", arg ? (const char *)arg : "?");
+		put_str("ifdown", line, 1);
+		return 0;
+	}
+	if (!LOOKUP(ioctl))
+		shim_die("ioctl");
+	return real_ioctl(fd, req, arg);
 }
 
 /* ------------------------------------------------------ path redirection */
