@@ -28,10 +28,10 @@ EXTRA_DIST += \
 	tests/host/run.sh
 
 TESTS += tests/host/test-checker.sh tests/host/run.sh
-tests/host/run.sh.log: $(KEXEC_SHIM) kexec$(EXEEXT)
+check_DATA = $(KEXEC_SHIM)
 
 # make check-host: just this part, verbose.
-check-host: $(KEXEC_SHIM) kexec$(EXEEXT)
+check-host: $(KEXEC_SHIM) kexec/kexec$(EXEEXT)
 	$(SHELL) $(top_srcdir)/tests/host/run.sh
 
 .PHONY: check-host

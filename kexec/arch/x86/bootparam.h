@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The zero page (struct boot_params) handed to a Linux kernel. */
+#ifndef KJ_BOOTPARAM_H
+#define KJ_BOOTPARAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kj-error.h"
+#include "memmap.h"
+
+#define BP_SIZE             4096
+#define BP_EXT_MEM_K        0x002
+#define BP_ORIG_VIDEO_MODE  0x006
+#define BP_ORIG_VIDEO_COLS  0x007
+#define BP_ORIG_VIDEO_LINES 0x00e
+#define BP_ORIG_VIDEO_ISVGA 0x00f
+#define BP_ORIG_VIDEO_POINTS 0x010
+#define BP_EXT_RAMDISK_IMAGE 0x0c0
+#define BP_EXT_RAMDISK_SIZE 0x0c4
+#define BP_EXT_CMD_LINE_PTR 0x0c8
+#define BP_ALT_MEM_K        0x1e0
+#define BP_E820_ENTRIES     0x1e8
+#define BP_E820_TABLE       0x2d0
+#define BP_E820_MAX         128
+#define BP_E820_ENTRY_SIZE  20
+
+#define LOADER_TYPE_KEXEC   0x0d /* boot.rst: "D  kexec-tools" */
+
+struct bootparam_input {
+	const uint8_t *setup_header;  /* the kernel file's bytes 0..header_end, or NULL (ELF) */
+	size_t header_end;
+	const struct memmap *e820;    /* the map the new kernel gets */
+	uint64_t cmdline_addr;        /* physical address of the NUL-terminated line */
+	uint64_t initrd_addr, initrd_size; /* 0, 0 for none */
+};
+
+/* Fill a BP_SIZE-byte zero page.  Fails only if the map has too many entries. */
+int bootparam_build(uint8_t *bp, const struct bootparam_input *in, struct kj_error *err);
+
+#endif

@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * x86 loading: turn a bzImage or ELF kernel, an initrd and a command line
+ * into a plan of segments for kexec_load(2):
+ *
+ *   kernel      bzImage protected-mode code at an aligned address at or above
+ *               pref_address (bottom up), or the ELF's PT_LOADs where they ask
+ *   initrd      top down, below initrd_addr_max
+ *   boot_params the zero page, command line right after it, below 4 GiB
+ *   purgatory   below 4 GiB; the kernel jumps to it, it checks the SHA-256
+ *               of the other segments and enters the kernel
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bootparam.h"
+#include "bzimage.h"
+#include "cmdline.h"
+#include "elf-exec.h"
+#include "exitcodes.h"
+#include "x86.h"
+
+#define LOW_1M      0x100000ull
+#define FOUR_GIB    0x100000000ull
+#define SERIAL_COM1 0x3f8
+#define KEXEC_ARCH_386    (3u << 16)
+#define KEXEC_ARCH_X86_64 (62u << 16)
+
+uint64_t x86_dest_limit(enum kj_arch arch)
+{
+	/* arch/x86/include/asm/kexec.h: i386 (-1UL, 32-bit), x86_64 MAXMEM - 1
+	 * (4-level paging: 64 TiB). */
+	return arch == KJ_ARCH_I386 ? 0xffffffffull : (1ull << 46) - 1;
+}
+
+const char *x86_image_kind(const uint8_t *buf, size_t len)
+{
+	if (bzimage_probe(buf, len))
+		return "bzImage";
+	if (elf_probe(buf, len))
+		return "ELF";
+	return NULL;
+}
+
+/* What the kernel-specific part hands to the common part. */
+struct kernel_layout {
+	const uint8_t *setup_header; /* bzImage only */
+	size_t header_end;
+	size_t cmdline_max;
+	uint64_t initrd_end_max;     /* exclusive */
+	bool initrd_above_4g_ok;
+	bool entry64;
+	uint64_t entry;              /* kernel entry (64-bit: +0x200 of bzImage) */
+};
+
+static int place_bzimage(const struct kj_load_input *in, struct kj_plan *plan,
+			 struct kernel_layout *k, struct kj_error *err)
+{
+	const char *name = in->o->kernel;
+	struct bzimage bz;
+	uint64_t memsz, align, addr, hi;
+	bool want64;
+
+	if (bzimage_parse(in->kernel->data, in->kernel->size, name, &bz, err) < 0)
+		return -1;
+	want64 = in->sys->arch == KJ_ARCH_X86_64 && !in->o->entry_32bit;
+	if (in->o->type && !strcmp(in->o->type, "bzImage64") && !(bz.xloadflags & XLF_KERNEL_64))
+		return kj_fail(err, KJ_EXIT_BADFILE, "%s: not a 64-bit kernel (--type bzImage64)", name);
+	k->entry64 = want64 && (bz.xloadflags & XLF_KERNEL_64);
+
+	memsz = align_up(bz.init_size > bz.pm_size ? bz.init_size : bz.pm_size, KJ_PAGE_SIZE);
+	hi = k->entry64 && (bz.xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G) ? UINT64_MAX : FOUR_GIB;
+	if (bz.relocatable) {
+		align = bz.kernel_alignment > KJ_PAGE_SIZE ? bz.kernel_alignment : KJ_PAGE_SIZE;
+		/* At or above pref_address the kernel runs where it was put; below
+		 * it, it moves itself up, over memory we did not reserve for it. */
+		if (plan_find_space(plan, memsz, align,
+				    bz.pref_address > LOW_1M ? bz.pref_address : LOW_1M, hi, false,
+				    &addr) < 0 &&
+		    plan_find_space(plan, memsz, align, LOW_1M, hi, false, &addr) < 0)
+			return kj_fail(err, KJ_EXIT_NOROOM,
+				       "%s: no room for the kernel (%" PRIu64 " KiB, aligned to 0x%" PRIx64
+				       ") in RAM between 0x%" PRIx64 " and 0x%" PRIx64, name,
+				       memsz >> 10, align, plan->place.start, range_end(plan->place));
+	} else {
+		addr = bz.pref_address;
+	}
+	if (plan_add(plan, "kernel", bz.pm, bz.pm_size, addr, memsz, err) < 0)
+		return -1;
+	k->setup_header = bz.setup;
+	k->header_end = bz.header_end;
+	k->cmdline_max = bz.cmdline_size;
+	k->initrd_end_max = (uint64_t)bz.initrd_addr_max + 1;
+	k->initrd_above_4g_ok = k->entry64 && (bz.xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G);
+	/* boot.rst: the 64-bit entry is 0x200 past the 32-bit one. */
+	k->entry = k->entry64 ? addr + 0x200 : addr;
+	return 0;
+}
+
+static int cmp_load(const void *a, const void *b)
+{
+	const struct elf_load *x = a, *y = b;
+	return x->paddr < y->paddr ? -1 : x->paddr > y->paddr;
+}
+
+static int place_elf(const struct kj_load_input *in, struct kj_plan *plan,
+		     struct kernel_layout *k, struct kj_error *err)
+{
+	const char *name = in->o->kernel;
+	struct elf_exec elf;
+	size_t i = 0;
+
+	if (elf_exec_parse(in->kernel->data, in->kernel->size, name, &elf, err) < 0)
+		return -1;
+	if (in->o->type && !strcmp(in->o->type, "elf-x86_64") && elf.machine != ELF_EM_X86_64)
+		return kj_fail(err, KJ_EXIT_BADFILE, "%s: not an x86_64 ELF (--type elf-x86_64)", name);
+	if (elf.machine == ELF_EM_X86_64 && in->sys->arch != KJ_ARCH_X86_64)
+		return kj_fail(err, KJ_EXIT_BADFILE,
+			       "%s: a 64-bit ELF kernel cannot be entered from a 32-bit kernel; use its bzImage",
+			       name);
+	k->entry64 = elf.machine == ELF_EM_X86_64;
+	k->entry = elf.entry;
+	k->cmdline_max = 2047;         /* COMMAND_LINE_SIZE - 1 on x86 */
+	k->initrd_end_max = 0x80000000; /* what the synthetic header promises */
+
+	/* PT_LOADs that share a page become one segment (the kernel copies
+	 * whole pages, and destinations may not overlap). */
+	qsort(elf.load, elf.nload, sizeof(elf.load[0]), cmp_load);
+	while (i < elf.nload) {
+		uint64_t start = align_down(elf.load[i].paddr, KJ_PAGE_SIZE);
+		uint64_t end = align_up(elf.load[i].paddr + elf.load[i].memsz, KJ_PAGE_SIZE);
+		uint64_t fileend = elf.load[i].paddr + elf.load[i].filesz;
+		const void *buf;
+		size_t j;
+
+		for (j = i + 1; j < elf.nload && align_down(elf.load[j].paddr, KJ_PAGE_SIZE) < end; j++) {
+			end = align_up(elf.load[j].paddr + elf.load[j].memsz, KJ_PAGE_SIZE);
+			if (elf.load[j].filesz)
+				fileend = elf.load[j].paddr + elf.load[j].filesz;
+		}
+		if (j == i + 1 && elf.load[i].paddr == start) {
+			buf = elf.load[i].data; /* used in place, no copy */
+		} else {
+			uint8_t *b = calloc(1, fileend > start ? fileend - start : 1);
+			if (!b)
+				return kj_fail(err, KJ_EXIT_FAILURE, "%s: out of memory", name);
+			for (size_t q = i; q < j; q++)
+				memcpy(b + (elf.load[q].paddr - start), elf.load[q].data,
+				       elf.load[q].filesz);
+			if (plan_own(plan, b, err) < 0)
+				return -1;
+			buf = b;
+		}
+		if (plan_add(plan, "kernel (ELF PT_LOAD)", buf, fileend > start ? fileend - start : 0,
+			     start, end - start, err) < 0)
+			return -1;
+		i = j;
+	}
+	return 0;
+}
+
+int x86_build_plan(const struct kj_load_input *in, struct kj_plan *plan, struct kj_error *err)
+{
+	const struct kj_options *o = in->o;
+	const struct kj_sysinfo *sys = in->sys;
+	struct kernel_layout k;
+	struct range place;
+	struct purgatory pg;
+	struct bootparam_input bpi;
+	uint64_t initrd_addr = 0, bp_addr, pg_addr, bp_size, top;
+	char *line = NULL;
+	uint8_t *bp;
+	int rc;
+
+	memset(&k, 0, sizeof(k));
+	top = o->mem_max_given ? (o->mem_max == UINT64_MAX ? UINT64_MAX : o->mem_max + 1) : UINT64_MAX;
+	place = range_from_bounds(o->mem_min, top);
+	plan_init(plan, &sys->mm, place, sys->ram_pages, x86_dest_limit(sys->arch));
+	plan->flags = sys->arch == KJ_ARCH_I386 ? KEXEC_ARCH_386 : KEXEC_ARCH_X86_64;
+
+	if (bzimage_probe(in->kernel->data, in->kernel->size)) {
+		if (o->type && strncmp(o->type, "bzImage", 7))
+			return kj_fail(err, KJ_EXIT_BADFILE, "%s: a bzImage, not of --type %s",
+				       o->kernel, o->type);
+		rc = place_bzimage(in, plan, &k, err);
+	} else if (elf_probe(in->kernel->data, in->kernel->size)) {
+		if (o->type && strncmp(o->type, "elf", 3))
+			return kj_fail(err, KJ_EXIT_BADFILE, "%s: an ELF file, not of --type %s",
+				       o->kernel, o->type);
+		rc = place_elf(in, plan, &k, err);
+	} else {
+		return kj_fail(err, KJ_EXIT_BADFILE,
+			       "%s: not a kernel this kexec can load (neither bzImage nor ELF)",
+			       o->kernel);
+	}
+	if (rc < 0)
+		return -1;
+
+	if (cmdline_build(o->reuse_cmdline ? sys->proc_cmdline : NULL, o->command_line,
+			  k.cmdline_max, &line, err) < 0)
+		return -1;
+	if (plan_own(plan, line, err) < 0)
+		return -1;
+
+	if (in->initrd_size) {
+		uint64_t hi = k.initrd_end_max;
+		if (plan_find_space(plan, in->initrd_size, KJ_PAGE_SIZE, LOW_1M, hi, true,
+				    &initrd_addr) < 0 &&
+		    !(k.initrd_above_4g_ok &&
+		      plan_find_space(plan, in->initrd_size, KJ_PAGE_SIZE, LOW_1M, UINT64_MAX, true,
+				      &initrd_addr) == 0))
+			return kj_fail(err, KJ_EXIT_NOROOM,
+				       "%s: no room for the initrd (%zu KiB) in RAM below 0x%" PRIx64
+				       " and within 0x%" PRIx64 "-0x%" PRIx64, o->initrds[0],
+				       in->initrd_size >> 10, hi, plan->place.start,
+				       range_end(plan->place));
+		if (plan_add(plan, "initrd", in->initrd, in->initrd_size, initrd_addr,
+			     align_up(in->initrd_size, KJ_PAGE_SIZE), err) < 0)
+			return -1;
+	}
+
+	bp_size = BP_SIZE + strlen(line) + 1;
+	bp = calloc(1, align_up(bp_size, KJ_PAGE_SIZE));
+	if (!bp)
+		return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
+	if (plan_own(plan, bp, err) < 0)
+		return -1;
+	if (plan_find_space(plan, bp_size, KJ_PAGE_SIZE, LOW_1M, FOUR_GIB, true, &bp_addr) < 0)
+		return kj_fail(err, KJ_EXIT_NOROOM,
+			       "no room below 4 GiB for boot_params and the command line");
+	memset(&bpi, 0, sizeof(bpi));
+	bpi.setup_header = k.setup_header;
+	bpi.header_end = k.header_end;
+	bpi.e820 = &sys->mm;
+	bpi.cmdline_addr = bp_addr + BP_SIZE;
+	bpi.initrd_addr = initrd_addr;
+	bpi.initrd_size = in->initrd_size;
+	if (bootparam_build(bp, &bpi, err) < 0)
+		return -1;
+	memcpy(bp + BP_SIZE, line, strlen(line) + 1);
+	if (plan_add(plan, "boot_params+cmdline", bp, bp_size, bp_addr,
+		     align_up(bp_size, KJ_PAGE_SIZE), err) < 0)
+		return -1;
+
+	if (purgatory_open(sys->arch, &pg, err) < 0)
+		return -1;
+	if (plan_own(plan, pg.buf, err) < 0)
+		return -1;
+	if (plan_find_space(plan, pg.memsz, pg.align, LOW_1M,
+			    pg.max_addr < FOUR_GIB ? pg.max_addr : FOUR_GIB, true, &pg_addr) < 0)
+		return kj_fail(err, KJ_EXIT_NOROOM, "no room below 4 GiB for the purgatory");
+	if (purgatory_relocate(&pg, pg_addr, err) < 0)
+		return -1;
+
+	pg.hdr->serial_port = SERIAL_COM1;
+	pg.hdr->flags = o->debug ? PURGATORY_FLAG_VERBOSE : 0;
+	if (k.entry64) {
+		pg.hdr->entry_mode = PURGATORY_ENTRY_64;
+		pg.hdr->regs64.rip = k.entry;
+		pg.hdr->regs64.rsi = bp_addr;
+	} else {
+		/* boot.rst 32-bit protocol: %esi = boot_params, %ebp, %edi, %ebx = 0. */
+		pg.hdr->entry_mode = PURGATORY_ENTRY_32;
+		pg.hdr->regs32.eip = (uint32_t)k.entry;
+		pg.hdr->regs32.esi = (uint32_t)bp_addr;
+	}
+	{
+		struct purgatory_input pin[KJ_SEGMENT_MAX];
+		size_t n = 0;
+
+		for (size_t i = 0; i < plan->nseg && !o->no_checks; i++) {
+			pin[n].buf = plan->seg[i].buf;
+			pin[n].bufsz = plan->seg[i].bufsz;
+			pin[n].mem = plan->seg[i].mem;
+			n++;
+		}
+		if (purgatory_set_regions(&pg, pin, n, err) < 0)
+			return -1;
+	}
+	if (plan_add(plan, "purgatory", pg.buf, pg.bufsz, pg_addr, pg.memsz, err) < 0)
+		return -1;
+	plan->entry = pg_addr + pg.entry_offset;
+	return plan_check(plan, err);
+}

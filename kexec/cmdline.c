@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmdline.h"
+#include "exitcodes.h"
+
+/* Length of the parameter starting at p: up to an unquoted space. */
+static size_t param_len(const char *p)
+{
+	bool quoted = false;
+	size_t n = 0;
+
+	for (; p[n]; n++) {
+		if (p[n] == '"')
+			quoted = !quoted;
+		else if (!quoted && (p[n] == ' ' || p[n] == '\t' || p[n] == '\n'))
+			break;
+	}
+	return n;
+}
+
+static bool param_is(const char *p, size_t len, const char *name)
+{
+	size_t nl = strlen(name);
+	return len >= nl && !strncmp(p, name, nl) && (len == nl || p[nl] == '=');
+}
+
+void cmdline_remove_param(char *line, const char *name)
+{
+	char *w = line;
+	const char *r = line;
+
+	while (*r) {
+		size_t len;
+
+		while (*r == ' ' || *r == '\t' || *r == '\n')
+			r++;
+		if (!*r)
+			break;
+		len = param_len(r);
+		if (!param_is(r, len, name)) {
+			if (w != line)
+				*w++ = ' ';
+			memmove(w, r, len);
+			w += len;
+		}
+		r += len;
+	}
+	*w = '\0';
+}
+
+static const char *const running_boot_only[] = {
+	"BOOT_IMAGE", "crashkernel", "kexec_jump_back_entry", "elfcorehdr",
+};
+
+int cmdline_build(const char *reused, const char *given, size_t max_len, char **out,
+		  struct kj_error *err)
+{
+	size_t rl = reused ? strlen(reused) : 0, gl = given ? strlen(given) : 0;
+	char *line = malloc(rl + gl + 2);
+	size_t len;
+
+	if (!line)
+		return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
+	line[0] = '\0';
+	if (reused) {
+		memcpy(line, reused, rl + 1);
+		for (size_t i = 0; i < sizeof(running_boot_only) / sizeof(running_boot_only[0]); i++)
+			cmdline_remove_param(line, running_boot_only[i]);
+	}
+	if (given && *given) {
+		len = strlen(line);
+		if (len)
+			line[len++] = ' ';
+		memcpy(line + len, given, gl + 1);
+	}
+	len = strlen(line);
+	if (len > max_len) {
+		free(line);
+		return kj_fail(err, KJ_EXIT_USAGE,
+			       "command line is %zu bytes; this kernel accepts at most %zu", len,
+			       max_len);
+	}
+	*out = line;
+	return 0;
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Building the new kernel's command line (pure string functions). */
+#ifndef KJ_CMDLINE_H
+#define KJ_CMDLINE_H
+
+#include <stddef.h>
+
+#include "kj-error.h"
+
+/*
+ * Join the reused command line (the running kernel's, or NULL) and the
+ * given one (--command-line/--append, or NULL) with one space.  From the
+ * reused line, parameters that describe only the running boot are dropped
+ * (BOOT_IMAGE=, crashkernel=, kexec_jump_back_entry=, elfcorehdr=), as
+ * kexec-tools drops the first two.  The result (malloc'd) must be at most
+ * max_len bytes without its NUL; otherwise an error naming both lengths.
+ */
+int cmdline_build(const char *reused, const char *given, size_t max_len, char **out,
+		  struct kj_error *err);
+
+/*
+ * Remove every parameter whose name is `name` (e.g. "elfcorehdr") from a
+ * command line, in place.  Quoted values ("a b") are one parameter.
+ */
+void cmdline_remove_param(char *line, const char *name);
+
+#endif

@@ -1,0 +1,449 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * One kexec run, stage by stage:
+ *   options -> system facts -> input files -> plan -> system call -> reboot
+ * Each stage returns an error value; only kj_run() prints.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "cmdline.h"
+#include "exitcodes.h"
+#include "kexec.h"
+#include "syscalls.h"
+#include "x86.h"
+
+static int read_text(const char *path, char **out)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (!f)
+		return -1;
+	n = getline(&buf, &cap, f);
+	fclose(f);
+	if (n < 0) {
+		free(buf);
+		return -1;
+	}
+	buf[strcspn(buf, "\n")] = '\0';
+	*out = buf;
+	return 0;
+}
+
+static uint64_t meminfo_total_pages(void)
+{
+	FILE *f = fopen("/proc/meminfo", "re");
+	char line[256];
+	unsigned long long kb = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemTotal: %llu kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb / 4;
+}
+
+int kj_sysinfo_read(struct kj_sysinfo *s, bool need_cmdline, struct kj_error *err)
+{
+	struct utsname u;
+
+	memset(s, 0, sizeof(*s));
+	if (uname(&u) < 0)
+		return kj_fail(err, KJ_EXIT_FAILURE, "uname: %s", strerror(errno));
+	if (!strcmp(u.machine, "x86_64"))
+		s->arch = KJ_ARCH_X86_64;
+	else if (u.machine[0] == 'i' && !strcmp(u.machine + 2, "86"))
+		s->arch = KJ_ARCH_I386;
+	else
+		return kj_fail(err, KJ_EXIT_FAILURE, "running kernel's architecture '%s' is not supported",
+			       u.machine);
+	if (memmap_read_system(&s->mm, &s->mm_source, err) < 0)
+		return -1;
+	s->ram_pages = meminfo_total_pages();
+	if (!s->ram_pages)
+		s->ram_pages = memmap_bytes_of_type(&s->mm, E820_TYPE_RAM) / KJ_PAGE_SIZE;
+	if (need_cmdline && read_text("/proc/cmdline", &s->proc_cmdline) < 0) {
+		memmap_free(&s->mm);
+		return kj_fail(err, KJ_EXIT_FAILURE, "--reuse-cmdline: cannot read /proc/cmdline: %s",
+			       strerror(errno));
+	}
+	return 0;
+}
+
+void kj_sysinfo_free(struct kj_sysinfo *s)
+{
+	memmap_free(&s->mm);
+	free(s->proc_cmdline);
+	memset(s, 0, sizeof(*s));
+}
+
+/* The input files: kernel and initrds, mapped. */
+struct inputs {
+	struct kj_file kernel;
+	struct kj_file initrd_files[KJ_MAX_INITRDS];
+	unsigned nr_initrds;
+	uint8_t *initrd_cat;      /* concatenation when there are several */
+	const uint8_t *initrd;
+	size_t initrd_size;
+};
+
+static void inputs_free(struct inputs *in)
+{
+	kj_file_release(&in->kernel);
+	for (unsigned i = 0; i < in->nr_initrds; i++)
+		kj_file_release(&in->initrd_files[i]);
+	free(in->initrd_cat);
+	memset(in, 0, sizeof(*in));
+}
+
+static int inputs_read(const struct kj_options *o, struct inputs *in, struct kj_error *err)
+{
+	memset(in, 0, sizeof(*in));
+	if (kj_file_load_kernel(o->kernel, &in->kernel, err) < 0)
+		return -1;
+	for (unsigned i = 0; i < o->nr_initrds; i++) {
+		if (kj_file_map(o->initrds[i], &in->initrd_files[i], err) < 0)
+			goto fail;
+		in->nr_initrds++;
+		in->initrd_size += in->initrd_files[i].size;
+	}
+	if (in->nr_initrds == 1) {
+		in->initrd = in->initrd_files[0].data;
+	} else if (in->nr_initrds > 1) {
+		size_t at = 0;
+		in->initrd_cat = malloc(in->initrd_size);
+		if (!in->initrd_cat) {
+			kj_fail(err, KJ_EXIT_FAILURE, "out of memory joining %u initrds", in->nr_initrds);
+			goto fail;
+		}
+		for (unsigned i = 0; i < in->nr_initrds; i++) {
+			memcpy(in->initrd_cat + at, in->initrd_files[i].data, in->initrd_files[i].size);
+			at += in->initrd_files[i].size;
+		}
+		in->initrd = in->initrd_cat;
+	}
+	return 0;
+fail:
+	inputs_free(in);
+	return -1;
+}
+
+#ifdef ENABLE_TEST_HOOKS
+/* Test-only: corrupt one segment after its digest was taken, so the
+ * end-to-end suite can watch the purgatory refuse it. */
+static int test_corrupt(struct kj_plan *plan, struct kj_error *err)
+{
+	const char *v = getenv("KEXEC_TEST_CORRUPT_SEGMENT");
+	size_t n;
+	uint8_t *copy;
+
+	if (!v)
+		return 0;
+	n = strtoul(v, NULL, 0);
+	if (n >= plan->nseg || !plan->seg[n].bufsz)
+		return kj_fail(err, KJ_EXIT_FAILURE, "KEXEC_TEST_CORRUPT_SEGMENT=%zu: no such segment", n);
+	copy = malloc(plan->seg[n].bufsz);
+	if (!copy)
+		return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
+	memcpy(copy, plan->seg[n].buf, plan->seg[n].bufsz);
+	copy[plan->seg[n].bufsz / 2] ^= 0x5a;
+	plan->seg[n].buf = copy;
+	fprintf(stderr, "kexec: test hook: corrupted segment %zu (%s)\n", n, plan->seg[n].what);
+	return plan_own(plan, copy, err);
+}
+#endif
+
+static bool want_file_syscall(const struct kj_options *o, const struct kj_sysinfo *sys)
+{
+	if (o->syscall == KJ_SYSCALL_LOAD)
+		return false;
+	if (o->syscall == KJ_SYSCALL_FILE)
+		return true;
+	/* -a (default): what only kexec_load can do selects it. */
+	if (sys->arch == KJ_ARCH_I386 || o->entry_32bit || o->no_checks || o->mem_min ||
+	    o->mem_max_given)
+		return false;
+	return true;
+}
+
+static bool file_fallback_errno(int e)
+{
+	return e == ENOSYS || e == ENOEXEC || e == EOPNOTSUPP || e == ENOTSUP;
+}
+
+/* kexec_file_load needs fds: the kernel as the kernel gets it, and one initrd. */
+static int fd_for(const char *what, const uint8_t *data, size_t size, struct kj_error *err)
+{
+	int fd = memfd_create(what, MFD_CLOEXEC);
+	size_t at = 0;
+
+	if (fd < 0)
+		return kj_fail(err, KJ_EXIT_FAILURE, "memfd_create: %s", strerror(errno));
+	while (at < size) {
+		ssize_t n = write(fd, data + at, size - at);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int e = errno;
+			close(fd);
+			return kj_fail(err, KJ_EXIT_FAILURE, "writing %s to memory: %s", what, strerror(e));
+		}
+		at += (size_t)n;
+	}
+	return fd;
+}
+
+static int load_file(const struct kj_options *o, const struct kj_sysinfo *sys,
+		     const struct inputs *in, struct kj_error *err, int *kerr)
+{
+	int kfd = -1, ifd = -1, rc = -1;
+	unsigned long flags = 0;
+	char *line = NULL;
+
+	*kerr = 0;
+	if (cmdline_build(o->reuse_cmdline ? sys->proc_cmdline : NULL, o->command_line, 4095,
+			  &line, err) < 0)
+		return -1;
+	if (in->kernel.decompressed)
+		kfd = fd_for("kernel", in->kernel.data, in->kernel.size, err);
+	else
+		kfd = open(o->kernel, O_RDONLY | O_CLOEXEC);
+	if (kfd < 0) {
+		if (!in->kernel.decompressed)
+			kj_fail(err, KJ_EXIT_BADFILE, "%s: %s", o->kernel, strerror(errno));
+		goto out;
+	}
+	if (in->nr_initrds == 1)
+		ifd = open(o->initrds[0], O_RDONLY | O_CLOEXEC);
+	else if (in->nr_initrds > 1)
+		ifd = fd_for("initrd", in->initrd, in->initrd_size, err);
+	if (in->nr_initrds && ifd < 0) {
+		if (in->nr_initrds == 1)
+			kj_fail(err, KJ_EXIT_BADFILE, "%s: %s", o->initrds[0], strerror(errno));
+		goto out;
+	}
+	if (!in->nr_initrds)
+		flags |= KJ_KEXEC_FILE_NO_INITRAMFS;
+	if (o->debug)
+		fprintf(stderr, "kexec: kexec_file_load(kernel %s, initrd %s, \"%s\", 0x%lx)\n",
+			o->kernel, in->nr_initrds ? o->initrds[0] : "none", line, flags);
+	*kerr = -sys_kexec_file_load(kfd, ifd, line, flags);
+	if (*kerr)
+		kj_kernel_error(err, "kexec_file_load", *kerr, o->kernel);
+	else
+		rc = 0;
+out:
+	if (kfd >= 0)
+		close(kfd);
+	if (ifd >= 0)
+		close(ifd);
+	free(line);
+	return rc;
+}
+
+static void print_dry_run(const struct kj_options *o, const struct kj_sysinfo *sys,
+			  const struct kj_plan *plan, bool file_first)
+{
+	printf("kernel %s (%s)\n", o->kernel, sys->arch == KJ_ARCH_I386 ? "i386" : "x86_64");
+	printf("memory map from %s: %" PRIu64 " MiB RAM\n", sys->mm_source,
+	       memmap_bytes_of_type(&sys->mm, E820_TYPE_RAM) >> 20);
+	if (file_first)
+		printf("syscall kexec_file_load (the kernel places the image); if it is refused:\n");
+	printf("syscall kexec_load flags 0x%lx\n", plan->flags);
+	plan_print(plan, stdout);
+}
+
+static int do_load(const struct kj_options *o, struct kj_error *err)
+{
+	struct kj_sysinfo sys;
+	struct inputs in;
+	struct kj_plan plan;
+	struct kj_load_input li;
+	int rc = -1, kerr = 0;
+	bool file;
+
+	if (kj_sysinfo_read(&sys, o->reuse_cmdline, err) < 0)
+		return -1;
+	if (inputs_read(o, &in, err) < 0) {
+		kj_sysinfo_free(&sys);
+		return -1;
+	}
+	file = want_file_syscall(o, &sys);
+	if (file && sys.arch == KJ_ARCH_I386) {
+		kj_fail(err, KJ_EXIT_USAGE, "-s: i386 kernels have no kexec_file_load; use -c");
+		goto out;
+	}
+	memset(&plan, 0, sizeof(plan));
+	if (file && !o->dry_run) {
+		if (load_file(o, &sys, &in, err, &kerr) == 0) {
+			rc = 0;
+			goto out;
+		}
+		if (o->syscall != KJ_SYSCALL_AUTO || !file_fallback_errno(kerr))
+			goto out;
+		if (o->debug)
+			fprintf(stderr, "kexec: %s; falling back to kexec_load\n", err->msg);
+	}
+	li.o = o;
+	li.sys = &sys;
+	li.kernel = &in.kernel;
+	li.initrd = in.initrd;
+	li.initrd_size = in.initrd_size;
+	if (x86_build_plan(&li, &plan, err) < 0)
+		goto out_plan;
+#ifdef ENABLE_TEST_HOOKS
+	if (test_corrupt(&plan, err) < 0)
+		goto out_plan;
+#endif
+	if (o->dry_run) {
+		print_dry_run(o, &sys, &plan, file);
+		rc = 0;
+		goto out_plan;
+	}
+	if (o->debug)
+		plan_print(&plan, stderr);
+	kerr = -sys_kexec_load(&plan, o->image_type == KJ_IMAGE_CRASH ? KJ_KEXEC_ON_CRASH : 0);
+	if (kerr)
+		kj_kernel_error(err, "kexec_load", kerr, o->kernel);
+	else
+		rc = 0;
+out_plan:
+	plan_free(&plan);
+out:
+	inputs_free(&in);
+	kj_sysinfo_free(&sys);
+	return rc;
+}
+
+static int do_unload(const struct kj_options *o, struct kj_error *err)
+{
+	bool crash = o->image_type == KJ_IMAGE_CRASH;
+	int e;
+
+	if (o->syscall == KJ_SYSCALL_FILE) {
+		e = -sys_kexec_file_load(-1, -1, NULL,
+					 KJ_KEXEC_FILE_UNLOAD | (crash ? KJ_KEXEC_FILE_ON_CRASH : 0));
+		return e ? kj_kernel_error(err, "kexec_file_load", e, NULL) : 0;
+	}
+	e = -sys_kexec_load_unload(crash ? KJ_KEXEC_ON_CRASH : 0);
+	/* Under lockdown only kexec_file_load may unload. */
+	if ((e == EPERM || e == ENOSYS) && o->syscall == KJ_SYSCALL_AUTO &&
+	    sys_kexec_file_load(-1, -1, NULL,
+				KJ_KEXEC_FILE_UNLOAD | (crash ? KJ_KEXEC_FILE_ON_CRASH : 0)) == 0)
+		return 0;
+	return e ? kj_kernel_error(err, "kexec_load", e, NULL) : 0;
+}
+
+/* Bring network interfaces down before the jump, as kexec-tools does, so
+ * that no device DMAs into memory the new kernel is using. */
+static void ifdown(bool debug)
+{
+	struct if_nameindex *ifs = if_nameindex(), *i;
+	int s;
+
+	if (!ifs)
+		return;
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	for (i = ifs; s >= 0 && i->if_index; i++) {
+		struct ifreq ifr;
+
+		if (!strcmp(i->if_name, "lo"))
+			continue;
+		memset(&ifr, 0, sizeof(ifr));
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", i->if_name);
+		if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0 || !(ifr.ifr_flags & IFF_UP))
+			continue;
+		ifr.ifr_flags &= ~IFF_UP;
+		if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0 && debug)
+			fprintf(stderr, "kexec: cannot bring %s down: %s\n", i->if_name, strerror(errno));
+	}
+	if (s >= 0)
+		close(s);
+	if_freenameindex(ifs);
+}
+
+static int do_exec(const struct kj_options *o, struct kj_error *err)
+{
+	int e;
+
+	if (kj_image_loaded(false) == 0)
+		return kj_fail(err, KJ_EXIT_FAILURE, "no image is loaded; load one with kexec -l first");
+	if (!o->no_sync)
+		sync();
+	if (!o->no_ifdown)
+		ifdown(o->debug);
+	e = -sys_reboot_kexec();
+	/* reboot() returns only on failure (or, for a preserve-context image,
+	 * after the jump back). */
+	return e ? kj_kernel_error(err, "reboot(LINUX_REBOOT_CMD_KEXEC)", e, NULL) : 0;
+}
+
+static int do_shutdown_reboot(struct kj_error *err)
+{
+	execlp("shutdown", "shutdown", "-r", "now", (char *)NULL);
+	return kj_fail(err, KJ_EXIT_FAILURE,
+		       "image loaded, but 'shutdown -r now' could not be run (%s); run kexec -e",
+		       strerror(errno));
+}
+
+int kj_run(const struct kj_options *o)
+{
+	struct kj_error err = { 0, "" };
+	int rc = 0, loaded;
+
+	switch (o->action) {
+	case KJ_ACTION_HELP:
+		kj_usage(stdout);
+		return KJ_EXIT_OK;
+	case KJ_ACTION_VERSION:
+		printf("kexec-jump %s (%s)\n", PACKAGE_VERSION, KJ_CONFIGURE_SUMMARY);
+		return KJ_EXIT_OK;
+	case KJ_ACTION_STATUS:
+		/* kexec-tools: the crash image unless -l selected the normal one. */
+		loaded = kj_image_loaded(o->image_type_given ? o->image_type == KJ_IMAGE_CRASH : true);
+		if (loaded < 0) {
+			fprintf(stderr, "kexec: --status: the kernel does not say (no /sys/kernel/kexec_*loaded)\n");
+			return KJ_EXIT_FAILURE;
+		}
+		return loaded ? KJ_EXIT_FAILURE : KJ_EXIT_OK;
+	case KJ_ACTION_LOAD:
+		rc = do_load(o, &err);
+		break;
+	case KJ_ACTION_LOAD_AND_EXEC:
+		rc = do_load(o, &err);
+		if (rc == 0)
+			rc = do_exec(o, &err);
+		break;
+	case KJ_ACTION_LOAD_AND_REBOOT:
+		rc = do_load(o, &err);
+		if (rc == 0)
+			rc = do_shutdown_reboot(&err);
+		break;
+	case KJ_ACTION_UNLOAD:
+		rc = do_unload(o, &err);
+		break;
+	case KJ_ACTION_EXEC:
+		rc = do_exec(o, &err);
+		break;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "kexec: %s\n", err.msg);
+		return err.exit_code ? err.exit_code : KJ_EXIT_FAILURE;
+	}
+	return KJ_EXIT_OK;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The stages of one kexec run, called in order by main(). */
+#ifndef KJ_KEXEC_H
+#define KJ_KEXEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "file.h"
+#include "kj-error.h"
+#include "memmap.h"
+#include "options.h"
+#include "plan.h"
+#include "purgatory.h"
+
+/* What the running system says, read once (the only stage that reads /proc
+ * and /sys for loading). */
+struct kj_sysinfo {
+	enum kj_arch arch;       /* the running kernel's, from uname() */
+	struct memmap mm;
+	const char *mm_source;
+	uint64_t ram_pages;      /* MemTotal in pages: the kernel's totalram_pages() */
+	char *proc_cmdline;      /* the running kernel's command line (NULL if unread) */
+};
+
+/* Everything a loader gets: parsed options, the system, the input bytes. */
+struct kj_load_input {
+	const struct kj_options *o;
+	const struct kj_sysinfo *sys;
+	const struct kj_file *kernel;
+	const uint8_t *initrd;   /* all --initrd files, concatenated in order */
+	size_t initrd_size;
+};
+
+int kj_sysinfo_read(struct kj_sysinfo *s, bool need_cmdline, struct kj_error *err);
+void kj_sysinfo_free(struct kj_sysinfo *s);
+
+/* Run the action the options ask for; returns the exit code, printing
+ * the error (if any) itself. */
+int kj_run(const struct kj_options *o);
+
+#endif

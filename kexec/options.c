@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Command-line parsing: one getopt_long pass into struct kj_options, then
+ * one place that checks the combination.  Long-only options are an enum
+ * after CHAR_MAX (util-linux style).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exitcodes.h"
+#include "options.h"
+
+enum {
+	OPT_MEM_MIN = CHAR_MAX + 1,
+	OPT_MEM_MAX,
+	OPT_COMMAND_LINE,
+	OPT_REUSE_CMDLINE,
+	OPT_INITRD,
+	OPT_ENTRY_32BIT,
+	OPT_DRY_RUN,
+};
+
+static const char short_opts[] = ":hvflpuexyscadSt:i";
+
+static const struct option long_opts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'v' },
+	{ "force", no_argument, NULL, 'f' },
+	{ "load", no_argument, NULL, 'l' },
+	{ "load-panic", no_argument, NULL, 'p' },
+	{ "unload", no_argument, NULL, 'u' },
+	{ "exec", no_argument, NULL, 'e' },
+	{ "no-ifdown", no_argument, NULL, 'x' },
+	{ "no-sync", no_argument, NULL, 'y' },
+	{ "no-checks", no_argument, NULL, 'i' },
+	{ "kexec-file-syscall", no_argument, NULL, 's' },
+	{ "kexec-syscall", no_argument, NULL, 'c' },
+	{ "kexec-syscall-auto", no_argument, NULL, 'a' },
+	{ "debug", no_argument, NULL, 'd' },
+	{ "status", no_argument, NULL, 'S' },
+	{ "type", required_argument, NULL, 't' },
+	{ "mem-min", required_argument, NULL, OPT_MEM_MIN },
+	{ "mem-max", required_argument, NULL, OPT_MEM_MAX },
+	{ "command-line", required_argument, NULL, OPT_COMMAND_LINE },
+	{ "append", required_argument, NULL, OPT_COMMAND_LINE },
+	{ "reuse-cmdline", no_argument, NULL, OPT_REUSE_CMDLINE },
+	{ "initrd", required_argument, NULL, OPT_INITRD },
+	{ "ramdisk", required_argument, NULL, OPT_INITRD },
+	{ "entry-32bit", no_argument, NULL, OPT_ENTRY_32BIT },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Image types -t accepts (kexec-tools' names for the x86 loaders). */
+static const char *const known_types[] = {
+	"bzImage64", "bzImage", "elf-x86_64", "elf-x86",
+};
+
+void kj_usage(FILE *out)
+{
+	fputs("Usage: kexec [OPTION]... [IMAGE]\n"
+	      "Load a new kernel (or a physical-mode program) and boot or call it\n"
+	      "without going through the firmware.\n"
+	      "\n"
+	      "Actions (one at a time):\n"
+	      " -l, --load               load IMAGE for a later --exec\n"
+	      " -e, --exec               execute the loaded image now\n"
+	      " -f, --force              load IMAGE and execute it at once, without shutdown\n"
+	      " -u, --unload             unload the loaded image\n"
+	      " -S, --status             exit 1 if an image of the type is loaded, 0 if not\n"
+	      "                          (type: crash unless -l is given)\n"
+	      "     (no action)          load IMAGE, then run 'shutdown -r now'\n"
+	      "\n"
+	      "Loading:\n"
+	      " -t, --type=TYPE          image type: bzImage64, bzImage, elf-x86_64, elf-x86\n"
+	      "     --initrd=FILE        initial ramdisk; repeat to concatenate several\n"
+	      "     --ramdisk=FILE       same as --initrd\n"
+	      "     --command-line=STR   kernel command line\n"
+	      "     --append=STR         same as --command-line\n"
+	      "     --reuse-cmdline      start from the running kernel's command line\n"
+	      "     --mem-min=ADDR       lowest physical address to load into\n"
+	      "     --mem-max=ADDR       highest physical address to load into\n"
+	      "     --entry-32bit        use the kernel's 32-bit entry point\n"
+	      " -i, --no-checks          skip the purgatory's SHA-256 check\n"
+	      "     --dry-run            print the load plan; do not call the kernel\n"
+	      "\n"
+	      "System call:\n"
+	      " -c, --kexec-syscall      use kexec_load(2)\n"
+	      " -s, --kexec-file-syscall use kexec_file_load(2)\n"
+	      " -a, --kexec-syscall-auto try kexec_file_load(2), fall back to kexec_load(2)\n"
+	      "                          (default)\n"
+	      "\n"
+	      "Executing:\n"
+	      " -x, --no-ifdown          do not bring network interfaces down\n"
+	      " -y, --no-sync            do not sync file systems first\n"
+	      "\n"
+	      "Other:\n"
+	      " -d, --debug              print what is being done\n"
+	      " -h, --help               show this help\n"
+	      " -v, --version            show the version\n",
+	      out);
+}
+
+int kj_parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+	uint64_t mult = 1;
+
+	if (!s || !*s || *s == '-' || isspace((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return -1;
+	switch (*end) {
+	case '\0':
+		break;
+	case 'k': case 'K': mult = 1ULL << 10; end++; break;
+	case 'm': case 'M': mult = 1ULL << 20; end++; break;
+	case 'g': case 'G': mult = 1ULL << 30; end++; break;
+	default:
+		return -1;
+	}
+	if (*end)
+		return -1;
+	if (v > UINT64_MAX / mult)
+		return -1;
+	*out = (uint64_t)v * mult;
+	return 0;
+}
+
+static const char *action_name(enum kj_action a)
+{
+	switch (a) {
+	case KJ_ACTION_EXEC: return "--exec";
+	case KJ_ACTION_LOAD_AND_EXEC: return "--force";
+	case KJ_ACTION_UNLOAD: return "--unload";
+	case KJ_ACTION_STATUS: return "--status";
+	default: return "--load";
+	}
+}
+
+/* Record an action; two different ones on one command line are an error. */
+static int set_action(struct kj_options *o, bool *given, enum kj_action a, struct kj_error *err)
+{
+	if (*given && o->action != a)
+		return kj_fail(err, KJ_EXIT_USAGE, "%s and %s cannot be used together",
+			       action_name(o->action), action_name(a));
+	*given = true;
+	o->action = a;
+	return 0;
+}
+
+static int set_image_type(struct kj_options *o, enum kj_image_type t, struct kj_error *err)
+{
+	if (o->image_type_given && o->image_type != t)
+		return kj_fail(err, KJ_EXIT_USAGE, "--load and --load-panic cannot be used together");
+	o->image_type_given = true;
+	o->image_type = t;
+	return 0;
+}
+
+static int set_syscall(struct kj_options *o, enum kj_syscall_choice s, struct kj_error *err)
+{
+	if (o->syscall_given && o->syscall != s)
+		return kj_fail(err, KJ_EXIT_USAGE, "choose one of -a, -c and -s");
+	o->syscall_given = true;
+	o->syscall = s;
+	return 0;
+}
+
+static int parse_addr(const char *opt, const char *arg, uint64_t *out, struct kj_error *err)
+{
+	if (kj_parse_u64(arg, out) < 0)
+		return kj_fail(err, KJ_EXIT_USAGE, "%s: '%s' is not an address", opt, arg);
+	return 0;
+}
+
+/* The combination rules, one place. */
+static int check_combination(struct kj_options *o, bool action_given, struct kj_error *err)
+{
+	bool loads;
+
+	if (o->action == KJ_ACTION_HELP || o->action == KJ_ACTION_VERSION)
+		return 0;
+
+	/* -l/-p alone mean "load"; with -u or -S they only select the type. */
+	if (!action_given && o->image_type_given)
+		o->action = KJ_ACTION_LOAD;
+	loads = o->action == KJ_ACTION_LOAD || o->action == KJ_ACTION_LOAD_AND_EXEC ||
+		o->action == KJ_ACTION_LOAD_AND_REBOOT;
+
+	if (o->image_type == KJ_IMAGE_CRASH && (o->action == KJ_ACTION_LOAD_AND_EXEC ||
+						o->action == KJ_ACTION_EXEC))
+		return kj_fail(err, KJ_EXIT_USAGE,
+			       "a crash kernel is not executed by hand; it boots on panic");
+	if (o->image_type == KJ_IMAGE_CRASH && loads)
+		return kj_fail(err, KJ_EXIT_USAGE,
+			       "--load-panic is not supported yet by this kexec");
+
+	if (loads && !o->kernel)
+		return kj_fail(err, KJ_EXIT_USAGE, "no image to load was given");
+	if (!loads && o->kernel)
+		return kj_fail(err, KJ_EXIT_USAGE, "%s takes no image file (got '%s')",
+			       action_name(o->action), o->kernel);
+	if (!loads) {
+		if (o->nr_initrds || o->command_line || o->reuse_cmdline || o->type ||
+		    o->entry_32bit || o->mem_min || o->mem_max_given)
+			return kj_fail(err, KJ_EXIT_USAGE, "image options need an image to load");
+		if (o->dry_run)
+			return kj_fail(err, KJ_EXIT_USAGE, "--dry-run only applies to loading");
+	}
+	if (o->dry_run && o->action != KJ_ACTION_LOAD)
+		return kj_fail(err, KJ_EXIT_USAGE, "--dry-run needs --load (-l)");
+	if (o->mem_max_given && o->mem_min > o->mem_max)
+		return kj_fail(err, KJ_EXIT_USAGE,
+			       "--mem-min (0x%llx) is above --mem-max (0x%llx)",
+			       (unsigned long long)o->mem_min, (unsigned long long)o->mem_max);
+	if (o->entry_32bit && o->syscall_given && o->syscall == KJ_SYSCALL_FILE)
+		return kj_fail(err, KJ_EXIT_USAGE,
+			       "--entry-32bit needs kexec_load (-c): with -s the kernel chooses the entry");
+	if (o->no_checks && o->syscall_given && o->syscall == KJ_SYSCALL_FILE)
+		return kj_fail(err, KJ_EXIT_USAGE,
+			       "--no-checks needs kexec_load (-c): kexec_file_load has its own purgatory");
+	if ((o->mem_min || o->mem_max_given) && o->syscall_given && o->syscall == KJ_SYSCALL_FILE)
+		return kj_fail(err, KJ_EXIT_USAGE,
+			       "--mem-min/--mem-max need kexec_load (-c): with -s the kernel places the image");
+	if (o->type) {
+		size_t i;
+		for (i = 0; i < sizeof(known_types) / sizeof(known_types[0]); i++)
+			if (!strcmp(o->type, known_types[i]))
+				break;
+		if (i == sizeof(known_types) / sizeof(known_types[0]))
+			return kj_fail(err, KJ_EXIT_USAGE,
+				       "--type: unknown image type '%s' (bzImage64, bzImage, elf-x86_64, elf-x86)",
+				       o->type);
+	}
+	return 0;
+}
+
+int kj_parse_options(int argc, char *const argv[], struct kj_options *o, struct kj_error *err)
+{
+	bool action_given = false;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->action = KJ_ACTION_LOAD_AND_REBOOT;
+	o->image_type = KJ_IMAGE_NORMAL;
+	o->syscall = KJ_SYSCALL_AUTO;
+
+	optind = 0; /* full reset: the parser may run more than once (tests) */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			o->action = KJ_ACTION_HELP;
+			return 0;
+		case 'v':
+			o->action = KJ_ACTION_VERSION;
+			return 0;
+		case 'f':
+			if (set_action(o, &action_given, KJ_ACTION_LOAD_AND_EXEC, err) < 0)
+				return -1;
+			break;
+		case 'l':
+			if (set_image_type(o, KJ_IMAGE_NORMAL, err) < 0)
+				return -1;
+			break;
+		case 'p':
+			if (set_image_type(o, KJ_IMAGE_CRASH, err) < 0)
+				return -1;
+			break;
+		case 'u':
+			if (set_action(o, &action_given, KJ_ACTION_UNLOAD, err) < 0)
+				return -1;
+			break;
+		case 'e':
+			if (set_action(o, &action_given, KJ_ACTION_EXEC, err) < 0)
+				return -1;
+			break;
+		case 'S':
+			if (set_action(o, &action_given, KJ_ACTION_STATUS, err) < 0)
+				return -1;
+			break;
+		case 'x': o->no_ifdown = true; break;
+		case 'y': o->no_sync = true; break;
+		case 'i': o->no_checks = true; break;
+		case 'd': o->debug = true; break;
+		case 's':
+			if (set_syscall(o, KJ_SYSCALL_FILE, err) < 0)
+				return -1;
+			break;
+		case 'c':
+			if (set_syscall(o, KJ_SYSCALL_LOAD, err) < 0)
+				return -1;
+			break;
+		case 'a':
+			if (set_syscall(o, KJ_SYSCALL_AUTO, err) < 0)
+				return -1;
+			break;
+		case 't': o->type = optarg; break;
+		case OPT_MEM_MIN:
+			if (parse_addr("--mem-min", optarg, &o->mem_min, err) < 0)
+				return -1;
+			break;
+		case OPT_MEM_MAX:
+			if (parse_addr("--mem-max", optarg, &o->mem_max, err) < 0)
+				return -1;
+			o->mem_max_given = true;
+			break;
+		case OPT_COMMAND_LINE: o->command_line = optarg; break;
+		case OPT_REUSE_CMDLINE: o->reuse_cmdline = true; break;
+		case OPT_INITRD:
+			if (o->nr_initrds == KJ_MAX_INITRDS)
+				return kj_fail(err, KJ_EXIT_USAGE, "at most %d --initrd options",
+					       KJ_MAX_INITRDS);
+			o->initrds[o->nr_initrds++] = optarg;
+			break;
+		case OPT_ENTRY_32BIT: o->entry_32bit = true; break;
+		case OPT_DRY_RUN: o->dry_run = true; break;
+		case ':':
+			return kj_fail(err, KJ_EXIT_USAGE, "option '%s' needs an argument",
+				       argv[optind - 1]);
+		default:
+			if (optopt && optopt < CHAR_MAX)
+				return kj_fail(err, KJ_EXIT_USAGE, "invalid option -- '%c'", optopt);
+			return kj_fail(err, KJ_EXIT_USAGE, "unrecognized option '%s'",
+				       argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		o->kernel = argv[optind++];
+	if (optind < argc)
+		return kj_fail(err, KJ_EXIT_USAGE, "unexpected argument '%s'", argv[optind]);
+	return check_combination(o, action_given, err);
+}

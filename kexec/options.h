@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The parsed command line: one struct, filled by one getopt_long pass.
+ * The mode is explicit (opts->action), never implied by a set of flags.
+ */
+#ifndef KJ_OPTIONS_H
+#define KJ_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "kj-error.h"
+
+enum kj_action {
+	KJ_ACTION_LOAD_AND_REBOOT, /* "kexec IMAGE": load, then shutdown -r (kexec-tools' default) */
+	KJ_ACTION_LOAD,            /* -l / -p */
+	KJ_ACTION_EXEC,            /* -e */
+	KJ_ACTION_LOAD_AND_EXEC,   /* -f IMAGE: load, then exec at once */
+	KJ_ACTION_UNLOAD,          /* -u */
+	KJ_ACTION_STATUS,          /* -S */
+	KJ_ACTION_HELP,
+	KJ_ACTION_VERSION,
+};
+
+enum kj_image_type {
+	KJ_IMAGE_NORMAL,   /* kexec -l */
+	KJ_IMAGE_CRASH,    /* kexec -p (later) */
+};
+
+enum kj_syscall_choice {
+	KJ_SYSCALL_AUTO,   /* -a: kexec_file_load, falling back to kexec_load */
+	KJ_SYSCALL_LOAD,   /* -c: kexec_load */
+	KJ_SYSCALL_FILE,   /* -s: kexec_file_load */
+};
+
+#define KJ_MAX_INITRDS 16
+
+struct kj_options {
+	enum kj_action action;
+	enum kj_image_type image_type;
+	bool image_type_given;          /* -l or -p said which type -S/-u mean */
+	enum kj_syscall_choice syscall;
+	bool syscall_given;             /* -a, -c or -s on the command line */
+	bool dry_run;
+	bool debug;
+	bool no_ifdown;                 /* -x */
+	bool no_sync;                   /* -y */
+	const char *type;               /* -t TYPE: bzImage, elf-x86_64, elf-x86 … */
+	const char *kernel;             /* the image file */
+	const char *initrds[KJ_MAX_INITRDS];
+	unsigned nr_initrds;
+	const char *command_line;       /* --command-line / --append (last wins, as kexec-tools) */
+	bool reuse_cmdline;
+	uint64_t mem_min;               /* lowest address to load at */
+	uint64_t mem_max;               /* highest address, inclusive as kexec-tools takes it */
+	bool mem_max_given;
+	bool entry_32bit;               /* --entry-32bit */
+	bool no_checks;                 /* -i: the purgatory skips the digest check */
+};
+
+/*
+ * Parse argv into *o.  Returns 0, or -1 with err filled (exit code
+ * KJ_EXIT_USAGE and a one-line message; the caller adds "Try 'kexec --help'").
+ * Pure: no I/O, no exit.
+ */
+int kj_parse_options(int argc, char *const argv[], struct kj_options *o, struct kj_error *err);
+
+/* Help text for --help. */
+void kj_usage(FILE *out);
+
+/* Parse a number as kexec-tools does (strtoull base 0: 0x…, 0…, decimal), with
+ * an optional K/M/G suffix.  Returns 0 or -1. */
+int kj_parse_u64(const char *s, uint64_t *out);
+
+#endif

@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exitcodes.h"
+#include "plan.h"
+
+void plan_init(struct kj_plan *p, const struct memmap *mm, struct range place,
+	       uint64_t ram_pages, uint64_t dest_limit)
+{
+	memset(p, 0, sizeof(*p));
+	p->mm = mm;
+	p->place = place;
+	p->ram_pages = ram_pages;
+	p->dest_limit = dest_limit;
+}
+
+void plan_free(struct kj_plan *p)
+{
+	for (size_t i = 0; i < p->nowned; i++)
+		free(p->owned[i]);
+	p->nowned = 0;
+	p->nseg = 0;
+}
+
+int plan_own(struct kj_plan *p, void *buf, struct kj_error *err)
+{
+	if (p->nowned == KJ_MAX_OWNED) {
+		free(buf);
+		return kj_fail(err, KJ_EXIT_FAILURE, "internal error: too many plan buffers");
+	}
+	p->owned[p->nowned++] = buf;
+	return 0;
+}
+
+static struct range seg_range(const struct kj_segment *s)
+{
+	return range_make(s->mem, s->memsz);
+}
+
+/* Lowest (or highest) aligned start in [lo, hi) for size bytes avoiding the
+ * segments; returns 0 on success. */
+static int fit_in(const struct kj_plan *p, struct range area, uint64_t size, uint64_t align,
+		  bool top_down, uint64_t *out)
+{
+	uint64_t cand;
+
+	if (area.size < size)
+		return -1;
+	if (top_down) {
+		cand = align_down(range_end(area) - size, align);
+		while (cand >= area.start && cand + size <= range_end(area)) {
+			struct range want = range_make(cand, size);
+			uint64_t lowest_conflict = UINT64_MAX;
+			for (size_t i = 0; i < p->nseg; i++)
+				if (range_overlaps(want, seg_range(&p->seg[i])) &&
+				    p->seg[i].mem < lowest_conflict)
+					lowest_conflict = p->seg[i].mem;
+			if (lowest_conflict == UINT64_MAX) {
+				*out = cand;
+				return 0;
+			}
+			/* move below the conflicting segment */
+			if (lowest_conflict < size)
+				return -1;
+			cand = align_down(lowest_conflict - size, align);
+			if (cand + size > lowest_conflict)
+				return -1;
+		}
+		return -1;
+	}
+	cand = align_up(area.start, align);
+	while (cand >= area.start && cand + size >= cand && cand + size <= range_end(area)) {
+		struct range want = range_make(cand, size);
+		uint64_t highest_end = 0;
+		for (size_t i = 0; i < p->nseg; i++)
+			if (range_overlaps(want, seg_range(&p->seg[i])) &&
+			    range_end(seg_range(&p->seg[i])) > highest_end)
+				highest_end = range_end(seg_range(&p->seg[i]));
+		if (!highest_end) {
+			*out = cand;
+			return 0;
+		}
+		cand = align_up(highest_end, align);
+	}
+	return -1;
+}
+
+int plan_find_space(const struct kj_plan *p, uint64_t size, uint64_t align, uint64_t lo,
+		    uint64_t hi, bool top_down, uint64_t *out)
+{
+	struct range limit = range_intersect(range_from_bounds(lo, hi), p->place);
+	bool found = false;
+	uint64_t best = 0;
+
+	if (align < KJ_PAGE_SIZE)
+		align = KJ_PAGE_SIZE;
+	size = align_up(size, KJ_PAGE_SIZE);
+	if (!size || range_empty(limit))
+		return -1;
+	for (size_t i = 0; i < p->mm->n; i++) {
+		struct range area;
+		uint64_t at;
+
+		if (p->mm->e[i].type != E820_TYPE_RAM)
+			continue;
+		area = range_intersect(p->mm->e[i].r, limit);
+		/* only whole pages of RAM can hold a segment */
+		area = range_from_bounds(align_up(area.start, KJ_PAGE_SIZE),
+					 align_down(range_end(area), KJ_PAGE_SIZE));
+		if (fit_in(p, area, size, align, top_down, &at) < 0)
+			continue;
+		if (!found || (top_down ? at > best : at < best)) {
+			best = at;
+			found = true;
+		}
+	}
+	if (!found)
+		return -1;
+	*out = best;
+	return 0;
+}
+
+int plan_add(struct kj_plan *p, const char *what, const void *buf, size_t bufsz, uint64_t mem,
+	     uint64_t memsz, struct kj_error *err)
+{
+	struct kj_segment *s;
+
+	if (p->nseg == KJ_SEGMENT_MAX)
+		return kj_fail(err, KJ_EXIT_NOROOM,
+			       "%s: more than %d segments; kexec_load(2) takes at most %d", what,
+			       KJ_SEGMENT_MAX, KJ_SEGMENT_MAX);
+	s = &p->seg[p->nseg++];
+	s->buf = buf;
+	s->bufsz = bufsz;
+	s->mem = mem;
+	s->memsz = memsz;
+	snprintf(s->what, sizeof(s->what), "%s", what);
+	return 0;
+}
+
+static bool in_ram(const struct memmap *mm, struct range r)
+{
+	/* r must be covered by RAM entries (adjacent entries may join). */
+	uint64_t at = r.start;
+
+	while (at < range_end(r)) {
+		bool advanced = false;
+		for (size_t i = 0; i < mm->n; i++) {
+			const struct mem_entry *e = &mm->e[i];
+			if (e->type == E820_TYPE_RAM && e->r.start <= at && at < range_end(e->r)) {
+				at = range_end(e->r);
+				advanced = true;
+			}
+		}
+		if (!advanced)
+			return false;
+	}
+	return true;
+}
+
+#define PAGE_COUNT(x) (((x) + KJ_PAGE_SIZE - 1) / KJ_PAGE_SIZE)
+
+int plan_check(const struct kj_plan *p, struct kj_error *err)
+{
+	uint64_t total_pages = 0;
+
+	/* The kernel takes at most KEXEC_SEGMENT_MAX segments (-EINVAL). */
+	if (p->nseg > KJ_SEGMENT_MAX)
+		return kj_fail(err, KJ_EXIT_NOROOM, "plan has %zu segments; the kernel takes at most %d",
+			       p->nseg, KJ_SEGMENT_MAX);
+	if (!p->nseg)
+		return kj_fail(err, KJ_EXIT_NOROOM, "plan has no segments");
+
+	for (size_t i = 0; i < p->nseg; i++) {
+		const struct kj_segment *s = &p->seg[i];
+		uint64_t end = s->mem + s->memsz;
+
+		/* A segment may not wrap around the address space (-EADDRNOTAVAIL). */
+		if (end < s->mem)
+			return kj_fail(err, KJ_EXIT_NOROOM, "segment %zu (%s) wraps around memory",
+				       i, s->what);
+		/* The kernel copies whole pages: start and end must be page
+		 * aligned, or two segments could share a page (-EADDRNOTAVAIL). */
+		if (s->mem % KJ_PAGE_SIZE || s->memsz % KJ_PAGE_SIZE)
+			return kj_fail(err, KJ_EXIT_NOROOM,
+				       "segment %zu (%s) at 0x%" PRIx64 "+0x%" PRIx64
+				       " is not page aligned", i, s->what, s->mem, s->memsz);
+		/* Above KEXEC_DESTINATION_MEMORY_LIMIT the kernel cannot copy to
+		 * (-EADDRNOTAVAIL; on i386 the limit is 4 GiB - 1). */
+		if (end >= p->dest_limit)
+			return kj_fail(err, KJ_EXIT_NOROOM,
+				       "segment %zu (%s) ends at 0x%" PRIx64
+				       ", beyond what the running kernel can load to (0x%" PRIx64 ")",
+				       i, s->what, end, p->dest_limit);
+		/* The buffer must fit in the memory it is copied to (-EINVAL). */
+		if (s->bufsz > s->memsz)
+			return kj_fail(err, KJ_EXIT_NOROOM,
+				       "segment %zu (%s) has %zu bytes for 0x%" PRIx64 " of memory",
+				       i, s->what, s->bufsz, s->memsz);
+		/* Ours: --mem-min/--mem-max bound every segment, including those
+		 * an ELF file places itself. */
+		if (!range_contains(p->place, seg_range(s)))
+			return kj_fail(err, KJ_EXIT_NOROOM,
+				       "segment %zu (%s) at 0x%" PRIx64 "-0x%" PRIx64
+				       " is outside 0x%" PRIx64 "-0x%" PRIx64 " (--mem-min/--mem-max)",
+				       i, s->what, s->mem, end, p->place.start, range_end(p->place));
+		/* Ours: the kernel only checks addresses, but a segment outside
+		 * RAM would be copied over firmware or device memory. */
+		if (p->mm && !in_ram(p->mm, seg_range(s)))
+			return kj_fail(err, KJ_EXIT_NOROOM,
+				       "segment %zu (%s) at 0x%" PRIx64 "-0x%" PRIx64
+				       " is not inside System RAM", i, s->what, s->mem, end);
+		/* Destinations may not overlap: one copy would overwrite another (-EINVAL). */
+		for (size_t j = 0; j < i; j++)
+			if (range_overlaps(seg_range(s), seg_range(&p->seg[j])))
+				return kj_fail(err, KJ_EXIT_NOROOM,
+					       "segment %zu (%s) overlaps segment %zu (%s)", i,
+					       s->what, j, p->seg[j].what);
+	}
+
+	/* No segment, and not all of them together, may take more than half of
+	 * RAM: the kernel allocates a copy of everything before the reboot
+	 * (-EINVAL, to avoid a soft lockup allocating it). */
+	for (size_t i = 0; i < p->nseg; i++) {
+		uint64_t pages = PAGE_COUNT(p->seg[i].memsz);
+		if (p->ram_pages && pages > p->ram_pages / 2)
+			return kj_fail(err, KJ_EXIT_NOROOM,
+				       "segment %zu (%s) needs %" PRIu64 " MiB, more than half of RAM (%" PRIu64
+				       " MiB): the kernel refuses that", i, p->seg[i].what,
+				       pages * KJ_PAGE_SIZE >> 20, p->ram_pages * KJ_PAGE_SIZE >> 20);
+		total_pages += pages;
+	}
+	if (p->ram_pages && total_pages > p->ram_pages / 2)
+		return kj_fail(err, KJ_EXIT_NOROOM,
+			       "the image needs %" PRIu64 " MiB, more than half of RAM (%" PRIu64
+			       " MiB): the kernel refuses that", total_pages * KJ_PAGE_SIZE >> 20,
+			       p->ram_pages * KJ_PAGE_SIZE >> 20);
+	return 0;
+}
+
+void plan_print(const struct kj_plan *p, FILE *out)
+{
+	fprintf(out, "entry 0x%" PRIx64 "\n", p->entry);
+	fprintf(out, "segments %zu\n", p->nseg);
+	for (size_t i = 0; i < p->nseg; i++) {
+		const struct kj_segment *s = &p->seg[i];
+		fprintf(out, "  %zu: mem 0x%09" PRIx64 "-0x%09" PRIx64 " memsz 0x%08" PRIx64
+			" bufsz 0x%08zx %s\n", i, s->mem, s->mem + s->memsz, s->memsz, s->bufsz,
+			s->what);
+	}
+}

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The placement plan: the segments handed to kexec_load(2), where each goes
+ * and what it holds, built by the image loaders and checked, rule by rule,
+ * the way the kernel will check it before any system call is made.
+ */
+#ifndef KJ_PLAN_H
+#define KJ_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kj-error.h"
+#include "memmap.h"
+#include "range.h"
+
+#define KJ_PAGE_SIZE ((uint64_t)4096)
+#define KJ_SEGMENT_MAX 16 /* KEXEC_SEGMENT_MAX, include/uapi/linux/kexec.h */
+#define KJ_MAX_OWNED 24
+
+struct kj_segment {
+	const void *buf;   /* bytes to copy; NULL with bufsz 0 for zero-filled memory */
+	size_t bufsz;
+	uint64_t mem;      /* physical destination, page aligned */
+	uint64_t memsz;    /* page-aligned size in memory; beyond bufsz is zeroed */
+	char what[48];     /* "kernel", "initrd", "boot_params+cmdline", "purgatory" */
+};
+
+struct kj_plan {
+	uint64_t entry;    /* physical entry point (the purgatory's) */
+	unsigned long flags; /* KEXEC_ARCH_* | KEXEC_* */
+	struct kj_segment seg[KJ_SEGMENT_MAX];
+	size_t nseg;
+
+	/* Where the planner may place things: [place.start, range_end(place)),
+	 * from --mem-min/--mem-max and the architecture's limits. */
+	struct range place;
+	const struct memmap *mm;  /* the machine's map: only RAM is used */
+	uint64_t ram_pages;       /* the kernel's totalram_pages(), for the half-of-RAM rule */
+	uint64_t dest_limit;      /* KEXEC_DESTINATION_MEMORY_LIMIT of the running kernel */
+
+	void *owned[KJ_MAX_OWNED]; /* buffers the plan frees */
+	size_t nowned;
+};
+
+void plan_init(struct kj_plan *p, const struct memmap *mm, struct range place,
+	       uint64_t ram_pages, uint64_t dest_limit);
+void plan_free(struct kj_plan *p);
+/* Hand a malloc'd buffer to the plan; it is freed by plan_free(). */
+int plan_own(struct kj_plan *p, void *buf, struct kj_error *err);
+
+/*
+ * Find room for size bytes (rounded up to pages) aligned to align, inside
+ * RAM, inside [lo, hi) and p->place, not overlapping any segment already
+ * added.  top_down picks the highest fitting address, else the lowest.
+ */
+int plan_find_space(const struct kj_plan *p, uint64_t size, uint64_t align, uint64_t lo,
+		    uint64_t hi, bool top_down, uint64_t *out);
+
+/* Append a segment (mem and memsz are page-rounded by the caller). */
+int plan_add(struct kj_plan *p, const char *what, const void *buf, size_t bufsz, uint64_t mem,
+	     uint64_t memsz, struct kj_error *err);
+
+/* The kernel's sanity_check_segment_list(), plus our own rules. */
+int plan_check(const struct kj_plan *p, struct kj_error *err);
+
+/* Print the plan for --dry-run. */
+void plan_print(const struct kj_plan *p, FILE *out);
+
+#endif
