@@ -4,7 +4,7 @@
 # fake /proc and /sys (mkroot.sh); every kexec_load/kexec_file_load/reboot
 # is recorded, never made.  See tests/host/README.
 #
-# Environment: KEXEC (binary under test, default $top_builddir/kexec),
+# Environment: KEXEC (binary under test, default $top_builddir/kexec/kexec),
 # KEXEC_TOOLS (kexec-tools for the COMPARE run, default /usr/sbin/kexec),
 # top_srcdir, top_builddir, KEXEC_SHIM (the .so; built here if missing),
 # KJ_HOST_KEEP=1 keeps the work directory.
@@ -18,7 +18,10 @@ set -uo pipefail
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$PWD}
 here=$top_srcdir/tests/host
-KEXEC=${KEXEC:-$top_builddir/kexec}
+if [ -z "${KEXEC:-}" ]; then
+	KEXEC=$top_builddir/kexec/kexec
+	[ -f "$KEXEC" ] || KEXEC=$top_builddir/kexec
+fi
 KEXEC_TOOLS=${KEXEC_TOOLS:-/usr/sbin/kexec}
 py=${PYTHON:-python3}
 
