@@ -1,1 +1,32 @@
-# tests/e2e
+# tests/e2e: QEMU end-to-end scenarios; see tests/e2e/README.
+#
+#   make check-e2e                       every scenario (+ COMPARE runs)
+#   make check-e2e E2E_FLAGS='-j2 kexec-boot-x86_64'
+#   make check-e2e KEXEC_X86_64=/path/to/static/kexec
+#
+# Not part of "make check": it needs QEMU, downloads Debian kernels and
+# takes minutes.  Serial logs land in ./e2e-logs (KJ_E2E_LOGDIR).
+E2E_SCENARIOS = \
+	tests/e2e/scenarios/kexec-boot-x86_64 \
+	tests/e2e/scenarios/kexec-boot-i386 \
+	tests/e2e/scenarios/kexec-file-x86_64 \
+	tests/e2e/scenarios/kexec-elf-x86_64 \
+	tests/e2e/scenarios/kexec-unload-status \
+	tests/e2e/scenarios/kexec-bad-digest-x86_64 \
+	tests/e2e/scenarios/kexec-errors-x86_64
+EXTRA_DIST += \
+	tests/e2e/README \
+	tests/e2e/run \
+	tests/e2e/deps.sh \
+	tests/e2e/lib.sh \
+	tests/e2e/markers.awk \
+	tests/e2e/guest/init \
+	tests/e2e/guest/lib.sh \
+	$(E2E_SCENARIOS)
+
+check-e2e:
+	KEXEC_X86_64='$(KEXEC_X86_64)' KEXEC_I386='$(KEXEC_I386)' \
+	KEXEC_X86_64_HOOKS='$(KEXEC_X86_64_HOOKS)' KEXEC_I386_HOOKS='$(KEXEC_I386_HOOKS)' \
+	KJ_E2E_LOGDIR='$(abs_top_builddir)/e2e-logs' \
+	$(top_srcdir)/tests/e2e/run $(E2E_FLAGS)
+.PHONY: check-e2e

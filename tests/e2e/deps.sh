@@ -1,0 +1,81 @@
+#!/bin/bash
+# Install what the QEMU end-to-end harness needs, with apt-get, when missing.
+#
+#   tests/e2e/deps.sh            install what is missing (needs root for that)
+#   tests/e2e/deps.sh --check    only report; exit 1 if something is missing
+#
+# tests/e2e/run calls it first.  Nothing is installed when everything is
+# present, so it is cheap to call on every run.  Without root it only says
+# what is missing; the scenarios that need it then FAIL (never skip).
+set -uo pipefail
+
+check_only=no
+[ "${1:-}" = --check ] && check_only=yes
+
+# command -> Debian package providing it
+declare -A need=(
+	[qemu-system-x86_64]=qemu-system-x86
+	[qemu-system-i386]=qemu-system-x86
+	[cpio]=cpio
+	[gzip]=gzip
+	[xz]=xz-utils
+	[zstd]=zstd
+	[apt-get]=apt
+	[dpkg-deb]=dpkg
+	[readelf]=binutils
+	[objcopy]=binutils
+	[gcc]=gcc
+	[make]=make
+	[autoreconf]=autoconf
+	[automake]=automake
+	[pkg-config]=pkg-config
+	[od]=coreutils
+	[timeout]=coreutils
+	[sha256sum]=coreutils
+)
+# packages without a command to probe (dpkg -s decides)
+extra_pkgs=(
+	gcc-multilib      # gcc -m32 for the i386 static kexec
+	libc6-dev-i386
+	zlib1g-dev        # static x86_64 build reads gzip kernels
+	liblzma-dev       # ... and xz ones (Debian's are xz)
+	busybox-static    # not strictly needed (the harness unpacks its own copy with debian-pkg.sh)
+	qemu-system-x86
+	ca-certificates
+)
+
+missing=()
+for cmd in "${!need[@]}"; do
+	command -v "$cmd" >/dev/null 2>&1 || missing+=("${need[$cmd]}")
+done
+for p in "${extra_pkgs[@]}"; do
+	dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+# static libraries for the --enable-static build
+for a in /usr/lib/x86_64-linux-gnu/libz.a /usr/lib/x86_64-linux-gnu/liblzma.a; do
+	[ -e "$a" ] || missing+=("$( [ "${a##*/}" = libz.a ] && echo zlib1g-dev || echo liblzma-dev)")
+done
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u | sed '/^$/d')
+
+if [ ${#missing[@]} -eq 0 ]; then
+	exit 0
+fi
+if [ "$check_only" = yes ]; then
+	echo "e2e deps: missing packages: ${missing[*]}" >&2
+	exit 1
+fi
+if [ "$(id -u)" != 0 ]; then
+	echo "e2e deps: missing packages: ${missing[*]} (not root: cannot apt-get install them)" >&2
+	exit 1
+fi
+
+echo "e2e deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+for i in 1 2 3; do
+	apt-get update -qq >&2 &&
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 && exit 0
+	echo "e2e deps: apt-get failed (try $i of 3), retrying" >&2
+	sleep $((i * 10))
+done
+echo "e2e deps: could not install ${missing[*]}" >&2
+exit 1
