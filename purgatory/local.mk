@@ -20,7 +20,12 @@ EXTRA_DIST += \
 	purgatory/entry-x86_64.S \
 	purgatory/entry-i386.S \
 	purgatory/purgatory.lds \
-	purgatory/check-elf.sh
+	purgatory/check-elf.sh \
+	purgatory/qemu/run.sh \
+	purgatory/qemu/mkpayload.c \
+	purgatory/qemu/stub.S \
+	purgatory/qemu/stub.lds \
+	purgatory/qemu/test.h
 
 # readelf for the relocation check (binutils, like objcopy and ld)
 PURGATORY_READELF = readelf
@@ -114,3 +119,9 @@ CLEANFILES += purgatory/blob.S purgatory/blob.S.tmp \
 # convenience: make purgatory-images
 .PHONY: purgatory-images
 purgatory-images: purgatory/purgatory-x86_64.elf purgatory/purgatory-i386.elf
+
+# Boot the purgatory in QEMU behind a stub that imitates relocate_kernel
+# (needs qemu-system-x86_64; not part of make check).
+.PHONY: check-purgatory-qemu
+check-purgatory-qemu: purgatory/blob.$(OBJEXT)
+	CC="$(CC)" $(SHELL) $(top_srcdir)/purgatory/qemu/run.sh $(top_srcdir) $(top_builddir)
