@@ -178,7 +178,9 @@ static int unxz(const unsigned char *in, size_t len, const char *name,
 	size_t cap = 0;
 	lzma_ret rc;
 
-	if (lzma_stream_decoder(&xs, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK)
+	/* One stream: what follows it is not ours (a bzImage payload ends
+	 * with its decompressed size, for instance). */
+	if (lzma_stream_decoder(&xs, UINT64_MAX, 0) != LZMA_OK)
 		return kj_fail(err, KJ_EXIT_FAILURE, "%s: liblzma initialisation failed", name);
 	xs.next_in = in;
 	xs.avail_in = len;

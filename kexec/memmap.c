@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -204,11 +205,21 @@ int memmap_from_iomem(const struct iomem *io, struct memmap *out, struct kj_erro
 		}
 	}
 	memmap_sort(out);
-	if (!memmap_bytes_of_type(out, E820_TYPE_RAM)) {
+	/* Readers without CAP_SYS_ADMIN see every address as 0. */
+	if (memmap_bytes_of_type(out, E820_TYPE_RAM) < 1024 * 1024) {
 		memmap_free(out);
-		return kj_fail(err, KJ_EXIT_FAILURE, "%s: no System RAM listed", PROC_IOMEM);
+		return kj_fail(err, KJ_EXIT_FAILURE,
+			       "%s: no System RAM addresses shown (they are hidden from non-root users; run as root)",
+			       PROC_IOMEM);
 	}
 	return 0;
+}
+
+static bool only_space(const char *s)
+{
+	while (*s && isspace((unsigned char)*s))
+		s++;
+	return !*s;
 }
 
 int memmap_parse_firmware_entry(const char *start, const char *end, const char *type,
@@ -218,9 +229,9 @@ int memmap_parse_firmware_entry(const char *start, const char *end, const char *
 	int k;
 	char t[64];
 
-	if ((k = parse_hex(start, &s)) < 0 || (start[k] && !isspace((unsigned char)start[k])))
+	if ((k = parse_hex(start, &s)) < 0 || !only_space(start + k))
 		return -1;
-	if ((k = parse_hex(end, &e)) < 0 || (end[k] && !isspace((unsigned char)end[k])))
+	if ((k = parse_hex(end, &e)) < 0 || !only_space(end + k))
 		return -1;
 	if (e < s)
 		return -1;

@@ -189,6 +189,10 @@ static int check_combination(struct kj_options *o, bool action_given, struct kj_
 	if (o->action == KJ_ACTION_HELP || o->action == KJ_ACTION_VERSION)
 		return 0;
 
+	/* -l means "load"; --exec runs what is loaded: together they are two actions. */
+	if (action_given && o->image_type_given && o->image_type == KJ_IMAGE_NORMAL &&
+	    o->action == KJ_ACTION_EXEC)
+		return kj_fail(err, KJ_EXIT_USAGE, "--load and --exec cannot be used together");
 	/* -l/-p alone mean "load"; with -u or -S they only select the type. */
 	if (!action_given && o->image_type_given)
 		o->action = KJ_ACTION_LOAD;

@@ -125,7 +125,7 @@ int kj_kernel_error(struct kj_error *err, const char *call, int e, const char *i
 				       "%s: refused by kernel lockdown (%s): the kernel must be signed with a key the running kernel trusts",
 				       call, lock);
 		return kj_fail(err, KJ_EXIT_KERNEL,
-			       "%s: operation not permitted (a security module, or lockdown: try -s with a signed kernel)",
+			       "%s: operation not permitted: kexec is disabled (kernel.kexec_load_disabled), refused by a security module, or the kernel is locked down (try -s with a signed kernel)",
 			       call);
 	case EBUSY:
 		return kj_fail(err, KJ_EXIT_KERNEL,

@@ -1,1 +1,41 @@
-# tests/unit
+# cmocka unit tests, linked against libkexec.a (the tool's own objects)
+if HAVE_CMOCKA
+UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
+UNIT_LDADD = libkexec.a $(CMOCKA_LIBS) $(ZLIB_LIBS) $(LZMA_LIBS)
+
+UNIT_TESTS = \
+	tests/unit/test-options \
+	tests/unit/test-memmap \
+	tests/unit/test-plan \
+	tests/unit/test-cmdline \
+	tests/unit/test-bzimage \
+	tests/unit/test-elf \
+	tests/unit/test-file
+
+check_PROGRAMS += $(UNIT_TESTS)
+TESTS += $(UNIT_TESTS)
+
+tests_unit_test_options_SOURCES = tests/unit/test-options.c
+tests_unit_test_options_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_options_LDADD = $(UNIT_LDADD)
+tests_unit_test_memmap_SOURCES = tests/unit/test-memmap.c
+tests_unit_test_memmap_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_memmap_LDADD = $(UNIT_LDADD)
+tests_unit_test_plan_SOURCES = tests/unit/test-plan.c
+tests_unit_test_plan_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_plan_LDADD = $(UNIT_LDADD)
+tests_unit_test_cmdline_SOURCES = tests/unit/test-cmdline.c
+tests_unit_test_cmdline_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_cmdline_LDADD = $(UNIT_LDADD)
+tests_unit_test_bzimage_SOURCES = tests/unit/test-bzimage.c tests/unit/kernel-fixture.h
+tests_unit_test_bzimage_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_bzimage_LDADD = $(UNIT_LDADD)
+tests_unit_test_elf_SOURCES = tests/unit/test-elf.c tests/unit/kernel-fixture.h
+tests_unit_test_elf_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_elf_LDADD = $(UNIT_LDADD)
+tests_unit_test_file_SOURCES = tests/unit/test-file.c
+tests_unit_test_file_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_file_LDADD = $(UNIT_LDADD)
+endif
+
+include $(top_srcdir)/tests/unit/sha256.mk

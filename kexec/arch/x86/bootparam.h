@@ -25,7 +25,7 @@
 #define BP_E820_MAX         128
 #define BP_E820_ENTRY_SIZE  20
 
-#define LOADER_TYPE_KEXEC   0x0d /* boot.rst: "D  kexec-tools" */
+#define LOADER_TYPE_KEXEC   0xd0 /* boot.rst: 0xTV with T = 0xD "kexec-tools", V = 0 */
 
 struct bootparam_input {
 	const uint8_t *setup_header;  /* the kernel file's bytes 0..header_end, or NULL (ELF) */

@@ -1,0 +1,147 @@
+/* Input files: mapping, and transparent gzip/xz decompression of kernels. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#ifdef HAVE_ZLIB
+#include <zlib.h>
+#endif
+#ifdef HAVE_LZMA
+#include <lzma.h>
+#endif
+
+#include "exitcodes.h"
+#include "file.h"
+
+static unsigned char plain[300000];
+
+static void fill(void)
+{
+	for (size_t i = 0; i < sizeof(plain); i++)
+		plain[i] = (unsigned char)((i * 2654435761u) >> 13);
+}
+
+static char *write_tmp(const void *data, size_t len)
+{
+	char *path = strdup("/tmp/kj-file-XXXXXX");
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	close(fd);
+	return path;
+}
+
+static void map_plain(void **state)
+{
+	struct kj_file f;
+	struct kj_error err = { 0, "" };
+	char *p;
+
+	fill();
+	p = write_tmp(plain, sizeof(plain));
+	assert_int_equal(kj_file_load_kernel(p, &f, &err), 0);
+	assert_false(f.decompressed);
+	assert_int_equal(f.size, sizeof(plain));
+	assert_memory_equal(f.data, plain, sizeof(plain));
+	kj_file_release(&f);
+	unlink(p);
+	free(p);
+}
+
+static void errors(void **state)
+{
+	struct kj_file f;
+	struct kj_error err = { 0, "" };
+	char *p = write_tmp("", 0);
+
+	assert_int_equal(kj_file_map(p, &f, &err), -1);
+	assert_int_equal(err.exit_code, KJ_EXIT_BADFILE);
+	assert_non_null(strstr(err.msg, "file is empty"));
+	unlink(p);
+	free(p);
+	assert_int_equal(kj_file_map("/nonexistent/vmlinuz", &f, &err), -1);
+	assert_string_equal(err.msg, "/nonexistent/vmlinuz: No such file or directory");
+	assert_int_equal(kj_file_map("/tmp", &f, &err), -1);
+	assert_string_equal(err.msg, "/tmp: is a directory");
+}
+
+static void gzip_kernel(void **state)
+{
+#ifdef HAVE_ZLIB
+	struct kj_file f;
+	struct kj_error err = { 0, "" };
+	unsigned char *out = NULL;
+	size_t outlen;
+	z_stream zs;
+	static unsigned char gz[400000];
+	char *p;
+
+	fill();
+	memset(&zs, 0, sizeof(zs));
+	assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	zs.next_in = plain;
+	zs.avail_in = sizeof(plain);
+	zs.next_out = gz;
+	zs.avail_out = sizeof(gz);
+	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+	p = write_tmp(gz, zs.total_out);
+	assert_int_equal(kj_file_load_kernel(p, &f, &err), 0);
+	assert_true(f.decompressed);
+	assert_int_equal(f.size, sizeof(plain));
+	assert_memory_equal(f.data, plain, sizeof(plain));
+	kj_file_release(&f);
+	/* cut short: an error, not a short kernel */
+	assert_int_equal(kj_decompress(gz, zs.total_out / 2, "half.gz", &out, &outlen, &err), -1);
+	assert_string_equal(err.msg, "half.gz: gzip data is truncated");
+	gz[20] ^= 0xff;
+	assert_int_equal(kj_decompress(gz, zs.total_out, "bad.gz", &out, &outlen, &err), -1);
+	assert_non_null(strstr(err.msg, "bad.gz: gzip data is"));
+	deflateEnd(&zs);
+	unlink(p);
+	free(p);
+#else
+	fail_msg("built without zlib: configure found no zlib");
+#endif
+}
+
+static void xz_kernel(void **state)
+{
+#ifdef HAVE_LZMA
+	struct kj_error err = { 0, "" };
+	unsigned char *out = NULL;
+	size_t outlen, xzlen = 0;
+	static unsigned char xz[400000];
+
+	fill();
+	assert_int_equal(lzma_easy_buffer_encode(6, LZMA_CHECK_CRC32, NULL, plain, sizeof(plain), xz,
+						 &xzlen, sizeof(xz)), LZMA_OK);
+	assert_int_equal(kj_decompress(xz, xzlen, "k.xz", &out, &outlen, &err), 1);
+	assert_int_equal(outlen, sizeof(plain));
+	assert_memory_equal(out, plain, sizeof(plain));
+	free(out);
+	assert_int_equal(kj_decompress(xz, xzlen - 30, "cut.xz", &out, &outlen, &err), -1);
+	assert_non_null(strstr(err.msg, "cut.xz: xz data is"));
+	/* not compressed: left alone */
+	assert_int_equal(kj_decompress(plain, sizeof(plain), "plain", &out, &outlen, &err), 0);
+#else
+	fail_msg("built without liblzma: configure found no liblzma");
+#endif
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(map_plain),
+		cmocka_unit_test(errors),
+		cmocka_unit_test(gzip_kernel),
+		cmocka_unit_test(xz_kernel),
+	};
+	return cmocka_run_group_tests_name("file", tests, NULL, NULL);
+}

@@ -1,0 +1,286 @@
+/* The planner: finding space, and the kernel's rules checked before the call. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "bootparam.h"
+#include "exitcodes.h"
+#include "kernel-fixture.h"
+#include "plan.h"
+#include "sha256.h"
+#include "x86.h"
+
+#define MiB (1024ull * 1024)
+
+/* A 512 MiB QEMU PC. */
+static void qemu_map(struct memmap *mm)
+{
+	memset(mm, 0, sizeof(*mm));
+	memmap_add(mm, range_from_inclusive(0, 0x9fbff), E820_TYPE_RAM);
+	memmap_add(mm, range_from_inclusive(0x9fc00, 0x9ffff), E820_TYPE_RESERVED);
+	memmap_add(mm, range_from_inclusive(0xf0000, 0xfffff), E820_TYPE_RESERVED);
+	memmap_add(mm, range_from_inclusive(0x100000, 0x1ffdffff), E820_TYPE_RAM);
+	memmap_add(mm, range_from_inclusive(0x1ffe0000, 0x1fffffff), E820_TYPE_RESERVED);
+	memmap_add(mm, range_from_inclusive(0xfffc0000, 0xffffffff), E820_TYPE_RESERVED);
+}
+
+static struct memmap mm;
+
+static int setup(void **state)
+{
+	qemu_map(&mm);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	memmap_free(&mm);
+	return 0;
+}
+
+static void plan_default(struct kj_plan *p)
+{
+	plan_init(p, &mm, range_make(0, UINT64_MAX), (500 * MiB) / 4096, (1ull << 46) - 1);
+}
+
+static void find_space_basics(void **state)
+{
+	struct kj_plan p;
+	uint64_t at;
+
+	plan_default(&p);
+	/* bottom up from 16 MiB, 2 MiB aligned */
+	assert_int_equal(plan_find_space(&p, 10 * MiB, 2 * MiB, 16 * MiB, UINT64_MAX, false, &at), 0);
+	assert_int_equal(at, 16 * MiB);
+	assert_int_equal(plan_add(&p, "k", NULL, 0, at, 10 * MiB, NULL), 0);
+	/* the next one goes after it, aligned */
+	assert_int_equal(plan_find_space(&p, 1 * MiB, 2 * MiB, 16 * MiB, UINT64_MAX, false, &at), 0);
+	assert_int_equal(at, 26 * MiB);
+	/* top down: the last whole page of RAM below the reserved top */
+	assert_int_equal(plan_find_space(&p, 4096, 4096, MiB, UINT64_MAX, true, &at), 0);
+	assert_int_equal(at, 0x1ffdf000);
+	/* below 640 KiB when asked, never in the reserved hole */
+	assert_int_equal(plan_find_space(&p, 8192, 4096, 0, 0xa0000, true, &at), 0);
+	assert_int_equal(at, 0x9d000);
+	/* no room */
+	assert_int_equal(plan_find_space(&p, 600 * MiB, 4096, 0, UINT64_MAX, true, &at), -1);
+	plan_free(&p);
+}
+
+static void find_space_skips_segments(void **state)
+{
+	struct kj_plan p;
+	uint64_t at;
+
+	plan_default(&p);
+	plan_add(&p, "a", NULL, 0, 0x1ff00000, 0xdf000, NULL); /* up to the top of RAM */
+	assert_int_equal(plan_find_space(&p, 0x2000, 4096, MiB, UINT64_MAX, true, &at), 0);
+	assert_int_equal(at, 0x1fefe000);
+	plan_add(&p, "b", NULL, 0, MiB, MiB, NULL);
+	assert_int_equal(plan_find_space(&p, 0x2000, 4096, MiB, UINT64_MAX, false, &at), 0);
+	assert_int_equal(at, 2 * MiB);
+	plan_free(&p);
+}
+
+static void mem_min_max(void **state)
+{
+	struct kj_plan p;
+	uint64_t at;
+
+	/* --mem-min=0x1000000 --mem-max=0x5ffffff */
+	plan_init(&p, &mm, range_from_bounds(0x1000000, 0x6000000), 1000, (1ull << 46) - 1);
+	assert_int_equal(plan_find_space(&p, 4096, 4096, MiB, UINT64_MAX, true, &at), 0);
+	assert_int_equal(at, 0x5fff000);
+	assert_int_equal(plan_find_space(&p, 4096, 4096, MiB, UINT64_MAX, false, &at), 0);
+	assert_int_equal(at, 0x1000000);
+	assert_int_equal(plan_find_space(&p, 81 * MiB, 4096, MiB, UINT64_MAX, false, &at), -1);
+	/* a window with no RAM at all */
+	plan_init(&p, &mm, range_from_bounds(0x20000000, 0x30000000), 1000, (1ull << 46) - 1);
+	assert_int_equal(plan_find_space(&p, 4096, 4096, 0, UINT64_MAX, false, &at), -1);
+}
+
+static void expect_refusal(struct kj_plan *p, const char *needle)
+{
+	struct kj_error err = { 0, "" };
+
+	assert_int_equal(plan_check(p, &err), -1);
+	assert_int_equal(err.exit_code, KJ_EXIT_NOROOM);
+	if (!strstr(err.msg, needle))
+		fail_msg("message '%s' lacks '%s'", err.msg, needle);
+}
+
+static void check_rules(void **state)
+{
+	struct kj_plan p;
+	struct kj_error err = { 0, "" };
+	static char buf[8192];
+
+	plan_default(&p);
+	plan_add(&p, "kernel", buf, 4096, 16 * MiB, 8192, NULL);
+	plan_add(&p, "initrd", buf, 8192, 32 * MiB, 8192, NULL);
+	assert_int_equal(plan_check(&p, &err), 0);
+
+	p.seg[1].mem = 16 * MiB + 4096;
+	expect_refusal(&p, "segment 1 (initrd) overlaps segment 0 (kernel)");
+	p.seg[1].mem = 32 * MiB + 512;
+	expect_refusal(&p, "not page aligned");
+	p.seg[1].mem = 32 * MiB;
+	p.seg[1].memsz = 4096;
+	expect_refusal(&p, "segment 1 (initrd) has 8192 bytes for 0x1000 of memory");
+	p.seg[1].memsz = 8192;
+	p.seg[1].mem = 0x1ffe0000; /* reserved */
+	expect_refusal(&p, "not inside System RAM");
+	p.seg[1].mem = 0x9f000; /* straddles the hole below 1 MiB */
+	expect_refusal(&p, "not inside System RAM");
+	p.seg[1].mem = UINT64_MAX - 4095;
+	expect_refusal(&p, "wraps around memory");
+	p.seg[1].mem = 32 * MiB;
+
+	/* more than half of RAM, one segment or all together */
+	p.ram_pages = 4;
+	expect_refusal(&p, "more than half of RAM");
+	p.ram_pages = 7;
+	expect_refusal(&p, "the image needs");
+	p.ram_pages = 8;
+	assert_int_equal(plan_check(&p, &err), 0);
+
+	/* i386's destination limit */
+	p.dest_limit = 32 * MiB + 4096;
+	expect_refusal(&p, "beyond what the running kernel can load to");
+	p.dest_limit = (1ull << 46) - 1;
+
+	/* --mem-max bounds even fixed segments */
+	p.place = range_from_bounds(0, 32 * MiB);
+	expect_refusal(&p, "(--mem-min/--mem-max)");
+	plan_free(&p);
+}
+
+static void segment_limit(void **state)
+{
+	struct kj_plan p;
+	struct kj_error err = { 0, "" };
+
+	plan_default(&p);
+	for (int i = 0; i < KJ_SEGMENT_MAX; i++)
+		assert_int_equal(plan_add(&p, "s", NULL, 0, (16 + (uint64_t)i) * MiB, 4096, &err), 0);
+	assert_int_equal(plan_add(&p, "one too many", NULL, 0, 40 * MiB, 4096, &err), -1);
+	assert_non_null(strstr(err.msg, "at most 16"));
+	assert_int_equal(plan_check(&p, &err), 0);
+	plan_free(&p);
+}
+
+/* The whole x86 plan for Debian's kernel: pure, given the inputs. */
+static void x86_plan_debian(void **state)
+{
+	struct kj_file k;
+	struct kj_options o;
+	struct kj_sysinfo sys;
+	struct kj_load_input in;
+	struct kj_plan p;
+	struct kj_error err = { 0, "" };
+	static uint8_t initrd[123457];
+	const uint8_t *bp = NULL;
+	const struct purgatory_header *h = NULL;
+	uint64_t bp_addr = 0, kaddr = 0;
+
+	fixture_kernel("KJ_TEST_BZIMAGE_AMD64", &k);
+	memset(&o, 0, sizeof(o));
+	o.kernel = "vmlinuz";
+	o.command_line = "console=ttyS0 kjtest=1";
+	o.mem_min = 0x1000000;
+	o.mem_max = 0x5ffffff;
+	o.mem_max_given = true;
+	memset(&sys, 0, sizeof(sys));
+	sys.arch = KJ_ARCH_X86_64;
+	sys.mm = mm;
+	sys.ram_pages = (500 * MiB) / 4096;
+	for (size_t i = 0; i < sizeof(initrd); i++)
+		initrd[i] = (uint8_t)(i * 7);
+	in.o = &o;
+	in.sys = &sys;
+	in.kernel = &k;
+	in.initrd = initrd;
+	in.initrd_size = sizeof(initrd);
+
+	if (x86_build_plan(&in, &p, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(p.nseg, 4);
+	for (size_t i = 0; i < p.nseg; i++) {
+		assert_true(p.seg[i].mem >= 0x1000000);
+		assert_true(p.seg[i].mem + p.seg[i].memsz <= 0x6000000);
+		if (!strcmp(p.seg[i].what, "kernel"))
+			kaddr = p.seg[i].mem;
+		if (!strcmp(p.seg[i].what, "boot_params+cmdline")) {
+			bp = p.seg[i].buf;
+			bp_addr = p.seg[i].mem;
+		}
+		if (!strcmp(p.seg[i].what, "purgatory")) {
+			h = p.seg[i].buf;
+			assert_true(p.entry >= p.seg[i].mem && p.entry < p.seg[i].mem + p.seg[i].memsz);
+		}
+		if (!strcmp(p.seg[i].what, "initrd"))
+			assert_memory_equal(p.seg[i].buf, initrd, sizeof(initrd));
+	}
+	assert_int_equal(kaddr, 0x1000000); /* pref_address */
+	assert_non_null(bp);
+	assert_non_null(h);
+	assert_memory_equal(bp + 0x202, "HdrS", 4);
+	assert_string_equal((const char *)bp + BP_SIZE, "console=ttyS0 kjtest=1");
+	assert_int_equal(bp[0x228] | bp[0x229] << 8 | bp[0x22a] << 16 | (uint32_t)bp[0x22b] << 24,
+			 bp_addr + BP_SIZE);
+	assert_int_equal(bp[BP_E820_ENTRIES], mm.n);
+	assert_int_equal(h->magic, PURGATORY_MAGIC);
+	assert_int_equal(h->entry_mode, PURGATORY_ENTRY_64);
+	assert_int_equal(h->regs64.rip, kaddr + 0x200);
+	assert_int_equal(h->regs64.rsi, bp_addr);
+	assert_int_equal(h->nr_regions, 3);
+	{
+		struct sha256_ctx c;
+		uint8_t d[32];
+		sha256_init(&c);
+		for (size_t i = 0; i < 3; i++) {
+			assert_int_equal(h->regions[i].start, p.seg[i].mem);
+			assert_int_equal(h->regions[i].size, p.seg[i].bufsz);
+			sha256_update(&c, p.seg[i].buf, p.seg[i].bufsz);
+		}
+		sha256_final(&c, d);
+		assert_memory_equal(d, h->sha256, 32);
+	}
+	plan_free(&p);
+
+	/* too small a window: a clear refusal */
+	o.mem_max = 0x2ffffff;
+	assert_int_equal(x86_build_plan(&in, &p, &err), -1);
+	assert_int_equal(err.exit_code, KJ_EXIT_NOROOM);
+	assert_non_null(strstr(err.msg, "no room for the kernel"));
+	plan_free(&p);
+
+	/* the i386 view of the same kernel: 32-bit entry */
+	o.mem_max_given = false;
+	o.mem_min = 0;
+	sys.arch = KJ_ARCH_I386;
+	if (x86_build_plan(&in, &p, &err) < 0)
+		fail_msg("%s", err.msg);
+	h = p.seg[p.nseg - 1].buf;
+	assert_int_equal(h->entry_mode, PURGATORY_ENTRY_32);
+	assert_int_equal(h->regs32.eip, p.seg[0].mem);
+	plan_free(&p);
+	kj_file_release(&k);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(find_space_basics),
+		cmocka_unit_test(find_space_skips_segments),
+		cmocka_unit_test(mem_min_max),
+		cmocka_unit_test(check_rules),
+		cmocka_unit_test(segment_limit),
+		cmocka_unit_test(x86_plan_debian),
+	};
+	return cmocka_run_group_tests_name("plan", tests, setup, teardown);
+}
