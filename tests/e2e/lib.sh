@@ -214,22 +214,31 @@ _kj_build_ours() {
 		cd "$dir/b"
 		echo "+ $TOP_SRCDIR/configure $args"
 		eval "\"\$TOP_SRCDIR/configure\" $args"
-		echo "+ make kexec"
-		make -j"$(nproc)" kexec
+		# the program is kexec/kexec (non-recursive Makefile.am); plain
+		# "kexec" in older trees
+		if grep -q '^sbin_PROGRAMS = kexec/kexec' Makefile; then
+			echo "+ make kexec/kexec"
+			make -j"$(nproc)" kexec/kexec
+			ln -sf kexec/kexec kexec.bin
+		else
+			echo "+ make kexec"
+			make -j"$(nproc)" kexec
+			ln -sf kexec kexec.bin
+		fi
 	) >"$dir/build.log" 2>&1
 	rc=$?
-	if [ $rc -ne 0 ] || [ ! -x "$dir/b/kexec" ]; then
+	if [ $rc -ne 0 ] || [ ! -x "$dir/b/kexec.bin" ]; then
 		echo "${KJ_RUN_ID:-}" >"$dir/failed"
 		kj_msg "building kexec ($variant) failed, see $dir/build.log:"
 		tail -n 15 "$dir/build.log" | sed 's/^/e2e:   | /' >&2
 		return 1
 	fi
-	if readelf -l "$dir/b/kexec" 2>/dev/null | grep -q 'INTERP'; then
+	if readelf -l "$dir/b/kexec.bin" 2>/dev/null | grep -q 'INTERP'; then
 		echo "${KJ_RUN_ID:-}" >"$dir/failed"
 		kj_msg "kexec ($variant) in $dir/b is not static"
 		return 1
 	fi
-	cp "$dir/b/kexec" "$dir/kexec"
+	cp "$dir/b/kexec.bin" "$dir/kexec"
 	echo "$dir/kexec"
 }
 
