@@ -109,6 +109,7 @@ void kj_file_release(struct kj_file *f)
 	f->size = 0;
 }
 
+#if defined(HAVE_ZLIB) || defined(HAVE_LZMA)
 static int grow(unsigned char **buf, size_t *cap, const char *name, struct kj_error *err)
 {
 	size_t ncap = *cap ? *cap * 2 : (size_t)16 << 20;
@@ -127,6 +128,7 @@ static int grow(unsigned char **buf, size_t *cap, const char *name, struct kj_er
 	*cap = ncap;
 	return 0;
 }
+#endif
 
 #ifdef HAVE_ZLIB
 static int gunzip(const unsigned char *in, size_t len, const char *name,
@@ -234,8 +236,8 @@ int kj_decompress(const unsigned char *buf, size_t len, const char *name,
 
 int kj_file_load_kernel(const char *path, struct kj_file *f, struct kj_error *err)
 {
-	unsigned char *out;
-	size_t outlen;
+	unsigned char *out = NULL;
+	size_t outlen = 0;
 	int rc;
 
 	if (kj_file_map(path, f, err) < 0)
