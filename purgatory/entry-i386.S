@@ -90,6 +90,9 @@ idt_null:
 	.balign	16
 stack:
 	.skip	STACK_SIZE
+	.globl	purgatory_stack_top
+	.hidden	purgatory_stack_top
+purgatory_stack_top:
 stack_top:
 
 	.section .note.GNU-stack, "", @progbits

@@ -332,6 +332,9 @@ int memcmp(const void *a, const void *b, size_t n)
 	return 0;
 }
 
+/* top of our own stack (entry-<arch>.S) */
+extern char purgatory_stack_top[] __attribute__((visibility("hidden")));
+
 uint32_t purgatory_main(void)
 {
 	struct purgatory_header *hdr = &kj_header.hdr;
@@ -346,7 +349,15 @@ uint32_t purgatory_main(void)
 	}
 	if (purgatory_check(hdr, &kj_header.ext) != 0)
 		return 0;
+	/*
+	 * The next image gets a usable stack even if the tool set none: the
+	 * top of ours, which is not needed any more (below 4 GiB, in RAM).
+	 */
+	if (!hdr->regs32.esp)
+		hdr->regs32.esp = (uint32_t)(uintptr_t)purgatory_stack_top;
 #ifdef __x86_64__
+	if (!hdr->regs64.rsp)
+		hdr->regs64.rsp = (uint64_t)(uintptr_t)purgatory_stack_top;
 	if (mode == PURGATORY_ENTRY_64 || mode == PURGATORY_ENTRY_32)
 		return mode;
 #else

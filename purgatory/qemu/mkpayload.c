@@ -4,7 +4,8 @@
  * tool's own code, relocate it for T_PURG_ADDR, describe one data region and
  * the next image, and write purg.bin (memsz bytes) and data.bin.
  *
- * usage: mkpayload x86_64|i386 64|32 corrupt(0|1) outdir
+ * usage: mkpayload x86_64|i386 64|32 variant outdir
+ * variant: 0 normal, 1 corrupt one data byte, 2 no stack for the next image
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,7 +60,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mkpayload: %s\n", err.msg);
 		return 1;
 	}
-	if (corrupt)
+	if (corrupt == 1)
 		data[T_DATA_SIZE - 3] ^= 0x10;
 
 	p.hdr->serial_port = 0x3f8;
@@ -77,6 +78,8 @@ int main(int argc, char **argv)
 		r->r12 = 0x0c0c0c0c0c0c0c0cull; r->r13 = 0x0d0d0d0d0d0d0d0dull;
 		r->r14 = 0x0e0e0e0e0e0e0e0eull; r->r15 = 0x0f0f0f0f0f0f0f0full;
 		r->rip = T_NEXT64;
+		if (corrupt == 2)
+			r->rsp = 0;
 	} else {
 		struct purgatory_regs32 *r = &p.hdr->regs32;
 
@@ -84,6 +87,8 @@ int main(int argc, char **argv)
 		r->eax = T_EAX; r->ebx = T_EBX; r->ecx = T_ECX; r->edx = T_EDX;
 		r->esi = T_ESI; r->edi = T_EDI; r->ebp = T_EBP; r->esp = T_STACK_NEXT;
 		r->eip = T_NEXT32;
+		if (corrupt == 2)
+			r->esp = 0;
 	}
 
 	/* the image as memory holds it: file part, then zeroed bss */

@@ -19,11 +19,11 @@ $CC -O1 -I"$src/include" -I"$src/kexec" -I"$src/purgatory/qemu" -o "$work/mkpayl
 	"$src/purgatory/qemu/mkpayload.c" "$src/kexec/purgatory.c" "$src/kexec/sha256.c" \
 	"$src/kexec/error.c" "$build/purgatory/blob.o" || exit 1
 
-run() { # name arch mode longmode corrupt expect
+run() { # name arch mode longmode variant(0 ok, 1 corrupt, 2 no stack) expect
 	name=$1; d="$work/$name"; mkdir -p "$d"
 	"$work/mkpayload" "$2" "$3" "$5" "$d" >/dev/null || { echo "FAIL $name: mkpayload"; fails=$((fails+1)); return; }
 	entry=$(cat "$d/entry.txt")
-	$CC -m32 -c -DLONGMODE="$4" -DPURG_ENTRY="$entry" -DPURG_BIN="\"$d/purg.bin\"" -DDATA_BIN="\"$d/data.bin\"" -I"$src/purgatory/qemu" \
+	$CC -m32 -c -DLONGMODE="$4" -DNOSTACK=$( [ "$5" = 2 ] && echo 1 || echo 0 ) -DPURG_ENTRY="$entry" -DPURG_BIN="\"$d/purg.bin\"" -DDATA_BIN="\"$d/data.bin\"" -I"$src/purgatory/qemu" \
 		-o "$d/stub.o" "$src/purgatory/qemu/stub.S" &&
 	ld -m elf_i386 -T "$src/purgatory/qemu/stub.lds" -o "$d/stub.elf" "$d/stub.o" ||
 		{ echo "FAIL $name: stub build"; fails=$((fails+1)); return; }
@@ -44,6 +44,9 @@ run() { # name arch mode longmode corrupt expect
 run x86_64-entry64 x86_64 64 1 0 '^NEXT64 OK$'
 run x86_64-entry32 x86_64 32 1 0 '^NEXT32 OK$'
 run i386-entry32   i386   32 0 0 '^NEXT32 OK$'
+run x86_64-nostack64 x86_64 64 1 2 '^NEXT64 OK$'
+run x86_64-nostack32 x86_64 32 1 2 '^NEXT32 OK$'
+run i386-nostack32 i386   32 0 2 '^NEXT32 OK$'
 run x86_64-corrupt x86_64 64 1 1 '^purgatory: sha256 mismatch in region 0 (0x600000-0x630000)$'
 run i386-corrupt   i386   32 0 1 '^purgatory: sha256 mismatch in region 0 (0x600000-0x630000)$'
 [ "$fails" -eq 0 ]

@@ -6,7 +6,8 @@
  *   -DLONGMODE=0: 32-bit protected mode, paging off (relocate_kernel_32)
  * The "next image" entry points check the CPU state the purgatory promised
  * and print NEXT32 OK / NEXT64 OK (or ... BAD n) on COM1, then leave QEMU
- * through isa-debug-exit.  PURG_ENTRY, PURG_BIN, DATA_BIN: from run.sh.
+ * through isa-debug-exit.  -DNOSTACK=1: esp/rsp must be the purgatory's
+ * own stack (the tool passed 0).  PURG_ENTRY, PURG_BIN, DATA_BIN: from run.sh.
  */
 #include "test.h"
 
@@ -99,7 +100,12 @@ next32:
 	cmpl	$T_EDX, %edx ; jne bad32b
 	cmpl	$T_ESI, %esi ; jne bad32b
 	cmpl	$T_EBP, %ebp ; jne bad32b
+#if NOSTACK /* the purgatory's own stack: inside its image */
+	cmpl	$T_PURG_ADDR, %esp ; jb bad32b
+	cmpl	$T_PURG_ADDR + 0x10000, %esp ; ja bad32b
+#else
 	cmpl	$T_STACK_NEXT, %esp ; jne bad32b
+#endif
 	cmpl	$T_EDI, %edi ; jne bad32b
 	movl	$2, %edi
 	movw	%cs, %ax ; cmpw $0x10, %ax ; jne bad32
@@ -152,6 +158,12 @@ putc32:	movl	%eax, %ebx
 	.section .next64, "ax"
 	.code64
 next64:
+#if NOSTACK
+	cmpq	$T_PURG_ADDR, %rsp ; jb bad64
+	cmpq	$T_PURG_ADDR + 0x10000, %rsp ; ja bad64
+#else
+	cmpq	$T_STACK_NEXT, %rsp ; jne bad64
+#endif
 	movl	$1, %r8d
 	movabsq	$((T_HI << 32) | T_EAX), %rsp ; cmpq %rsp, %rax ; jne bad64
 	movabsq	$((T_HI << 32) | T_EBX), %rax ; cmpq %rax, %rbx ; jne bad64
