@@ -28,7 +28,7 @@ EXTRA_DIST += \
 	tests/host/run.sh
 
 TESTS += tests/host/test-checker.sh tests/host/run.sh
-check_DATA = $(KEXEC_SHIM)
+check_DATA += $(KEXEC_SHIM)
 
 # make check-host: just this part, verbose.
 check-host: $(KEXEC_SHIM) kexec/kexec$(EXEEXT)

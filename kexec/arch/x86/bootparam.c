@@ -4,22 +4,18 @@
 #include "bootparam.h"
 #include "bzimage.h"
 #include "exitcodes.h"
-
-static void put8(uint8_t *p, uint8_t v) { p[0] = v; }
-static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
-static void put32(uint8_t *p, uint32_t v) { put16(p, (uint16_t)v); put16(p + 2, (uint16_t)(v >> 16)); }
-static void put64(uint8_t *p, uint64_t v) { put32(p, (uint32_t)v); put32(p + 4, (uint32_t)(v >> 32)); }
+#include "le.h"
 
 /* A header for kernels loaded from ELF, which carry none: what the kernel
  * proper reads from boot_params.hdr. */
 static void synthetic_header(uint8_t *bp)
 {
-	put16(bp + BZ_BOOT_FLAG, 0xaa55);
+	put_le16(bp + BZ_BOOT_FLAG, 0xaa55);
 	memcpy(bp + BZ_HEADER, "HdrS", 4);
-	put16(bp + BZ_VERSION, 0x020f);
-	put8(bp + BZ_LOADFLAGS, BZ_LOADED_HIGH);
-	put32(bp + BZ_INITRD_ADDR_MAX, 0x7fffffff);
-	put32(bp + BZ_CMDLINE_SIZE, 2047);
+	put_le16(bp + BZ_VERSION, 0x020f);
+	put_le8(bp + BZ_LOADFLAGS, BZ_LOADED_HIGH);
+	put_le32(bp + BZ_INITRD_ADDR_MAX, 0x7fffffff);
+	put_le32(bp + BZ_CMDLINE_SIZE, 2047);
 }
 
 int bootparam_build(uint8_t *bp, const struct bootparam_input *in, struct kj_error *err)
@@ -34,24 +30,24 @@ int bootparam_build(uint8_t *bp, const struct bootparam_input *in, struct kj_err
 	} else {
 		synthetic_header(bp);
 	}
-	put8(bp + BZ_TYPE_OF_LOADER, LOADER_TYPE_KEXEC);
+	put_le8(bp + BZ_TYPE_OF_LOADER, LOADER_TYPE_KEXEC);
 	/* No real-mode code runs: no heap, no hooks. */
-	put8(bp + BZ_LOADFLAGS, (uint8_t)(bp[BZ_LOADFLAGS] & BZ_LOADED_HIGH));
+	put_le8(bp + BZ_LOADFLAGS, (uint8_t)(bp[BZ_LOADFLAGS] & BZ_LOADED_HIGH));
 
 	/* An 80x25 VGA text console, as a BIOS would report it; the new kernel
 	 * finds a framebuffer through its own drivers. */
-	put8(bp + BP_ORIG_VIDEO_MODE, 3);
-	put8(bp + BP_ORIG_VIDEO_COLS, 80);
-	put8(bp + BP_ORIG_VIDEO_LINES, 25);
-	put8(bp + BP_ORIG_VIDEO_ISVGA, 1);
-	put16(bp + BP_ORIG_VIDEO_POINTS, 16);
+	put_le8(bp + BP_ORIG_VIDEO_MODE, 3);
+	put_le8(bp + BP_ORIG_VIDEO_COLS, 80);
+	put_le8(bp + BP_ORIG_VIDEO_LINES, 25);
+	put_le8(bp + BP_ORIG_VIDEO_ISVGA, 1);
+	put_le16(bp + BP_ORIG_VIDEO_POINTS, 16);
 
-	put32(bp + BZ_CMD_LINE_PTR, (uint32_t)in->cmdline_addr);
-	put32(bp + BP_EXT_CMD_LINE_PTR, (uint32_t)(in->cmdline_addr >> 32));
-	put32(bp + BZ_RAMDISK_IMAGE, (uint32_t)in->initrd_addr);
-	put32(bp + BP_EXT_RAMDISK_IMAGE, (uint32_t)(in->initrd_addr >> 32));
-	put32(bp + BZ_RAMDISK_SIZE, (uint32_t)in->initrd_size);
-	put32(bp + BP_EXT_RAMDISK_SIZE, (uint32_t)(in->initrd_size >> 32));
+	put_le32(bp + BZ_CMD_LINE_PTR, (uint32_t)in->cmdline_addr);
+	put_le32(bp + BP_EXT_CMD_LINE_PTR, (uint32_t)(in->cmdline_addr >> 32));
+	put_le32(bp + BZ_RAMDISK_IMAGE, (uint32_t)in->initrd_addr);
+	put_le32(bp + BP_EXT_RAMDISK_IMAGE, (uint32_t)(in->initrd_addr >> 32));
+	put_le32(bp + BZ_RAMDISK_SIZE, (uint32_t)in->initrd_size);
+	put_le32(bp + BP_EXT_RAMDISK_SIZE, (uint32_t)(in->initrd_size >> 32));
 
 	if (in->e820->n > BP_E820_MAX)
 		return kj_fail(err, KJ_EXIT_FAILURE,
@@ -63,18 +59,18 @@ int bootparam_build(uint8_t *bp, const struct bootparam_input *in, struct kj_err
 
 		if (!e->r.size)
 			continue;
-		put64(slot, e->r.start);
-		put64(slot + 8, e->r.size);
-		put32(slot + 16, e->type);
+		put_le64(slot, e->r.start);
+		put_le64(slot + 8, e->r.size);
+		put_le32(slot + 16, e->type);
 		n++;
 		if (e->type == E820_TYPE_RAM && range_end(e->r) > 0x100000) {
 			uint64_t s = e->r.start > 0x100000 ? e->r.start : 0x100000;
 			above_1m_k += (range_end(e->r) - s) >> 10;
 		}
 	}
-	put8(bp + BP_E820_ENTRIES, (uint8_t)n);
+	put_le8(bp + BP_E820_ENTRIES, (uint8_t)n);
 	/* Legacy size fields, for kernels that look at them before the E820. */
-	put32(bp + BP_ALT_MEM_K, above_1m_k > UINT32_MAX ? UINT32_MAX : (uint32_t)above_1m_k);
-	put16(bp + BP_EXT_MEM_K, above_1m_k > 0xfc00 ? 0xfc00 : (uint16_t)above_1m_k);
+	put_le32(bp + BP_ALT_MEM_K, above_1m_k > UINT32_MAX ? UINT32_MAX : (uint32_t)above_1m_k);
+	put_le16(bp + BP_EXT_MEM_K, above_1m_k > 0xfc00 ? 0xfc00 : (uint16_t)above_1m_k);
 	return 0;
 }

@@ -3,14 +3,11 @@
 
 #include "bzimage.h"
 #include "exitcodes.h"
-
-static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t get32(const uint8_t *p) { return get16(p) | (uint32_t)get16(p + 2) << 16; }
-static uint64_t get64(const uint8_t *p) { return get32(p) | (uint64_t)get32(p + 4) << 32; }
+#include "le.h"
 
 bool bzimage_probe(const uint8_t *buf, size_t len)
 {
-	return len >= BZ_HEADER + 4 && get16(buf + BZ_BOOT_FLAG) == 0xaa55 &&
+	return len >= BZ_HEADER + 4 && le16(buf + BZ_BOOT_FLAG) == 0xaa55 &&
 	       !memcmp(buf + BZ_HEADER, "HdrS", 4);
 }
 
@@ -27,7 +24,7 @@ int bzimage_parse(const uint8_t *buf, size_t len, const char *name, struct bzima
 	if (!bzimage_probe(buf, len))
 		return kj_fail(err, KJ_EXIT_BADFILE, "%s: not a bzImage (no boot flag or HdrS magic)",
 			       name);
-	bz->protocol = get16(buf + BZ_VERSION);
+	bz->protocol = le16(buf + BZ_VERSION);
 	if (bz->protocol < BZ_MIN_PROTOCOL)
 		return kj_fail(err, KJ_EXIT_BADFILE,
 			       "%s: boot protocol %u.%02u is too old (need 2.06, Linux 2.6.22 or later)",
@@ -48,7 +45,7 @@ int bzimage_parse(const uint8_t *buf, size_t len, const char *name, struct bzima
 
 	/* syssize counts the protected-mode code in 16-byte units; a file
 	 * shorter than that was cut short (a partial copy, a full disk). */
-	syssize = (uint64_t)get32(buf + BZ_SYSSIZE) * 16;
+	syssize = (uint64_t)le32(buf + BZ_SYSSIZE) * 16;
 	if (syssize == 0)
 		return kj_fail(err, KJ_EXIT_BADFILE, "%s: header says the kernel is empty (syssize 0)",
 			       name);
@@ -62,12 +59,12 @@ int bzimage_parse(const uint8_t *buf, size_t len, const char *name, struct bzima
 		bz->header_end = BZ_HEADER_END_MAX;
 	bz->loadflags = buf[BZ_LOADFLAGS];
 	bz->relocatable = buf[BZ_RELOCATABLE] != 0;
-	bz->kernel_alignment = get32(buf + BZ_KERNEL_ALIGNMENT);
-	bz->initrd_addr_max = get32(buf + BZ_INITRD_ADDR_MAX);
-	bz->cmdline_size = get32(buf + BZ_CMDLINE_SIZE);
+	bz->kernel_alignment = le32(buf + BZ_KERNEL_ALIGNMENT);
+	bz->initrd_addr_max = le32(buf + BZ_INITRD_ADDR_MAX);
+	bz->cmdline_size = le32(buf + BZ_CMDLINE_SIZE);
 	if (bz->protocol >= 0x0208) {
-		bz->payload_offset = get32(buf + BZ_PAYLOAD_OFFSET);
-		bz->payload_length = get32(buf + BZ_PAYLOAD_LENGTH);
+		bz->payload_offset = le32(buf + BZ_PAYLOAD_OFFSET);
+		bz->payload_length = le32(buf + BZ_PAYLOAD_LENGTH);
 		if ((uint64_t)bz->payload_offset + bz->payload_length > bz->pm_size)
 			return kj_fail(err, KJ_EXIT_BADFILE,
 				       "%s: truncated: the compressed kernel ends at %llu, past the file's %zu bytes of kernel",
@@ -76,14 +73,14 @@ int bzimage_parse(const uint8_t *buf, size_t len, const char *name, struct bzima
 				       bz->pm_size);
 	}
 	if (bz->protocol >= 0x020a) {
-		bz->pref_address = get64(buf + BZ_PREF_ADDRESS);
-		bz->init_size = get32(buf + BZ_INIT_SIZE);
+		bz->pref_address = le64(buf + BZ_PREF_ADDRESS);
+		bz->init_size = le32(buf + BZ_INIT_SIZE);
 	} else {
 		bz->pref_address = 0x100000;
 		bz->init_size = 0;
 	}
 	if (bz->protocol >= 0x020c)
-		bz->xloadflags = get16(buf + BZ_XLOADFLAGS);
+		bz->xloadflags = le16(buf + BZ_XLOADFLAGS);
 
 	if (bz->relocatable) {
 		uint32_t a = bz->kernel_alignment;

@@ -5,15 +5,12 @@
 
 #include "elf-exec.h"
 #include "exitcodes.h"
+#include "le.h"
 
 bool elf_probe(const uint8_t *buf, size_t len)
 {
 	return len >= EI_NIDENT && !memcmp(buf, ELFMAG, SELFMAG);
 }
-
-static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t get32(const uint8_t *p) { return get16(p) | (uint32_t)get16(p + 2) << 16; }
-static uint64_t get64(const uint8_t *p) { return get32(p) | (uint64_t)get32(p + 4) << 32; }
 
 int elf_exec_parse(const uint8_t *buf, size_t len, const char *name, struct elf_exec *out,
 		   struct kj_error *err)
@@ -34,18 +31,18 @@ int elf_exec_parse(const uint8_t *buf, size_t len, const char *name, struct elf_
 	if (len < ehsize)
 		return kj_fail(err, KJ_EXIT_BADFILE, "%s: truncated ELF header", name);
 
-	type = get16(buf + 16);
-	out->machine = get16(buf + 18);
+	type = le16(buf + 16);
+	out->machine = le16(buf + 18);
 	if (out->is64) {
-		out->entry = get64(buf + 24);
-		phoff = get64(buf + 32);
-		phentsize = get16(buf + 54);
-		phnum = get16(buf + 56);
+		out->entry = le64(buf + 24);
+		phoff = le64(buf + 32);
+		phentsize = le16(buf + 54);
+		phnum = le16(buf + 56);
 	} else {
-		out->entry = get32(buf + 24);
-		phoff = get32(buf + 28);
-		phentsize = get16(buf + 42);
-		phnum = get16(buf + 44);
+		out->entry = le32(buf + 24);
+		phoff = le32(buf + 28);
+		phentsize = le16(buf + 42);
+		phnum = le16(buf + 44);
 	}
 	if (type != ET_EXEC)
 		return kj_fail(err, KJ_EXIT_BADFILE,
@@ -68,18 +65,18 @@ int elf_exec_parse(const uint8_t *buf, size_t len, const char *name, struct elf_
 		uint64_t off, paddr, filesz, memsz;
 		struct elf_load *l;
 
-		if (get32(ph) != PT_LOAD)
+		if (le32(ph) != PT_LOAD)
 			continue;
 		if (out->is64) {
-			off = get64(ph + 8);
-			paddr = get64(ph + 24);
-			filesz = get64(ph + 32);
-			memsz = get64(ph + 40);
+			off = le64(ph + 8);
+			paddr = le64(ph + 24);
+			filesz = le64(ph + 32);
+			memsz = le64(ph + 40);
 		} else {
-			off = get32(ph + 4);
-			paddr = get32(ph + 12);
-			filesz = get32(ph + 16);
-			memsz = get32(ph + 20);
+			off = le32(ph + 4);
+			paddr = le32(ph + 12);
+			filesz = le32(ph + 16);
+			memsz = le32(ph + 20);
 		}
 		if (!memsz)
 			continue;
