@@ -158,7 +158,7 @@ kj_source_hash() {
 			find . -path ./.git -prune -o -type f -print | sed 's|^\./||'
 		fi |
 			grep -E '\.(c|h|S|s|ac|am|mk|m4|lds|ld)$' |
-			grep -vE '^tests/(unit|host|e2e)/.*\.(c|h|S|s)$' |
+			grep -v '^tests/' |
 			LC_ALL=C sort |
 			while IFS= read -r f; do
 				[ -f "$f" ] && printf '%s\n' "$f" && sha256sum <"$f"
@@ -206,14 +206,23 @@ _kj_build_ours() {
 	kj_msg "building our kexec ($variant, sources $hash) in $dir"
 	(
 		set -e
-		cd "$TOP_SRCDIR"
-		if [ ! -x configure ]; then
+		src=$TOP_SRCDIR
+		if [ -f "$src/config.status" ]; then
+			# configured in-tree: a VPATH configure would refuse, so build
+			# from a copy of the sources instead
+			echo "+ $src is configured in-tree; building from a copy"
+			mkdir -p "$dir/src"
+			(cd "$src" && { git ls-files -co --exclude-standard 2>/dev/null || find . -type f; } |
+				grep -vE '^(\./)?(\.git/|tests/)' | tar -cf - -T -) | tar -xf - -C "$dir/src"
+			src=$dir/src
+			(cd "$src" && autoreconf -fi)
+		elif [ ! -x "$src/configure" ]; then
 			echo "+ autoreconf -fi"
-			autoreconf -fi
+			(cd "$src" && autoreconf -fi)
 		fi
 		cd "$dir/b"
-		echo "+ $TOP_SRCDIR/configure $args"
-		eval "\"\$TOP_SRCDIR/configure\" $args"
+		echo "+ $src/configure $args"
+		eval "\"\$src/configure\" $args"
 		# the program is kexec/kexec (non-recursive Makefile.am); plain
 		# "kexec" in older trees
 		if grep -q '^sbin_PROGRAMS = kexec/kexec' Makefile; then
@@ -239,6 +248,9 @@ _kj_build_ours() {
 		return 1
 	fi
 	cp "$dir/b/kexec.bin" "$dir/kexec"
+	# keep the two newest builds of each variant
+	ls -dt "$KJ_CACHE/build/kexec-$variant-"???????????????? 2>/dev/null | tail -n +3 |
+		while IFS= read -r old; do rm -rf "$old"; done
 	echo "$dir/kexec"
 }
 
