@@ -438,6 +438,44 @@ kj_kernel() {
 	kj_install "$f" "$2"
 }
 
+_kj_debian_moddir() { "$TOP_SRCDIR/tests/lib/debian-kernel.sh" "$1" | sed -n 2p; }
+
+# kj_modules SPEC MODULE...: kernel modules of SPEC's kernel (debian-amd64,
+# debian-i386) and everything they depend on, for the guest helper
+# kj_load_modules, which insmods them in order (dependencies first).  E.g.
+# virtio_pci virtio_blk for a -drive if=virtio disk.
+kj_modules() {
+	local spec=$1 moddir m
+	shift
+	case "$spec" in
+		debian-amd64|debian-i386) ;;
+		*) kj_msg "kj_modules: no modules for kernel $spec"; return 1 ;;
+	esac
+	moddir=$(kj_memo "moddir-$spec" _kj_debian_moddir "${spec#debian-}") || return 1
+	mkdir -p "$ROOT/lib/modules/kj"
+	touch "$ROOT/kj/modules"
+	for m in "$@"; do
+		_kj_module "$moddir" "$m" || return 1
+	done
+}
+_kj_module() {
+	local moddir=$1 name=${2//-/_} f dep
+	grep -qx "$name" "$ROOT/kj/modules" && return 0
+	f=$(find "$moddir/kernel" \( -name "$name.ko*" -o -name "${name//_/-}.ko*" \) | sed -n 1p)
+	[ -n "$f" ] || { kj_msg "module $name not found in $moddir"; return 1; }
+	case "$f" in
+		*.ko) cp "$f" "$ROOT/lib/modules/kj/$name.ko" ;;
+		*.ko.xz) xz -dc "$f" >"$ROOT/lib/modules/kj/$name.ko" ;;
+		*.ko.zst) zstd -dcq "$f" >"$ROOT/lib/modules/kj/$name.ko" ;;
+		*.ko.gz) gzip -dc "$f" >"$ROOT/lib/modules/kj/$name.ko" ;;
+	esac
+	for dep in $(readelf -p .modinfo "$ROOT/lib/modules/kj/$name.ko" 2>/dev/null |
+		sed -n 's/.*depends=//p' | tr ',' ' '); do
+		_kj_module "$moddir" "$dep" || return 1
+	done
+	grep -qx "$name" "$ROOT/kj/modules" || echo "$name" >>"$ROOT/kj/modules"
+}
+
 # kj_initrd DEST [FUNCTION]: a gzip'd initramfs for a later stage at DEST:
 # the same base as kernel 1's (busybox, /init, stages, kexec), plus what
 # FUNCTION adds (it runs with ROOT pointing at the new tree).

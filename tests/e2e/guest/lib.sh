@@ -62,3 +62,14 @@ kj_err() {
 	sed "s/^/KJ-ERR-MSG $label /" /tmp/kj-err.out
 	return 0
 }
+
+# kj_load_modules: insmod what the scenario's prepare() shipped with
+# kj_modules, dependencies first; prints "KJ-MODULES ok" or the failure
+kj_load_modules() {
+	local m
+	[ -f /kj/modules ] || return 0
+	for m in $(cat /kj/modules); do
+		insmod "/lib/modules/kj/$m.ko" || { echo "KJ-MODULES failed $m"; return 1; }
+	done
+	echo "KJ-MODULES ok"
+}
