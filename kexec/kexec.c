@@ -111,7 +111,8 @@ static void inputs_free(struct inputs *in)
 	memset(in, 0, sizeof(*in));
 }
 
-static int inputs_read(const struct kj_options *o, struct inputs *in, struct kj_error *err)
+static int inputs_read(const struct kj_options *o, const struct kj_sysinfo *sys,
+		       struct inputs *in, struct kj_error *err)
 {
 	memset(in, 0, sizeof(*in));
 	if (kj_file_load_kernel(o->kernel, &in->kernel, err) < 0)
@@ -122,6 +123,11 @@ static int inputs_read(const struct kj_options *o, struct inputs *in, struct kj_
 		in->nr_initrds++;
 		in->initrd_size += in->initrd_files[i].size;
 	}
+	/* Refuse an initrd the kernel will refuse before touching its pages. */
+	if (plan_check_ram_share((in->initrd_size + KJ_PAGE_SIZE - 1) / KJ_PAGE_SIZE,
+				 sys->ram_pages, in->nr_initrds > 1 ? "the initrds" : o->initrds[0],
+				 err) < 0)
+		goto fail;
 	if (in->nr_initrds == 1) {
 		in->initrd = in->initrd_files[0].data;
 	} else if (in->nr_initrds > 1) {
@@ -279,7 +285,7 @@ static int do_load(const struct kj_options *o, struct kj_error *err)
 
 	if (kj_sysinfo_read(&sys, o->reuse_cmdline, err) < 0)
 		return -1;
-	if (inputs_read(o, &in, err) < 0) {
+	if (inputs_read(o, &sys, &in, err) < 0) {
 		kj_sysinfo_free(&sys);
 		return -1;
 	}

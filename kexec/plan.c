@@ -163,6 +163,17 @@ static bool in_ram(const struct memmap *mm, struct range r)
 
 #define PAGE_COUNT(x) (((x) + KJ_PAGE_SIZE - 1) / KJ_PAGE_SIZE)
 
+int plan_check_ram_share(uint64_t pages, uint64_t ram_pages, const char *what,
+			 struct kj_error *err)
+{
+	if (ram_pages && pages > ram_pages / 2)
+		return kj_fail(err, KJ_EXIT_NOROOM,
+			       "%s needs %" PRIu64 " MiB, more than half of RAM (%" PRIu64
+			       " MiB): the kernel refuses that", what, pages * KJ_PAGE_SIZE >> 20,
+			       ram_pages * KJ_PAGE_SIZE >> 20);
+	return 0;
+}
+
 int plan_check(const struct kj_plan *p, struct kj_error *err)
 {
 	uint64_t total_pages = 0;
@@ -226,18 +237,15 @@ int plan_check(const struct kj_plan *p, struct kj_error *err)
 	 * (-EINVAL, to avoid a soft lockup allocating it). */
 	for (size_t i = 0; i < p->nseg; i++) {
 		uint64_t pages = PAGE_COUNT(p->seg[i].memsz);
-		if (p->ram_pages && pages > p->ram_pages / 2)
-			return kj_fail(err, KJ_EXIT_NOROOM,
-				       "segment %zu (%s) needs %" PRIu64 " MiB, more than half of RAM (%" PRIu64
-				       " MiB): the kernel refuses that", i, p->seg[i].what,
-				       pages * KJ_PAGE_SIZE >> 20, p->ram_pages * KJ_PAGE_SIZE >> 20);
+		char what[80];
+
+		snprintf(what, sizeof(what), "segment %zu (%s)", i, p->seg[i].what);
+		if (plan_check_ram_share(pages, p->ram_pages, what, err) < 0)
+			return -1;
 		total_pages += pages;
 	}
-	if (p->ram_pages && total_pages > p->ram_pages / 2)
-		return kj_fail(err, KJ_EXIT_NOROOM,
-			       "the image needs %" PRIu64 " MiB, more than half of RAM (%" PRIu64
-			       " MiB): the kernel refuses that", total_pages * KJ_PAGE_SIZE >> 20,
-			       p->ram_pages * KJ_PAGE_SIZE >> 20);
+	if (plan_check_ram_share(total_pages, p->ram_pages, "the image", err) < 0)
+		return -1;
 	return 0;
 }
 

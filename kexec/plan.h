@@ -62,6 +62,11 @@ int plan_find_space(const struct kj_plan *p, uint64_t size, uint64_t align, uint
 int plan_add(struct kj_plan *p, const char *what, const void *buf, size_t bufsz, uint64_t mem,
 	     uint64_t memsz, struct kj_error *err);
 
+/* The kernel's half-of-RAM rule for `pages` pages of `what`, usable before
+ * a plan exists (to refuse a huge initrd before reading it). */
+int plan_check_ram_share(uint64_t pages, uint64_t ram_pages, const char *what,
+			 struct kj_error *err);
+
 /* The kernel's sanity_check_segment_list(), plus our own rules. */
 int plan_check(const struct kj_plan *p, struct kj_error *err);
 

@@ -265,21 +265,24 @@ int x86_build_plan(const struct kj_load_input *in, struct kj_plan *plan, struct 
 		pg.hdr->regs32.eip = (uint32_t)k.entry;
 		pg.hdr->regs32.esi = (uint32_t)bp_addr;
 	}
+	if (plan_add(plan, "purgatory", pg.buf, pg.bufsz, pg_addr, pg.memsz, err) < 0)
+		return -1;
+	plan->entry = pg_addr + pg.entry_offset;
+	/* Check the plan before hashing: reading a large initrd only to refuse
+	 * it afterwards would cost seconds (and pages of a sparse file). */
+	if (plan_check(plan, err) < 0)
+		return -1;
 	{
 		struct purgatory_input pin[KJ_SEGMENT_MAX];
 		size_t n = 0;
 
-		for (size_t i = 0; i < plan->nseg && !o->no_checks; i++) {
+		/* every segment but the purgatory, which holds the digest */
+		for (size_t i = 0; i + 1 < plan->nseg && !o->no_checks; i++) {
 			pin[n].buf = plan->seg[i].buf;
 			pin[n].bufsz = plan->seg[i].bufsz;
 			pin[n].mem = plan->seg[i].mem;
 			n++;
 		}
-		if (purgatory_set_regions(&pg, pin, n, err) < 0)
-			return -1;
+		return purgatory_set_regions(&pg, pin, n, err);
 	}
-	if (plan_add(plan, "purgatory", pg.buf, pg.bufsz, pg_addr, pg.memsz, err) < 0)
-		return -1;
-	plan->entry = pg_addr + pg.entry_offset;
-	return plan_check(plan, err);
 }
