@@ -22,7 +22,7 @@
 #include <stdint.h>
 
 #define PURGATORY_MAGIC       0x4a4b4750u /* "PGKJ" little endian */
-#define PURGATORY_ABI_VERSION 1u
+#define PURGATORY_ABI_VERSION 2u
 
 /* kexec_load(2) accepts at most KEXEC_SEGMENT_MAX (16) segments, the
  * purgatory being one of them, so 16 regions is always enough. */
@@ -34,6 +34,23 @@
 
 /* flags */
 #define PURGATORY_FLAG_VERBOSE 0x1u /* print progress on the serial port */
+/*
+ * The kernel called us (KEXEC_PRESERVE_CONTEXT, relocate_kernel's
+ * "call *%rdx"): the word at the stack pointer we were entered with is the
+ * address that jumps back to the kernel that called.  With jump_back_patch
+ * set, the purgatory writes it there as 16 hex digits (the placeholder in
+ * the new kernel's command line: kexec_jump_back_entry=0x0000000000000000).
+ */
+#define PURGATORY_FLAG_PRESERVE_CONTEXT 0x2u
+/*
+ * Enter the next image on the stack the kernel gave us, so that a
+ * physical-mode program can return to the kernel with "ret" (and leave its
+ * re-entry point in the word above the return address).  Overrides
+ * regs64.rsp / regs32.esp.
+ */
+#define PURGATORY_FLAG_KEEP_STACK 0x4u
+
+#define PURGATORY_JUMP_BACK_DIGITS 16
 
 struct purgatory_region {
 	uint64_t start; /* physical address */
@@ -70,9 +87,10 @@ struct purgatory_header {
 	struct purgatory_region regions[PURGATORY_MAX_REGIONS];
 	struct purgatory_regs64 regs64; /* used when entry_mode == ENTRY_64 */
 	struct purgatory_regs32 regs32; /* used when entry_mode == ENTRY_32 */
+	uint64_t jump_back_patch;       /* physical address of 16 hex digits, or 0 */
 };
 
-#define PURGATORY_HEADER_SIZE 496u
+#define PURGATORY_HEADER_SIZE 504u
 
 _Static_assert(sizeof(struct purgatory_region) == 16, "purgatory_region layout");
 _Static_assert(sizeof(struct purgatory_regs64) == 136, "purgatory_regs64 layout");

@@ -20,6 +20,7 @@ purgatory_start:
 	call	1f
 1:	popl	%ebx
 	addl	$_GLOBAL_OFFSET_TABLE_ + (. - 1b), %ebx	/* ebx = GOT: callee-saved */
+	movl	%esp, purgatory_entry_sp@GOTOFF(%ebx)	/* the kernel's (call/pop left it as it was) */
 	leal	stack_top@GOTOFF(%ebx), %esp
 
 	leal	gdt32@GOTOFF(%ebx), %eax
@@ -87,6 +88,11 @@ idt_null:
 	.long	0
 
 	.section .bss, "aw", @nobits
+	.balign	4
+	.globl	purgatory_entry_sp
+	.hidden	purgatory_entry_sp
+purgatory_entry_sp:
+	.skip	4
 	.balign	16
 stack:
 	.skip	STACK_SIZE

@@ -17,6 +17,7 @@
 purgatory_start:
 	cli
 	cld
+	movq	%rsp, purgatory_entry_sp(%rip)	/* the kernel's: see PURGATORY_FLAG_KEEP_STACK */
 	leaq	stack_top(%rip), %rsp
 
 	/* our own GDT; its base is patched in at run time */
@@ -168,6 +169,11 @@ idt_null:
 	.quad	0
 
 	.section .bss, "aw", @nobits
+	.balign	8
+	.globl	purgatory_entry_sp
+	.hidden	purgatory_entry_sp
+purgatory_entry_sp:
+	.skip	8
 	.balign	16
 stack:
 	.skip	STACK_SIZE

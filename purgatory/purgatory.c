@@ -334,6 +334,15 @@ int memcmp(const void *a, const void *b, size_t n)
 
 /* top of our own stack (entry-<arch>.S) */
 extern char purgatory_stack_top[] __attribute__((visibility("hidden")));
+/* The stack pointer the kernel entered us with (entry-<arch>.S saves it). */
+extern uintptr_t purgatory_entry_sp __attribute__((visibility("hidden")));
+
+/* Write v as `digits` lowercase hex digits at dst (most significant first). */
+static void put_hex_digits(volatile char *dst, uint64_t v, unsigned digits)
+{
+	for (unsigned i = 0; i < digits; i++)
+		dst[digits - 1 - i] = "0123456789abcdef"[(v >> (4 * i)) & 0xf];
+}
 
 uint32_t purgatory_main(void)
 {
@@ -349,6 +358,23 @@ uint32_t purgatory_main(void)
 	}
 	if (purgatory_check(hdr, &kj_header.ext) != 0)
 		return 0;
+	if ((hdr->flags & PURGATORY_FLAG_PRESERVE_CONTEXT) && hdr->jump_back_patch) {
+		/* checked by the digest above; patched only now */
+		uintptr_t ret = *(volatile uintptr_t *)purgatory_entry_sp;
+		put_hex_digits((volatile char *)(uintptr_t)hdr->jump_back_patch, ret,
+			       PURGATORY_JUMP_BACK_DIGITS);
+		if (hdr->flags & PURGATORY_FLAG_VERBOSE) {
+			out_str(&o, "purgatory: jump back entry ");
+			out_hex(&o, ret);
+			out_str(&o, "\n");
+		}
+	}
+	if (hdr->flags & PURGATORY_FLAG_KEEP_STACK) {
+		hdr->regs32.esp = (uint32_t)purgatory_entry_sp;
+#ifdef __x86_64__
+		hdr->regs64.rsp = purgatory_entry_sp;
+#endif
+	}
 	/*
 	 * The next image gets a usable stack even if the tool set none: the
 	 * top of ours, which is not needed any more (below 4 GiB, in RAM).

@@ -17,10 +17,28 @@ import struct
 import sys
 
 PAGE = 4096
-PURGATORY_MAGIC = 0x4A4B4750
-PURGATORY_ABI_VERSION = 1
-PURGATORY_HEADER_SIZE = 496
-PURGATORY_MAX_REGIONS = 16
+import os
+
+
+def _abi_defines():
+    """The purgatory ABI numbers, read from the header the tool compiles
+    against (include/purgatory-abi.h), so the checker cannot drift."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    path = os.path.join(here, "..", "..", "include", "purgatory-abi.h")
+    vals = {}
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"#define\s+(PURGATORY_\w+)\s+(0x[0-9a-fA-F]+|\d+)u?\b", line)
+            if m:
+                vals[m.group(1)] = int(m.group(2), 0)
+    return vals
+
+
+_ABI = _abi_defines()
+PURGATORY_MAGIC = _ABI["PURGATORY_MAGIC"]
+PURGATORY_ABI_VERSION = _ABI["PURGATORY_ABI_VERSION"]
+PURGATORY_HEADER_SIZE = _ABI["PURGATORY_HEADER_SIZE"]
+PURGATORY_MAX_REGIONS = _ABI["PURGATORY_MAX_REGIONS"]
 ENTRY_64 = 1
 ENTRY_32 = 2
 # struct purgatory_header offsets (include/purgatory-abi.h)

@@ -72,7 +72,7 @@ for arch in x86_64 i386; do
 		"nr-regions|regions|put \$r/seg3.bin 28 I 2"
 		"region-size|regions|put \$r/seg3.bin \$((64 + 8)) Q 16"
 		"magic|purgatory|flip \$r/seg3.bin 0"
-		"abi-version|purgatory|put \$r/seg3.bin 4 I 2"
+		"abi-version|purgatory|put \$r/seg3.bin 4 I 99"
 		"entry-mode|entry-mode|put \$r/seg3.bin 16 I 0"
 		"entry-outside|entry|sed -i 's/entry=0x[0-9a-f]*/entry=0x1000/' \$r/call"
 		"syscall-name|syscall|sed -i 's/syscall=kexec_load/syscall=kexec_file_load/' \$r/call"

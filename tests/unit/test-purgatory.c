@@ -431,7 +431,7 @@ static void test_corrupt(void **state)
 		MUTATE(img[18] = b->is64 ? EM_386 : EM_X86_64, "machine of the other class");
 		MUTATE(img[16] = ET_EXEC, "ET_EXEC");
 		MUTATE(img[hoff] ^= 1, "header magic");
-		MUTATE(img[hoff + 4] = 2, "abi version");
+		MUTATE(img[hoff + 4] = PURGATORY_ABI_VERSION + 1, "abi version");
 		MUTATE(img[hoff + 8] = 0, "header size");
 		if (b->is64) {
 			Elf64_Ehdr *eh = (void *)img;
