@@ -3,6 +3,9 @@
 #
 #   tests/e2e/deps.sh            install what is missing (needs root for that)
 #   tests/e2e/deps.sh --check    only report; exit 1 if something is missing
+#   tests/e2e/deps.sh --kernel-build [--check]
+#                                also what tests/e2e/kernels/build.sh needs:
+#                                linux-source-6.12 and the kernel build tools
 #
 # tests/e2e/run calls it first.  Nothing is installed when everything is
 # present, so it is cheap to call on every run.  Without root it only says
@@ -10,7 +13,14 @@
 set -uo pipefail
 
 check_only=no
-[ "${1:-}" = --check ] && check_only=yes
+kernel_build=no
+for a in "$@"; do
+	case "$a" in
+		--check) check_only=yes ;;
+		--kernel-build) kernel_build=yes ;;
+		*) echo "deps.sh: unknown option $a" >&2; exit 2 ;;
+	esac
+done
 
 # command -> Debian package providing it
 declare -A need=(
@@ -43,6 +53,23 @@ extra_pkgs=(
 	qemu-system-x86
 	ca-certificates
 )
+
+# tests/e2e/kernels/build.sh (self-built kexec-jump kernels), on demand
+if [ "$kernel_build" = yes ]; then
+	need+=(
+		[bc]=bc
+		[bison]=bison
+		[flex]=flex
+		[perl]=perl
+		[patch]=patch
+		[flock]=util-linux
+	)
+	extra_pkgs+=(
+		linux-source-6.12 # /usr/src/linux-source-6.12.tar.xz
+		libelf-dev        # objtool
+		libssl-dev
+	)
+fi
 
 missing=()
 for cmd in "${!need[@]}"; do

@@ -81,7 +81,13 @@ _kj_debian_kernel() { "$TOP_SRCDIR/tests/lib/debian-kernel.sh" "$1" | sed -n 1p;
 # kj_kernel_file SPEC: path of a kernel image on the host.
 #   debian-amd64 | debian-i386        Debian's stock bzImage (vmlinuz)
 #   debian-amd64/vmlinux              the ELF vmlinux inside that bzImage
-#   built:FRAGMENT                    (later) a self-built kernel
+#   built:jump-x86_64 | built:jump-i386
+#                                     a kernel built from Debian's
+#                                     linux-source-6.12 with kernels/jump.config
+#                                     (CONFIG_KEXEC_JUMP ...), see kernels/build.sh
+#   built:jump-i386-patched | built:jump-x86_64-patched
+#                                     the same plus the patches in the repo's
+#                                     kernel/*.patch (fails when there are none)
 kj_kernel_file() {
 	local spec=$1 f
 	case "$spec" in
@@ -93,12 +99,35 @@ kj_kernel_file() {
 			f=$(kj_kernel_file "${spec%/vmlinux}") || return 1
 			kj_memo "vmlinux-$f" kj_extract_vmlinux "$f" ;;
 		built:*)
-			kj_msg "kernel spec $spec: self-built kernels are not implemented yet"
-			return 1 ;;
+			kj_built_kernel "${spec#built:}" ;;
 		*)
 			kj_msg "unknown kernel spec '$spec'"
 			return 1 ;;
 	esac
+}
+
+# kj_built_kernel NAME: bzImage of a self-built kernel (kj_kernel_file
+# built:NAME).  kernels/build.sh takes one flock per kernel (not the cache
+# lock: a cold build takes minutes, other scenarios' setup goes on), so
+# parallel scenarios never build the same kernel twice; a warm call only
+# hashes the fragments.
+kj_built_kernel() {
+	local name=$1 arch patchdir=
+	case "$name" in
+		jump-x86_64|jump-i386) arch=${name#jump-} ;;
+		jump-x86_64-patched|jump-i386-patched)
+			arch=${name#jump-}
+			arch=${arch%-patched}
+			patchdir=$TOP_SRCDIR/kernel
+			if ! ls "$patchdir"/*.patch >/dev/null 2>&1; then
+				kj_msg "kernel spec built:$name: no kernel patches in $patchdir/*.patch"
+				return 1
+			fi ;;
+		*)
+			kj_msg "unknown self-built kernel 'built:$name' (jump-x86_64, jump-i386, jump-i386-patched, jump-x86_64-patched)"
+			return 1 ;;
+	esac
+	"$E2E_DIR/kernels/build.sh" "$arch" ${patchdir:+"$patchdir"}
 }
 
 # _kj_le32 FILE OFFSET: unsigned little-endian 32-bit value

@@ -1,0 +1,185 @@
+#!/bin/bash
+# Build a small kernel for the kexec-jump QEMU scenarios (CONFIG_KEXEC_JUMP,
+# which Debian's stock kernels lack) from Debian's linux-source-6.12.
+#
+#   tests/e2e/kernels/build.sh ARCH [PATCHDIR]     ARCH: x86_64 | i386
+#
+# Prints the path of the cached bzImage on stdout (progress on stderr):
+#
+#   ${KJ_CACHE:-~/.cache/kexec-jump}/kernels/KEY/bzImage     (+ vmlinux,
+#   config, build.log, build-time)
+#
+# KEY = ARCH, "patched" when PATCHDIR is given, the linux-source-6.12
+# version and a hash of the config fragments (jump.config, jump-ARCH.config),
+# the PATCHDIR/*.patch files, gcc's version and $recipe below: a new Debian
+# version, a fragment or patch edit rebuilds, a warm run reuses.
+#
+# Steps: unpack /usr/src/linux-source-6.12.tar.xz (apt-get installs
+# linux-source-6.12 and the build dependencies through ../deps.sh
+# --kernel-build when missing, as root), apply PATCHDIR/*.patch in name
+# order with "patch -p1 --forward" (any patch that does not apply fails the
+# build), make tinyconfig, merge the fragments, make olddefconfig, check
+# that every line of the fragments survived (a dependency missing drops an
+# option silently), make -j$(nproc) bzImage.
+#
+# One flock per KEY ($KJ_CACHE/kernels/KEY.lock): parallel scenarios never
+# build the same kernel twice, different kernels build side by side.  A
+# failed build keeps build.log (and the .config) in the KEY directory; in
+# the same harness run ($KJ_RUN_ID) it is not retried.
+set -uo pipefail
+
+recipe=1   # bump when the build steps change in a way the key cannot see
+
+KDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+E2E_DIR=$(cd "$KDIR/.." && pwd)
+KJ_CACHE=${KJ_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kexec-jump}
+SRCPKG=linux-source-6.12
+TARBALL=${KJ_LINUX_TARBALL:-/usr/src/$SRCPKG.tar.xz}
+
+msg() { echo "kernels: $*" >&2; }
+die() { msg "$*"; exit 1; }
+
+[ $# -ge 1 ] && [ $# -le 2 ] || die "usage: build.sh x86_64|i386 [PATCHDIR]"
+arch=$1
+patchdir=${2:-}
+case "$arch" in
+	x86_64|i386) ;;
+	*) die "unknown ARCH '$arch' (x86_64 or i386)" ;;
+esac
+frags=("$KDIR/jump.config")
+[ -f "$KDIR/jump-$arch.config" ] && frags+=("$KDIR/jump-$arch.config")
+
+patches=()
+if [ -n "$patchdir" ]; then
+	[ -d "$patchdir" ] || die "patch directory $patchdir does not exist"
+	patchdir=$(cd "$patchdir" && pwd)
+	mapfile -t patches < <(LC_ALL=C ls "$patchdir"/*.patch 2>/dev/null)
+	[ ${#patches[@]} -gt 0 ] || die "no *.patch files in $patchdir"
+fi
+
+# ------------------------------------------------------------ dependencies
+need_deps() {
+	local c
+	[ -f "$TARBALL" ] || return 0
+	for c in make gcc bc bison flex perl cpio xz patch flock; do
+		command -v "$c" >/dev/null 2>&1 || return 0
+	done
+	[ -f /usr/include/gelf.h ] || return 0           # libelf-dev (objtool)
+	[ -f /usr/include/openssl/ssl.h ] || return 0
+	return 1
+}
+if need_deps; then
+	msg "installing the kernel build dependencies ($SRCPKG, bc, bison, flex, libelf-dev ...)"
+	"$E2E_DIR/deps.sh" --kernel-build >&2 || die "cannot install the kernel build dependencies (tests/e2e/deps.sh --kernel-build)"
+	[ -f "$TARBALL" ] || die "$TARBALL is missing after installing $SRCPKG"
+fi
+
+# ---------------------------------------------------------------- the key
+if [ -z "${KJ_LINUX_TARBALL:-}" ] && version=$(dpkg-query -W -f='${Version}' "$SRCPKG" 2>/dev/null) && [ -n "$version" ]; then
+	:
+else
+	version=tar-$(stat -c '%s-%Y' "$TARBALL")
+fi
+hash=$(
+	{
+		echo "recipe $recipe arch $arch"
+		for f in "${frags[@]}"; do echo "== $(basename "$f")"; cat "$f"; done
+		for f in "${patches[@]}"; do echo "== patch $(basename "$f")"; cat "$f"; done
+		gcc -dumpfullversion 2>/dev/null || gcc -dumpversion
+	} | sha256sum | cut -c1-16
+)
+flavor=$arch
+[ ${#patches[@]} -gt 0 ] && flavor=$arch-patched
+key=$flavor-$(printf '%s' "$version" | tr -c 'A-Za-z0-9.+-' '_')-$hash
+top="$KJ_CACHE/kernels"
+out="$top/$key"
+mkdir -p "$top"
+
+if [ -s "$out/bzImage" ]; then
+	echo "$out/bzImage"
+	exit 0
+fi
+
+# ------------------------------------------------------------ the build
+exec 9>"$top/$key.lock"
+if ! flock -n 9; then
+	msg "waiting for another build of $key"
+	flock 9 || die "cannot lock $top/$key.lock"
+fi
+if [ -s "$out/bzImage" ]; then   # built while we waited
+	echo "$out/bzImage"
+	exit 0
+fi
+if [ -n "${KJ_RUN_ID:-}" ] && [ -f "$out/failed" ] && [ "$(cat "$out/failed")" = "$KJ_RUN_ID" ]; then
+	die "building kernel $key failed earlier in this run, see $out/build.log"
+fi
+
+rm -rf "$out"
+mkdir -p "$out"
+work="$top/$key.build"
+rm -rf "$work"
+mkdir -p "$work"
+log="$out/build.log"
+t0=$SECONDS
+msg "building kernel $key ($SRCPKG $version, ${#patches[@]} patches) in $work; log $log"
+
+build() {
+	set -e
+	echo "+ tar -xJf $TARBALL"
+	tar -xJf "$TARBALL" -C "$work"
+	src=$(ls -d "$work"/linux-source-* | head -n1)
+	for p in "${patches[@]}"; do
+		echo "+ patch -p1 --forward < $p"
+		if ! patch -p1 --forward --batch --no-backup-if-mismatch -r - -d "$src" <"$p"; then
+			echo "PATCH FAILED: $p does not apply to $SRCPKG $version"
+			return 1
+		fi
+	done
+	local k=(make -C "$src" O="$work/o" ARCH="$arch")
+	echo "+ ${k[*]} tinyconfig"
+	"${k[@]}" tinyconfig
+	echo "+ merge_config.sh -m ${frags[*]}"
+	(cd "$work/o" && bash "$src/scripts/kconfig/merge_config.sh" -m -O "$work/o" .config "${frags[@]}")
+	echo "+ ${k[*]} olddefconfig"
+	"${k[@]}" olddefconfig
+	cp "$work/o/.config" "$out/config"
+	echo "+ checking that every fragment line survived olddefconfig"
+	local line sym bad=0
+	while IFS= read -r line; do
+		case "$line" in
+			CONFIG_*=*)
+				grep -qxF "$line" "$work/o/.config" && continue
+				sym=${line%%=*} ;;
+			"# CONFIG_"*" is not set")
+				sym=${line#\# }; sym=${sym%% *}
+				grep -qE "^$sym=[ym]\$" "$work/o/.config" || continue ;;
+			*) continue ;;
+		esac
+		echo "FRAGMENT LINE DROPPED: $line -> $(grep -E "^$sym=|^# $sym is not set" "$work/o/.config" || echo "$sym absent")"
+		bad=1
+	done < <(cat "${frags[@]}")
+	[ $bad = 0 ] || { echo "a fragment option did not survive (a dependency is missing)"; return 1; }
+	echo "+ ${k[*]} -j$(nproc) bzImage"
+	"${k[@]}" -j"$(nproc)" bzImage
+}
+( build ) >"$log" 2>&1
+rc=$?
+if [ $rc -ne 0 ] || [ ! -s "$work/o/arch/x86/boot/bzImage" ]; then
+	echo "${KJ_RUN_ID:-}" >"$out/failed"
+	rm -rf "$work"
+	msg "building kernel $key FAILED after $((SECONDS - t0))s; log kept in $log:"
+	grep -E 'FRAGMENT LINE DROPPED|PATCH FAILED|did not survive' "$log" | sed 's/^/kernels:   ! /' >&2
+	tail -n 20 "$log" | sed 's/^/kernels:   | /' >&2
+	exit 1
+fi
+cp "$work/o/arch/x86/boot/bzImage" "$out/bzImage.tmp"
+cp "$work/o/vmlinux" "$out/vmlinux" 2>/dev/null || true
+cp "$work/o/System.map" "$out/System.map" 2>/dev/null || true
+echo "$((SECONDS - t0))" >"$out/build-time"
+mv "$out/bzImage.tmp" "$out/bzImage"
+rm -rf "$work"
+msg "built kernel $key in $((SECONDS - t0))s"
+# keep the two newest builds of each flavor (x86_64-6.12..., x86_64-patched-6.12...)
+ls -dt "$top/$flavor-"* 2>/dev/null | grep -E -- "^$top/$flavor-(tar-)?[0-9][^/]*-[0-9a-f]{16}\$" |
+	tail -n +3 | while IFS= read -r old; do rm -rf "$old" "$old.lock"; done
+echo "$out/bzImage"
