@@ -86,3 +86,29 @@ int cmdline_build(const char *reused, const char *given, size_t max_len, char **
 	*out = line;
 	return 0;
 }
+
+int cmdline_set_param(char **line, const char *name, const char *value, size_t max_len,
+		      size_t *value_off, struct kj_error *err)
+{
+	size_t len, nl = strlen(name), vl = strlen(value);
+	char *nline;
+
+	cmdline_remove_param(*line, name);
+	len = strlen(*line);
+	if (len + (len ? 1 : 0) + nl + 1 + vl > max_len)
+		return kj_fail(err, KJ_EXIT_USAGE,
+			       "command line is %zu bytes with %s=%s; this kernel accepts at most %zu",
+			       len + (len ? 1 : 0) + nl + 1 + vl, name, value, max_len);
+	nline = realloc(*line, len + nl + vl + 3);
+	if (!nline)
+		return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
+	if (len)
+		nline[len++] = ' ';
+	memcpy(nline + len, name, nl);
+	nline[len + nl] = '=';
+	memcpy(nline + len + nl + 1, value, vl + 1);
+	if (value_off)
+		*value_off = len + nl + 1;
+	*line = nline;
+	return 0;
+}

@@ -24,4 +24,13 @@ int cmdline_build(const char *reused, const char *given, size_t max_len, char **
  */
 void cmdline_remove_param(char *line, const char *name);
 
+/*
+ * Set parameter name=value on *line (malloc'd; reallocated): any existing
+ * name= is removed first, so it is replaced, never duplicated.  The result
+ * must stay within max_len bytes.  *value_off (if not NULL) receives the
+ * offset of the value in the new line, for patching it in place later.
+ */
+int cmdline_set_param(char **line, const char *name, const char *value, size_t max_len,
+		      size_t *value_off, struct kj_error *err);
+
 #endif

@@ -58,6 +58,22 @@ static uint64_t meminfo_total_pages(void)
 	return kb / 4;
 }
 
+/* /sys/kernel/vmcoreinfo: "ADDR SIZE" in hex, the ELF note the kernel keeps
+ * describing itself for dump tools. */
+static void read_vmcoreinfo(struct kj_sysinfo *s)
+{
+	char *line = NULL;
+	unsigned long long addr, size;
+
+	if (read_text("/sys/kernel/vmcoreinfo", &line) < 0)
+		return;
+	if (sscanf(line, "%llx %llx", &addr, &size) == 2 && size) {
+		s->vmcoreinfo_addr = addr;
+		s->vmcoreinfo_size = size;
+	}
+	free(line);
+}
+
 int kj_sysinfo_read(struct kj_sysinfo *s, bool need_cmdline, struct kj_error *err)
 {
 	struct utsname u;
@@ -75,6 +91,7 @@ int kj_sysinfo_read(struct kj_sysinfo *s, bool need_cmdline, struct kj_error *er
 	if (memmap_read_system(&s->mm, &s->mm_source, err) < 0)
 		return -1;
 	s->ram_pages = meminfo_total_pages();
+	read_vmcoreinfo(s);
 	if (!s->ram_pages)
 		s->ram_pages = memmap_bytes_of_type(&s->mm, E820_TYPE_RAM) / KJ_PAGE_SIZE;
 	if (need_cmdline && read_text("/proc/cmdline", &s->proc_cmdline) < 0) {
@@ -115,7 +132,7 @@ static int inputs_read(const struct kj_options *o, const struct kj_sysinfo *sys,
 		       struct inputs *in, struct kj_error *err)
 {
 	memset(in, 0, sizeof(*in));
-	if (kj_file_load_kernel(o->kernel, &in->kernel, err) < 0)
+	if (o->kernel && kj_file_load_kernel(o->kernel, &in->kernel, err) < 0)
 		return -1;
 	for (unsigned i = 0; i < o->nr_initrds; i++) {
 		if (kj_file_map(o->initrds[i], &in->initrd_files[i], err) < 0)
@@ -182,7 +199,8 @@ static bool want_file_syscall(const struct kj_options *o, const struct kj_sysinf
 		return true;
 	/* -a (default): what only kexec_load can do selects it. */
 	if (sys->arch == KJ_ARCH_I386 || o->entry_32bit || o->no_checks || o->mem_min ||
-	    o->mem_max_given)
+	    o->mem_max_given || o->preserve_context || o->jump_back_helper || o->entry_given ||
+	    o->elf_args_given)
 		return false;
 	return true;
 }
@@ -265,7 +283,8 @@ out:
 static void print_dry_run(const struct kj_options *o, const struct kj_sysinfo *sys,
 			  const struct kj_plan *plan, bool file_first)
 {
-	printf("kernel %s (%s)\n", o->kernel, sys->arch == KJ_ARCH_I386 ? "i386" : "x86_64");
+	printf("image %s (running kernel: %s)\n", o->kernel ? o->kernel : "jump-back helper",
+	       sys->arch == KJ_ARCH_I386 ? "i386" : "x86_64");
 	printf("memory map from %s: %" PRIu64 " MiB RAM\n", sys->mm_source,
 	       memmap_bytes_of_type(&sys->mm, E820_TYPE_RAM) >> 20);
 	if (file_first)
@@ -283,7 +302,7 @@ static int do_load(const struct kj_options *o, struct kj_error *err)
 	int rc = -1, kerr = 0;
 	bool file;
 
-	if (kj_sysinfo_read(&sys, o->reuse_cmdline, err) < 0)
+	if (kj_sysinfo_read(&sys, o->reuse_cmdline || o->jump_back_helper, err) < 0)
 		return -1;
 	if (inputs_read(o, &sys, &in, err) < 0) {
 		kj_sysinfo_free(&sys);
@@ -324,6 +343,11 @@ static int do_load(const struct kj_options *o, struct kj_error *err)
 	if (o->debug)
 		plan_print(&plan, stderr);
 	kerr = -sys_kexec_load(&plan, o->image_type == KJ_IMAGE_CRASH ? KJ_KEXEC_ON_CRASH : 0);
+	if (kerr == EINVAL && (plan.flags & KJ_KEXEC_PRESERVE_CONTEXT)) {
+		kj_fail(err, KJ_EXIT_KERNEL,
+			"kexec_load: the kernel refused a preserve-context image (EINVAL): it was built without CONFIG_KEXEC_JUMP, or the segment list is invalid (see --dry-run)");
+		goto out_plan;
+	}
 	if (kerr)
 		kj_kernel_error(err, "kexec_load", kerr, o->kernel);
 	else
@@ -355,13 +379,22 @@ static int do_unload(const struct kj_options *o, struct kj_error *err)
 	return e ? kj_kernel_error(err, "kexec_load", e, NULL) : 0;
 }
 
+/* Network interfaces brought down before the jump, to bring back up if the
+ * jump returns (kexec jump): at most this many. */
+#define KJ_MAX_IFDOWN 64
+struct ifdown_list {
+	char name[KJ_MAX_IFDOWN][IFNAMSIZ];
+	unsigned n;
+};
+
 /* Bring network interfaces down before the jump, as kexec-tools does, so
  * that no device DMAs into memory the new kernel is using. */
-static void ifdown(bool debug)
+static void ifdown(struct ifdown_list *down, bool debug)
 {
 	struct if_nameindex *ifs = if_nameindex(), *i;
 	int s;
 
+	down->n = 0;
 	if (!ifs)
 		return;
 	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -375,16 +408,43 @@ static void ifdown(bool debug)
 		if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0 || !(ifr.ifr_flags & IFF_UP))
 			continue;
 		ifr.ifr_flags &= ~IFF_UP;
-		if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0 && debug)
-			fprintf(stderr, "kexec: cannot bring %s down: %s\n", i->if_name, strerror(errno));
+		if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0) {
+			if (debug)
+				fprintf(stderr, "kexec: cannot bring %s down: %s\n", i->if_name,
+					strerror(errno));
+		} else if (down->n < KJ_MAX_IFDOWN) {
+			snprintf(down->name[down->n++], IFNAMSIZ, "%s", i->if_name);
+		}
 	}
 	if (s >= 0)
 		close(s);
 	if_freenameindex(ifs);
 }
 
+/* The jump came back: what ifdown() took down goes up again. */
+static void ifup(const struct ifdown_list *down, bool debug)
+{
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	for (unsigned i = 0; s >= 0 && i < down->n; i++) {
+		struct ifreq ifr;
+
+		memset(&ifr, 0, sizeof(ifr));
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", down->name[i]);
+		if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+			continue;
+		ifr.ifr_flags |= IFF_UP;
+		if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0 && debug)
+			fprintf(stderr, "kexec: cannot bring %s up again: %s\n", down->name[i],
+				strerror(errno));
+	}
+	if (s >= 0)
+		close(s);
+}
+
 static int do_exec(const struct kj_options *o, struct kj_error *err)
 {
+	struct ifdown_list down = { .n = 0 };
 	int e;
 
 	if (kj_image_loaded(false) == 0)
@@ -392,10 +452,11 @@ static int do_exec(const struct kj_options *o, struct kj_error *err)
 	if (!o->no_sync)
 		sync();
 	if (!o->no_ifdown)
-		ifdown(o->debug);
+		ifdown(&down, o->debug);
 	e = -sys_reboot_kexec();
-	/* reboot() returns only on failure (or, for a preserve-context image,
-	 * after the jump back). */
+	/* reboot() returns only on failure, or, for a preserve-context image,
+	 * after the jump back: then this kernel carries on as before. */
+	ifup(&down, o->debug);
 	return e ? kj_kernel_error(err, "reboot(LINUX_REBOOT_CMD_KEXEC)", e, NULL) : 0;
 }
 

@@ -21,6 +21,8 @@ struct kj_sysinfo {
 	const char *mm_source;
 	uint64_t ram_pages;      /* MemTotal in pages: the kernel's totalram_pages() */
 	char *proc_cmdline;      /* the running kernel's command line (NULL if unread) */
+	uint64_t vmcoreinfo_addr; /* /sys/kernel/vmcoreinfo: the kernel's VMCOREINFO note */
+	uint64_t vmcoreinfo_size; /* 0 when the kernel does not offer one */
 };
 
 /* Everything a loader gets: parsed options, the system, the input bytes. */

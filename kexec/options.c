@@ -22,6 +22,12 @@ enum {
 	OPT_INITRD,
 	OPT_ENTRY_32BIT,
 	OPT_DRY_RUN,
+	OPT_LOAD_PRESERVE_CONTEXT,
+	OPT_LOAD_JUMP_BACK_HELPER,
+	OPT_ENTRY,
+	OPT_ARGS_LINUX,
+	OPT_ARGS_NONE,
+	OPT_ARGS_ELF,
 };
 
 static const char short_opts[] = ":hvflpuexyscadSt:i";
@@ -52,6 +58,12 @@ static const struct option long_opts[] = {
 	{ "ramdisk", required_argument, NULL, OPT_INITRD },
 	{ "entry-32bit", no_argument, NULL, OPT_ENTRY_32BIT },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "load-preserve-context", no_argument, NULL, OPT_LOAD_PRESERVE_CONTEXT },
+	{ "load-jump-back-helper", no_argument, NULL, OPT_LOAD_JUMP_BACK_HELPER },
+	{ "entry", required_argument, NULL, OPT_ENTRY },
+	{ "args-linux", no_argument, NULL, OPT_ARGS_LINUX },
+	{ "args-none", no_argument, NULL, OPT_ARGS_NONE },
+	{ "args-elf", no_argument, NULL, OPT_ARGS_ELF },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -75,6 +87,15 @@ void kj_usage(FILE *out)
 	      "                          (type: crash unless -l is given)\n"
 	      "     (no action)          load IMAGE, then run 'shutdown -r now'\n"
 	      "\n"
+	      "Kexec jump:\n"
+	      "     --load-preserve-context  load IMAGE so that --exec can return here:\n"
+	      "                          a kernel B (confined to --mem-min..--mem-max,\n"
+	      "                          with /proc/vmcore showing this kernel's memory)\n"
+	      "                          or a physical-mode program (--args-none)\n"
+	      "     --load-jump-back-helper  in kernel B: load the jump back to kernel A\n"
+	      "                          (entry from kexec_jump_back_entry= on /proc/cmdline)\n"
+	      "     --entry=ADDR         enter the image at ADDR instead of its own entry\n"
+	      "\n"
 	      "Loading:\n"
 	      " -t, --type=TYPE          image type: bzImage64, bzImage, elf-x86_64, elf-x86\n"
 	      "     --initrd=FILE        initial ramdisk; repeat to concatenate several\n"
@@ -85,6 +106,10 @@ void kj_usage(FILE *out)
 	      "     --mem-min=ADDR       lowest physical address to load into\n"
 	      "     --mem-max=ADDR       highest physical address to load into\n"
 	      "     --entry-32bit        use the kernel's 32-bit entry point\n"
+	      "     --args-linux         give an ELF image boot_params (default)\n"
+	      "     --args-none          give an ELF image nothing: registers and stack as\n"
+	      "                          the kernel left them\n"
+	      "     --args-elf           give an ELF image ELF boot notes\n"
 	      " -i, --no-checks          skip the purgatory's SHA-256 check\n"
 	      "     --dry-run            print the load plan; do not call the kernel\n"
 	      "\n"
@@ -165,6 +190,16 @@ static int set_image_type(struct kj_options *o, enum kj_image_type t, struct kj_
 	return 0;
 }
 
+static int set_elf_args(struct kj_options *o, enum kj_elf_args a, struct kj_error *err)
+{
+	if (o->elf_args_given && o->elf_args != a)
+		return kj_fail(err, KJ_EXIT_USAGE,
+			       "choose one of --args-linux, --args-none and --args-elf");
+	o->elf_args_given = true;
+	o->elf_args = a;
+	return 0;
+}
+
 static int set_syscall(struct kj_options *o, enum kj_syscall_choice s, struct kj_error *err)
 {
 	if (o->syscall_given && o->syscall != s)
@@ -207,14 +242,34 @@ static int check_combination(struct kj_options *o, bool action_given, struct kj_
 		return kj_fail(err, KJ_EXIT_USAGE,
 			       "--load-panic is not supported yet by this kexec");
 
-	if (loads && !o->kernel)
+	if (o->jump_back_helper) {
+		if (o->preserve_context)
+			return kj_fail(err, KJ_EXIT_USAGE,
+				       "--load-jump-back-helper and --load-preserve-context cannot be used together");
+		if (!loads)
+			return kj_fail(err, KJ_EXIT_USAGE,
+				       "--load-jump-back-helper and %s cannot be used together",
+				       action_name(o->action));
+		if (o->kernel)
+			return kj_fail(err, KJ_EXIT_USAGE,
+				       "--load-jump-back-helper takes no image file (got '%s')", o->kernel);
+		if (o->nr_initrds || o->command_line || o->reuse_cmdline || o->type ||
+		    o->entry_32bit || o->elf_args_given)
+			return kj_fail(err, KJ_EXIT_USAGE,
+				       "--load-jump-back-helper takes only --entry (and --mem-min/--mem-max)");
+	} else if (loads && !o->kernel) {
 		return kj_fail(err, KJ_EXIT_USAGE, "no image to load was given");
+	}
+	if (o->preserve_context && !loads)
+		return kj_fail(err, KJ_EXIT_USAGE, "--load-preserve-context and %s cannot be used together",
+			       action_name(o->action));
 	if (!loads && o->kernel)
 		return kj_fail(err, KJ_EXIT_USAGE, "%s takes no image file (got '%s')",
 			       action_name(o->action), o->kernel);
 	if (!loads) {
 		if (o->nr_initrds || o->command_line || o->reuse_cmdline || o->type ||
-		    o->entry_32bit || o->mem_min || o->mem_max_given)
+		    o->entry_32bit || o->mem_min || o->mem_max_given || o->entry_given ||
+		    o->elf_args_given)
 			return kj_fail(err, KJ_EXIT_USAGE, "image options need an image to load");
 		if (o->dry_run)
 			return kj_fail(err, KJ_EXIT_USAGE, "--dry-run only applies to loading");
@@ -225,6 +280,14 @@ static int check_combination(struct kj_options *o, bool action_given, struct kj_
 		return kj_fail(err, KJ_EXIT_USAGE,
 			       "--mem-min (0x%llx) is above --mem-max (0x%llx)",
 			       (unsigned long long)o->mem_min, (unsigned long long)o->mem_max);
+	/* What only kexec_load(2) can do. */
+	if ((o->preserve_context || o->jump_back_helper || o->entry_given || o->elf_args_given) &&
+	    o->syscall_given && o->syscall == KJ_SYSCALL_FILE)
+		return kj_fail(err, KJ_EXIT_USAGE,
+			       "%s needs kexec_load (-c): kexec_file_load cannot do it",
+			       o->preserve_context ? "--load-preserve-context" :
+			       o->jump_back_helper ? "--load-jump-back-helper" :
+			       o->entry_given ? "--entry" : "--args-*");
 	if (o->entry_32bit && o->syscall_given && o->syscall == KJ_SYSCALL_FILE)
 		return kj_fail(err, KJ_EXIT_USAGE,
 			       "--entry-32bit needs kexec_load (-c): with -s the kernel chooses the entry");
@@ -327,6 +390,33 @@ int kj_parse_options(int argc, char *const argv[], struct kj_options *o, struct 
 			break;
 		case OPT_ENTRY_32BIT: o->entry_32bit = true; break;
 		case OPT_DRY_RUN: o->dry_run = true; break;
+		case OPT_LOAD_PRESERVE_CONTEXT:
+			if (set_image_type(o, KJ_IMAGE_NORMAL, err) < 0)
+				return -1;
+			o->preserve_context = true;
+			break;
+		case OPT_LOAD_JUMP_BACK_HELPER:
+			if (set_image_type(o, KJ_IMAGE_NORMAL, err) < 0)
+				return -1;
+			o->jump_back_helper = true;
+			break;
+		case OPT_ENTRY:
+			if (parse_addr("--entry", optarg, &o->entry, err) < 0)
+				return -1;
+			o->entry_given = true;
+			break;
+		case OPT_ARGS_LINUX:
+			if (set_elf_args(o, KJ_ARGS_LINUX, err) < 0)
+				return -1;
+			break;
+		case OPT_ARGS_NONE:
+			if (set_elf_args(o, KJ_ARGS_NONE, err) < 0)
+				return -1;
+			break;
+		case OPT_ARGS_ELF:
+			if (set_elf_args(o, KJ_ARGS_ELF, err) < 0)
+				return -1;
+			break;
 		case ':':
 			return kj_fail(err, KJ_EXIT_USAGE, "option '%s' needs an argument",
 				       argv[optind - 1]);

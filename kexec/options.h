@@ -34,6 +34,13 @@ enum kj_syscall_choice {
 	KJ_SYSCALL_FILE,   /* -s: kexec_file_load */
 };
 
+/* What an ELF image is given (kexec-tools' --args-*). */
+enum kj_elf_args {
+	KJ_ARGS_LINUX,     /* boot_params, command line, initrd (default) */
+	KJ_ARGS_NONE,      /* nothing: entered with the kernel's registers and stack */
+	KJ_ARGS_ELF,       /* ELF boot notes (the etherboot convention) */
+};
+
 #define KJ_MAX_INITRDS 16
 
 struct kj_options {
@@ -57,6 +64,12 @@ struct kj_options {
 	bool mem_max_given;
 	bool entry_32bit;               /* --entry-32bit */
 	bool no_checks;                 /* -i: the purgatory skips the digest check */
+	bool preserve_context;          /* --load-preserve-context: kexec jump */
+	bool jump_back_helper;          /* --load-jump-back-helper */
+	uint64_t entry;                 /* --entry=ADDR */
+	bool entry_given;
+	enum kj_elf_args elf_args;      /* --args-linux / --args-none / --args-elf */
+	bool elf_args_given;
 };
 
 /*

@@ -91,7 +91,13 @@ static int fit_in(const struct kj_plan *p, struct range area, uint64_t size, uin
 int plan_find_space(const struct kj_plan *p, uint64_t size, uint64_t align, uint64_t lo,
 		    uint64_t hi, bool top_down, uint64_t *out)
 {
-	struct range limit = range_intersect(range_from_bounds(lo, hi), p->place);
+	return plan_find_space_in(p, range_intersect(range_from_bounds(lo, hi), p->place), size,
+				  align, top_down, out);
+}
+
+int plan_find_space_in(const struct kj_plan *p, struct range limit, uint64_t size,
+		       uint64_t align, bool top_down, uint64_t *out)
+{
 	bool found = false;
 	uint64_t best = 0;
 
@@ -137,6 +143,7 @@ int plan_add(struct kj_plan *p, const char *what, const void *buf, size_t bufsz,
 	s->bufsz = bufsz;
 	s->mem = mem;
 	s->memsz = memsz;
+	s->outside_ok = false;
 	snprintf(s->what, sizeof(s->what), "%s", what);
 	return 0;
 }
@@ -213,7 +220,7 @@ int plan_check(const struct kj_plan *p, struct kj_error *err)
 				       i, s->what, s->bufsz, s->memsz);
 		/* Ours: --mem-min/--mem-max bound every segment, including those
 		 * an ELF file places itself. */
-		if (!range_contains(p->place, seg_range(s)))
+		if (!s->outside_ok && !range_contains(p->place, seg_range(s)))
 			return kj_fail(err, KJ_EXIT_NOROOM,
 				       "segment %zu (%s) at 0x%" PRIx64 "-0x%" PRIx64
 				       " is outside 0x%" PRIx64 "-0x%" PRIx64 " (--mem-min/--mem-max)",

@@ -25,6 +25,8 @@ struct kj_segment {
 	uint64_t mem;      /* physical destination, page aligned */
 	uint64_t memsz;    /* page-aligned size in memory; beyond bufsz is zeroed */
 	char what[48];     /* "kernel", "initrd", "boot_params+cmdline", "purgatory" */
+	bool outside_ok;   /* placed outside --mem-min/--mem-max on purpose (kexec
+			    * jump: memory kernel A keeps, preserved by the swap) */
 };
 
 struct kj_plan {
@@ -57,6 +59,10 @@ int plan_own(struct kj_plan *p, void *buf, struct kj_error *err);
  */
 int plan_find_space(const struct kj_plan *p, uint64_t size, uint64_t align, uint64_t lo,
 		    uint64_t hi, bool top_down, uint64_t *out);
+
+/* The same, but inside `area` only instead of p->place. */
+int plan_find_space_in(const struct kj_plan *p, struct range area, uint64_t size,
+		       uint64_t align, bool top_down, uint64_t *out);
 
 /* Append a segment (mem and memsz are page-rounded by the caller). */
 int plan_add(struct kj_plan *p, const char *what, const void *buf, size_t bufsz, uint64_t mem,

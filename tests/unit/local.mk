@@ -10,7 +10,8 @@ UNIT_TESTS = \
 	tests/unit/test-cmdline \
 	tests/unit/test-bzimage \
 	tests/unit/test-elf \
-	tests/unit/test-file
+	tests/unit/test-file \
+	tests/unit/test-jump
 
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
@@ -36,6 +37,9 @@ tests_unit_test_elf_LDADD = $(UNIT_LDADD)
 tests_unit_test_file_SOURCES = tests/unit/test-file.c
 tests_unit_test_file_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_file_LDADD = $(UNIT_LDADD)
+tests_unit_test_jump_SOURCES = tests/unit/test-jump.c tests/unit/kernel-fixture.h
+tests_unit_test_jump_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_jump_LDADD = $(UNIT_LDADD)
 endif
 
 include $(top_srcdir)/tests/unit/sha256.mk

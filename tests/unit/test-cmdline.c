@@ -73,6 +73,43 @@ static void length_limit(void **state)
 	free(out);
 }
 
+static void set_param_replaces(void **state)
+{
+	struct kj_error err = { 0, "" };
+	char *line = strdup("a elfcorehdr=0x1 b kexec_jump_back_entry=0x5 c");
+	size_t off = 0;
+
+	assert_int_equal(cmdline_set_param(&line, "elfcorehdr", "0x2000", 2047, NULL, &err), 0);
+	assert_string_equal(line, "a b kexec_jump_back_entry=0x5 c elfcorehdr=0x2000");
+	assert_int_equal(cmdline_set_param(&line, "kexec_jump_back_entry", "0x0000000000000000",
+					   2047, &off, &err), 0);
+	assert_string_equal(line, "a b c elfcorehdr=0x2000 kexec_jump_back_entry=0x0000000000000000");
+	assert_memory_equal(line + off, "0x0000000000000000", 18);
+	free(line);
+
+	/* on an empty line: no leading space */
+	line = strdup("");
+	assert_int_equal(cmdline_set_param(&line, "x", "1", 2047, &off, &err), 0);
+	assert_string_equal(line, "x=1");
+	assert_int_equal(off, 2);
+	free(line);
+}
+
+static void set_param_length(void **state)
+{
+	struct kj_error err = { 0, "" };
+	char *line = strdup("abc");
+
+	/* "abc x=12" is 8 bytes */
+	assert_int_equal(cmdline_set_param(&line, "x", "12", 7, NULL, &err), -1);
+	assert_int_equal(err.exit_code, KJ_EXIT_USAGE);
+	assert_string_equal(err.msg, "command line is 8 bytes with x=12; this kernel accepts at most 7");
+	assert_string_equal(line, "abc");
+	assert_int_equal(cmdline_set_param(&line, "x", "12", 8, NULL, &err), 0);
+	assert_string_equal(line, "abc x=12");
+	free(line);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -81,6 +118,8 @@ int main(void)
 		cmocka_unit_test(quoted_values),
 		cmocka_unit_test(remove_all_and_whitespace),
 		cmocka_unit_test(length_limit),
+		cmocka_unit_test(set_param_replaces),
+		cmocka_unit_test(set_param_length),
 	};
 	return cmocka_run_group_tests_name("cmdline", tests, NULL, NULL);
 }

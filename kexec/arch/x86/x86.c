@@ -19,6 +19,9 @@
 #include "cmdline.h"
 #include "elf-exec.h"
 #include "exitcodes.h"
+#include "jump.h"
+#include "le.h"
+#include "syscalls.h"
 #include "x86.h"
 
 #define LOW_1M      0x100000ull
@@ -160,6 +163,172 @@ static int place_elf(const struct kj_load_input *in, struct kj_plan *plan,
 	return 0;
 }
 
+/* Place the purgatory below 4 GiB (inside --mem-min/--mem-max) and relocate it. */
+static int place_purgatory(const struct kj_load_input *in, struct kj_plan *plan,
+			   struct purgatory *pg, uint64_t *addr, struct kj_error *err)
+{
+	if (purgatory_open(in->sys->arch, pg, err) < 0)
+		return -1;
+	if (plan_own(plan, pg->buf, err) < 0)
+		return -1;
+	if (plan_find_space(plan, pg->memsz, pg->align, LOW_1M,
+			    pg->max_addr < FOUR_GIB ? pg->max_addr : FOUR_GIB, true, addr) < 0)
+		return kj_fail(err, KJ_EXIT_NOROOM, "no room below 4 GiB for the purgatory");
+	if (purgatory_relocate(pg, *addr, err) < 0)
+		return -1;
+	pg->hdr->serial_port = SERIAL_COM1;
+	pg->hdr->flags = in->o->debug ? PURGATORY_FLAG_VERBOSE : 0;
+	if (in->o->preserve_context)
+		pg->hdr->flags |= PURGATORY_FLAG_PRESERVE_CONTEXT;
+	return 0;
+}
+
+/* The purgatory's segment; the image is entered through it. */
+static int add_purgatory(struct kj_plan *plan, const struct purgatory *pg, uint64_t pg_addr,
+			 struct kj_error *err)
+{
+	plan->entry = pg_addr + pg->entry_offset;
+	return plan_add(plan, "purgatory", pg->buf, pg->bufsz, pg_addr, pg->memsz, err);
+}
+
+/* Last step for every image: the plan checked, and only then the digest
+ * over every segment but the purgatory (reading a large initrd only to
+ * refuse it afterwards would cost seconds). */
+static int finish(const struct kj_load_input *in, struct kj_plan *plan, struct purgatory *pg,
+		  struct kj_error *err)
+{
+	struct purgatory_input pin[KJ_SEGMENT_MAX];
+	size_t n = 0;
+
+	if (plan_check(plan, err) < 0)
+		return -1;
+	for (size_t i = 0; i < plan->nseg && !in->o->no_checks; i++) {
+		if (plan->seg[i].buf == pg->buf)
+			continue; /* it holds the digest */
+		pin[n].buf = plan->seg[i].buf;
+		pin[n].bufsz = plan->seg[i].bufsz;
+		pin[n].mem = plan->seg[i].mem;
+		n++;
+	}
+	return purgatory_set_regions(pg, pin, n, err);
+}
+
+/* Entry registers for a kernel or program entered at `entry`. */
+static void set_entry(struct purgatory *pg, bool entry64, uint64_t entry, uint64_t esi)
+{
+	if (entry64) {
+		pg->hdr->entry_mode = PURGATORY_ENTRY_64;
+		pg->hdr->regs64.rip = entry;
+		pg->hdr->regs64.rsi = esi;
+	} else {
+		/* boot.rst 32-bit protocol: %esi = boot_params, %ebp, %edi, %ebx = 0. */
+		pg->hdr->entry_mode = PURGATORY_ENTRY_32;
+		pg->hdr->regs32.eip = (uint32_t)entry;
+		pg->hdr->regs32.esi = (uint32_t)esi;
+	}
+}
+
+/*
+ * ELF boot notes (--args-elf, the etherboot convention kexec-tools follows):
+ * a header { 0x0E1FB007, size, checksum, records } and ELF notes with an
+ * empty name; the image gets eax (rax) = 0x0E1FB007, ebx (rbx) = their address.
+ */
+#define ELF_BHDR_MAGIC 0x0E1FB007u
+#define EBN_FIRMWARE_TYPE 1
+#define EBN_BOOTLOADER_NAME 2
+#define EBN_BOOTLOADER_VERSION 3
+#define EBN_COMMAND_LINE 4
+
+static size_t put_note(uint8_t *p, uint32_t type, const char *desc)
+{
+	size_t dl = strlen(desc) + 1;
+
+	put_le32(p, 0);                 /* n_namesz: the empty name */
+	put_le32(p + 4, (uint32_t)dl);  /* n_descsz */
+	put_le32(p + 8, type);
+	memcpy(p + 12, desc, dl);
+	return 12 + align_up(dl, 4);
+}
+
+static uint16_t ip_checksum(const uint8_t *p, size_t len)
+{
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] | p[i + 1] << 8);
+	if (len & 1)
+		sum += p[len - 1];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static int elf_boot_notes(const struct kj_load_input *in, struct kj_plan *plan, const char *line,
+			  uint64_t *addr, struct kj_error *err)
+{
+	size_t cap = 12 + 4 * 12 + 64 + strlen(line) + 1 + 16, len = 12;
+	uint8_t *b = calloc(1, align_up(cap, KJ_PAGE_SIZE));
+
+	if (!b)
+		return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
+	if (plan_own(plan, b, err) < 0)
+		return -1;
+	len += put_note(b + len, EBN_FIRMWARE_TYPE, "kexec");
+	len += put_note(b + len, EBN_BOOTLOADER_NAME, "kexec-jump");
+	len += put_note(b + len, EBN_BOOTLOADER_VERSION, PACKAGE_VERSION);
+	len += put_note(b + len, EBN_COMMAND_LINE, line);
+	put_le32(b, ELF_BHDR_MAGIC);
+	put_le32(b + 4, (uint32_t)len);
+	put_le16(b + 10, 4); /* b_records */
+	put_le16(b + 8, ip_checksum(b, len));
+	if (plan_find_space(plan, len, KJ_PAGE_SIZE, LOW_1M, FOUR_GIB, true, addr) < 0)
+		return kj_fail(err, KJ_EXIT_NOROOM, "no room below 4 GiB for the ELF boot notes");
+	return plan_add(plan, "ELF boot notes", b, len, *addr, align_up(len, KJ_PAGE_SIZE), err);
+}
+
+/* A program that is not Linux: --args-none or --args-elf. */
+static int plan_program(const struct kj_load_input *in, struct kj_plan *plan,
+			const struct kernel_layout *k, struct kj_error *err)
+{
+	const struct kj_options *o = in->o;
+	uint64_t entry = o->entry_given ? o->entry : k->entry, notes = 0, pg_addr;
+	struct purgatory pg;
+
+	if (o->nr_initrds)
+		return kj_fail(err, KJ_EXIT_USAGE, "--initrd: only --args-linux passes an initrd");
+	if (o->elf_args == KJ_ARGS_ELF) {
+		char *line = NULL;
+		int rc;
+
+		if (cmdline_build(o->reuse_cmdline ? in->sys->proc_cmdline : NULL, o->command_line,
+				  4095, &line, err) < 0)
+			return -1;
+		rc = elf_boot_notes(in, plan, line, &notes, err);
+		free(line);
+		if (rc < 0)
+			return -1;
+	} else if (o->command_line || o->reuse_cmdline) {
+		return kj_fail(err, KJ_EXIT_USAGE,
+			       "--args-none passes no command line; use --args-linux or --args-elf");
+	}
+	if (place_purgatory(in, plan, &pg, &pg_addr, err) < 0)
+		return -1;
+	set_entry(&pg, k->entry64, entry, 0);
+	if (o->elf_args == KJ_ARGS_NONE) {
+		/* The program sees what the kernel left: its stack (so that a
+		 * preserve-context program can "ret" to it) and zero registers. */
+		pg.hdr->flags |= PURGATORY_FLAG_KEEP_STACK;
+	} else {
+		pg.hdr->regs64.rax = ELF_BHDR_MAGIC;
+		pg.hdr->regs64.rbx = notes;
+		pg.hdr->regs32.eax = ELF_BHDR_MAGIC;
+		pg.hdr->regs32.ebx = (uint32_t)notes;
+	}
+	if (add_purgatory(plan, &pg, pg_addr, err) < 0)
+		return -1;
+	return finish(in, plan, &pg, err);
+}
+
 int x86_build_plan(const struct kj_load_input *in, struct kj_plan *plan, struct kj_error *err)
 {
 	const struct kj_options *o = in->o;
@@ -168,39 +337,60 @@ int x86_build_plan(const struct kj_load_input *in, struct kj_plan *plan, struct 
 	struct range place;
 	struct purgatory pg;
 	struct bootparam_input bpi;
+	struct jump_ctx jump;
 	uint64_t initrd_addr = 0, bp_addr, pg_addr, bp_size, top;
+	size_t patch_off = 0;
 	char *line = NULL;
 	uint8_t *bp;
-	int rc;
+	bool is_linux, confine;
+	int rc = -1;
 
 	memset(&k, 0, sizeof(k));
+	memset(&jump, 0, sizeof(jump));
 	top = o->mem_max_given ? (o->mem_max == UINT64_MAX ? UINT64_MAX : o->mem_max + 1) : UINT64_MAX;
 	place = range_from_bounds(o->mem_min, top);
 	plan_init(plan, &sys->mm, place, sys->ram_pages, x86_dest_limit(sys->arch));
 	plan->flags = sys->arch == KJ_ARCH_I386 ? KEXEC_ARCH_386 : KEXEC_ARCH_X86_64;
+	if (o->preserve_context || o->jump_back_helper)
+		plan->flags |= KJ_KEXEC_PRESERVE_CONTEXT;
+	if (o->jump_back_helper)
+		return jump_back_helper_plan(in, plan, err);
 
 	if (bzimage_probe(in->kernel->data, in->kernel->size)) {
 		if (o->type && strncmp(o->type, "bzImage", 7))
 			return kj_fail(err, KJ_EXIT_BADFILE, "%s: a bzImage, not of --type %s",
 				       o->kernel, o->type);
-		rc = place_bzimage(in, plan, &k, err);
+		if (o->elf_args_given)
+			return kj_fail(err, KJ_EXIT_USAGE, "%s: --args-* apply to ELF images, not a bzImage",
+				       o->kernel);
+		is_linux = true;
 	} else if (elf_probe(in->kernel->data, in->kernel->size)) {
 		if (o->type && strncmp(o->type, "elf", 3))
 			return kj_fail(err, KJ_EXIT_BADFILE, "%s: an ELF file, not of --type %s",
 				       o->kernel, o->type);
-		rc = place_elf(in, plan, &k, err);
+		is_linux = o->elf_args == KJ_ARGS_LINUX;
 	} else {
 		return kj_fail(err, KJ_EXIT_BADFILE,
 			       "%s: not a kernel this kexec can load (neither bzImage nor ELF)",
 			       o->kernel);
 	}
+	/* A Linux kernel B jumped to with preserve-context is confined. */
+	confine = o->preserve_context && is_linux;
+	if (confine && !o->mem_max_given)
+		return kj_fail(err, KJ_EXIT_USAGE,
+			       "--load-preserve-context of a kernel needs --mem-min and --mem-max: the memory kernel B may use (e.g. --mem-min=0x1000000 --mem-max=0x5ffffff)");
+	if (bzimage_probe(in->kernel->data, in->kernel->size))
+		rc = place_bzimage(in, plan, &k, err);
+	else
+		rc = place_elf(in, plan, &k, err);
 	if (rc < 0)
 		return -1;
+	if (!is_linux)
+		return plan_program(in, plan, &k, err);
+	rc = -1;
 
 	if (cmdline_build(o->reuse_cmdline ? sys->proc_cmdline : NULL, o->command_line,
 			  k.cmdline_max, &line, err) < 0)
-		return -1;
-	if (plan_own(plan, line, err) < 0)
 		return -1;
 
 	if (in->initrd_size) {
@@ -209,80 +399,62 @@ int x86_build_plan(const struct kj_load_input *in, struct kj_plan *plan, struct 
 				    &initrd_addr) < 0 &&
 		    !(k.initrd_above_4g_ok &&
 		      plan_find_space(plan, in->initrd_size, KJ_PAGE_SIZE, LOW_1M, UINT64_MAX, true,
-				      &initrd_addr) == 0))
-			return kj_fail(err, KJ_EXIT_NOROOM,
-				       "%s: no room for the initrd (%zu KiB) in RAM below 0x%" PRIx64
-				       " and within 0x%" PRIx64 "-0x%" PRIx64, o->initrds[0],
-				       in->initrd_size >> 10, hi, plan->place.start,
-				       range_end(plan->place));
+				      &initrd_addr) == 0)) {
+			kj_fail(err, KJ_EXIT_NOROOM,
+				"%s: no room for the initrd (%zu KiB) in RAM below 0x%" PRIx64
+				" and within 0x%" PRIx64 "-0x%" PRIx64, o->initrds[0],
+				in->initrd_size >> 10, hi, plan->place.start, range_end(plan->place));
+			goto out;
+		}
 		if (plan_add(plan, "initrd", in->initrd, in->initrd_size, initrd_addr,
 			     align_up(in->initrd_size, KJ_PAGE_SIZE), err) < 0)
-			return -1;
+			goto out;
+	}
+
+	if (confine) {
+		if (jump_begin(plan, sys, place, &jump, err) < 0 ||
+		    jump_cmdline(&line, &jump, k.cmdline_max, &patch_off, err) < 0)
+			goto out;
 	}
 
 	bp_size = BP_SIZE + strlen(line) + 1;
 	bp = calloc(1, align_up(bp_size, KJ_PAGE_SIZE));
-	if (!bp)
-		return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
-	if (plan_own(plan, bp, err) < 0)
-		return -1;
-	if (plan_find_space(plan, bp_size, KJ_PAGE_SIZE, LOW_1M, FOUR_GIB, true, &bp_addr) < 0)
-		return kj_fail(err, KJ_EXIT_NOROOM,
-			       "no room below 4 GiB for boot_params and the command line");
+	if (!bp || plan_own(plan, bp, err) < 0) {
+		if (!bp)
+			kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
+		goto out;
+	}
+	if (plan_find_space(plan, bp_size, KJ_PAGE_SIZE, LOW_1M, FOUR_GIB, true, &bp_addr) < 0) {
+		kj_fail(err, KJ_EXIT_NOROOM, "no room below 4 GiB for boot_params and the command line");
+		goto out;
+	}
 	memset(&bpi, 0, sizeof(bpi));
 	bpi.setup_header = k.setup_header;
 	bpi.header_end = k.header_end;
-	bpi.e820 = &sys->mm;
+	bpi.e820 = confine ? &jump.b_map : &sys->mm;
 	bpi.cmdline_addr = bp_addr + BP_SIZE;
 	bpi.initrd_addr = initrd_addr;
 	bpi.initrd_size = in->initrd_size;
 	if (bootparam_build(bp, &bpi, err) < 0)
-		return -1;
+		goto out;
 	memcpy(bp + BP_SIZE, line, strlen(line) + 1);
 	if (plan_add(plan, "boot_params+cmdline", bp, bp_size, bp_addr,
 		     align_up(bp_size, KJ_PAGE_SIZE), err) < 0)
-		return -1;
+		goto out;
 
-	if (purgatory_open(sys->arch, &pg, err) < 0)
-		return -1;
-	if (plan_own(plan, pg.buf, err) < 0)
-		return -1;
-	if (plan_find_space(plan, pg.memsz, pg.align, LOW_1M,
-			    pg.max_addr < FOUR_GIB ? pg.max_addr : FOUR_GIB, true, &pg_addr) < 0)
-		return kj_fail(err, KJ_EXIT_NOROOM, "no room below 4 GiB for the purgatory");
-	if (purgatory_relocate(&pg, pg_addr, err) < 0)
-		return -1;
-
-	pg.hdr->serial_port = SERIAL_COM1;
-	pg.hdr->flags = o->debug ? PURGATORY_FLAG_VERBOSE : 0;
-	if (k.entry64) {
-		pg.hdr->entry_mode = PURGATORY_ENTRY_64;
-		pg.hdr->regs64.rip = k.entry;
-		pg.hdr->regs64.rsi = bp_addr;
-	} else {
-		/* boot.rst 32-bit protocol: %esi = boot_params, %ebp, %edi, %ebx = 0. */
-		pg.hdr->entry_mode = PURGATORY_ENTRY_32;
-		pg.hdr->regs32.eip = (uint32_t)k.entry;
-		pg.hdr->regs32.esi = (uint32_t)bp_addr;
+	if (place_purgatory(in, plan, &pg, &pg_addr, err) < 0)
+		goto out;
+	set_entry(&pg, k.entry64, o->entry_given ? o->entry : k.entry, bp_addr);
+	if (add_purgatory(plan, &pg, pg_addr, err) < 0)
+		goto out;
+	if (confine) {
+		pg.hdr->jump_back_patch = bpi.cmdline_addr + patch_off;
+		if (jump_finish(plan, sys, &jump, err) < 0)
+			goto out;
 	}
-	if (plan_add(plan, "purgatory", pg.buf, pg.bufsz, pg_addr, pg.memsz, err) < 0)
-		return -1;
-	plan->entry = pg_addr + pg.entry_offset;
-	/* Check the plan before hashing: reading a large initrd only to refuse
-	 * it afterwards would cost seconds (and pages of a sparse file). */
-	if (plan_check(plan, err) < 0)
-		return -1;
-	{
-		struct purgatory_input pin[KJ_SEGMENT_MAX];
-		size_t n = 0;
-
-		/* every segment but the purgatory, which holds the digest */
-		for (size_t i = 0; i + 1 < plan->nseg && !o->no_checks; i++) {
-			pin[n].buf = plan->seg[i].buf;
-			pin[n].bufsz = plan->seg[i].bufsz;
-			pin[n].mem = plan->seg[i].mem;
-			n++;
-		}
-		return purgatory_set_regions(&pg, pin, n, err);
-	}
+	rc = finish(in, plan, &pg, err);
+out:
+	free(line);
+	jump_free(&jump);
+	return rc;
 }

@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Kexec jump into a Linux kernel B, and back.
+ *
+ * With KEXEC_PRESERVE_CONTEXT the kernel does not copy the segments over
+ * its memory: it swaps each destination page with the page holding the
+ * segment's data, calls the image, and swaps back when the image calls the
+ * jump-back entry (relocate_kernel_64.S, swap_pages).  Whatever a segment
+ * covers is therefore preserved for kernel A; whatever B touches outside
+ * its segments is lost to A.  Hence the layout:
+ *
+ *  - B's window [--mem-min, --mem-max] is RAM for B, and every page of it
+ *    is a segment: kernel, initrd, boot_params, purgatory, and zero-filled
+ *    segments for the rest.  A may use that memory; the swap keeps A's
+ *    contents aside while B runs.
+ *  - B cannot boot without RAM below 1 MiB (the real-mode trampoline,
+ *    arch/x86/realmode/init.c), and A needs its own low memory intact when
+ *    it resumes: A's low RAM is lent to B as a zero segment too.
+ *  - The rest of A's RAM is described to B as E820 ACPI data, not as RAM
+ *    and not as plain reserved memory.  B never allocates it, x86 lets B
+ *    ioremap it (so /proc/vmcore can read it: x86 refuses to ioremap RAM),
+ *    and B's kexec identity map covers it (machine_kexec_64.c maps
+ *    IORES_DESC_ACPI_TABLES ranges), which the jump back needs: A's entry
+ *    lies in A's memory.  The other choice, a helper segment over A's entry
+ *    page, would need a byte-exact copy of that page as the segment's data
+ *    (the swap exchanges it) and still leave /proc/vmcore reading RAM.
+ *  - An ELF core header (elfcorehdr=) lists A's RAM outside every segment
+ *    as PT_LOADs plus A's VMCOREINFO note, in a segment outside B's RAM.
+ *  - The purgatory writes the address the kernel's "call" left on its
+ *    stack, A's jump-back entry, into kexec_jump_back_entry= on B's command
+ *    line.  In B, kexec --load-jump-back-helper loads an image with that
+ *    entry and one page of B's memory (stock 6.12 refuses a zero-length
+ *    segment: kimage_is_destination_range() takes mem + memsz - 1).
+ */
+#include <elf.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmdline.h"
+#include "elfcore.h"
+#include "exitcodes.h"
+#include "jump.h"
+#include "syscalls.h"
+#include "x86.h"
+
+#define LOW_1M   0x100000ull
+#define FOUR_GIB 0x100000000ull
+
+static int add_piece(struct memmap *out, struct range r, uint32_t type)
+{
+	return r.size ? memmap_add(out, r, type) : 0;
+}
+
+int jump_memmap_for_b(const struct memmap *a, struct range window, struct range low,
+		      struct memmap *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < a->n; i++) {
+		const struct mem_entry *e = &a->e[i];
+		uint64_t at = e->r.start, end = range_end(e->r);
+
+		if (e->type != E820_TYPE_RAM) {
+			if (memmap_add(out, e->r, e->type) < 0)
+				goto oom;
+			continue;
+		}
+		/* walk the RAM entry, cutting at the edges of low and window */
+		while (at < end) {
+			struct range rest = range_from_bounds(at, end);
+			struct range in_low = range_intersect(rest, low);
+			struct range in_win = range_intersect(rest, window);
+			struct range first = in_low;
+			uint64_t next;
+
+			if (range_empty(first) || (!range_empty(in_win) && in_win.start < first.start))
+				first = in_win;
+			if (range_empty(first)) {
+				if (add_piece(out, rest, E820_TYPE_ACPI) < 0)
+					goto oom;
+				break;
+			}
+			if (add_piece(out, range_from_bounds(at, first.start), E820_TYPE_ACPI) < 0 ||
+			    add_piece(out, first, E820_TYPE_RAM) < 0)
+				goto oom;
+			next = range_end(first);
+			at = next;
+		}
+	}
+	memmap_sort(out);
+	return 0;
+oom:
+	memmap_free(out);
+	return -1;
+}
+
+/* A's RAM below 1 MiB, whole pages, page 0 excepted (the largest piece). */
+static struct range low_ram(const struct memmap *mm)
+{
+	struct range best = { 0, 0 };
+
+	for (size_t i = 0; i < mm->n; i++) {
+		struct range r;
+		if (mm->e[i].type != E820_TYPE_RAM)
+			continue;
+		r = range_intersect(mm->e[i].r, range_from_bounds(0x1000, LOW_1M));
+		r = range_from_bounds(align_up(r.start, KJ_PAGE_SIZE),
+				      align_down(range_end(r), KJ_PAGE_SIZE));
+		if (r.size > best.size)
+			best = r;
+	}
+	return best;
+}
+
+/* Upper bound of the PT_LOADs: every RAM entry, cut by at most every segment. */
+static size_t max_loads(const struct memmap *mm)
+{
+	return mm->n + KJ_SEGMENT_MAX + 1;
+}
+
+int jump_begin(struct kj_plan *plan, const struct kj_sysinfo *sys, struct range window,
+	       struct jump_ctx *j, struct kj_error *err)
+{
+	struct elfcore_spec spec = { .is64 = true, .nnotes = 1, .nloads = max_loads(&sys->mm) };
+	struct range outside;
+
+	memset(j, 0, sizeof(*j));
+	j->window = window;
+	j->low = low_ram(&sys->mm);
+	if (j->low.size < 64 * 1024)
+		return kj_fail(err, KJ_EXIT_NOROOM,
+			       "kexec jump: no RAM below 1 MiB to lend kernel B (it needs some for its real-mode trampoline)");
+	if (range_overlaps(j->low, window))
+		return kj_fail(err, KJ_EXIT_USAGE,
+			       "kexec jump: --mem-min must be at or above 1 MiB (kernel B's low memory is lent separately)");
+	if (plan_add(plan, "low memory lent to B (zero)", NULL, 0, j->low.start, j->low.size, err) < 0)
+		return -1;
+	plan->seg[plan->nseg - 1].outside_ok = true;
+
+	/* The ELF core header: in A's RAM, outside the window, below 4 GiB. */
+	j->hdr_size = align_up(elfcore_size(&spec), KJ_PAGE_SIZE);
+	j->hdr_buf = calloc(1, j->hdr_size);
+	if (!j->hdr_buf)
+		return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
+	if (plan_own(plan, j->hdr_buf, err) < 0)
+		return -1;
+	outside = range_from_bounds(LOW_1M, FOUR_GIB);
+	if ((plan_find_space_in(plan, range_intersect(outside, range_from_bounds(range_end(window), FOUR_GIB)),
+				j->hdr_size, KJ_PAGE_SIZE, true, &j->hdr_addr) < 0 &&
+	     plan_find_space_in(plan, range_intersect(outside, range_from_bounds(0, window.start)),
+				j->hdr_size, KJ_PAGE_SIZE, true, &j->hdr_addr) < 0))
+		return kj_fail(err, KJ_EXIT_NOROOM,
+			       "kexec jump: no RAM outside --mem-min/--mem-max below 4 GiB for the ELF core header");
+	if (plan_add(plan, "ELF core header (elfcorehdr=)", j->hdr_buf, j->hdr_size, j->hdr_addr,
+		     j->hdr_size, err) < 0)
+		return -1;
+	plan->seg[plan->nseg - 1].outside_ok = true;
+
+	if (jump_memmap_for_b(&sys->mm, window, j->low, &j->b_map) < 0)
+		return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
+	return 0;
+}
+
+int jump_cmdline(char **line, const struct jump_ctx *j, size_t max_len, size_t *patch_off,
+		 struct kj_error *err)
+{
+	char v[32];
+
+	snprintf(v, sizeof(v), "0x%" PRIx64, j->hdr_addr);
+	if (cmdline_set_param(line, "elfcorehdr", v, max_len, NULL, err) < 0)
+		return -1;
+	if (cmdline_set_param(line, "kexec_jump_back_entry", "0x0000000000000000", max_len,
+			      patch_off, err) < 0)
+		return -1;
+	*patch_off += 2; /* past "0x" */
+	return 0;
+}
+
+int jump_finish(struct kj_plan *plan, const struct kj_sysinfo *sys, struct jump_ctx *j,
+		struct kj_error *err)
+{
+	struct range ram[256], holes[KJ_SEGMENT_MAX], *loads;
+	struct range note;
+	struct elfcore_spec spec = { .is64 = sys->arch == KJ_ARCH_X86_64 };
+	size_t nram = 0, n;
+	int nl;
+
+	/* Every page of B's window is a segment (see the top of this file). */
+	for (;;) {
+		uint64_t at;
+		struct range free_part = { 0, 0 };
+
+		/* the lowest uncovered RAM page run inside the window */
+		for (size_t i = 0; i < sys->mm.n; i++) {
+			struct range r;
+			if (sys->mm.e[i].type != E820_TYPE_RAM)
+				continue;
+			r = range_intersect(sys->mm.e[i].r, j->window);
+			r = range_from_bounds(align_up(r.start, KJ_PAGE_SIZE),
+					      align_down(range_end(r), KJ_PAGE_SIZE));
+			if (r.size && plan_find_space_in(plan, r, KJ_PAGE_SIZE, KJ_PAGE_SIZE, false, &at) == 0 &&
+			    (!free_part.size || at < free_part.start)) {
+				uint64_t end = at;
+				/* grow while the next page is free too */
+				while (end < range_end(r)) {
+					bool used = false;
+					for (size_t s = 0; s < plan->nseg; s++)
+						if (range_overlaps(range_make(end, KJ_PAGE_SIZE),
+								   range_make(plan->seg[s].mem, plan->seg[s].memsz)))
+							used = true;
+					if (used)
+						break;
+					end += KJ_PAGE_SIZE;
+				}
+				free_part = range_from_bounds(at, end);
+			}
+		}
+		if (!free_part.size)
+			break;
+		if (plan_add(plan, "B's memory (zero)", NULL, 0, free_part.start, free_part.size, err) < 0)
+			return kj_fail(err, KJ_EXIT_NOROOM,
+				       "kexec jump: B's window needs more than %d segments; use one range of RAM for --mem-min/--mem-max",
+				       KJ_SEGMENT_MAX);
+	}
+
+	/* The ELF core header: A's RAM outside every segment. */
+	spec.machine = spec.is64 ? EM_X86_64 : EM_386;
+	for (size_t i = 0; i < sys->mm.n && nram < sizeof(ram) / sizeof(ram[0]); i++)
+		if (sys->mm.e[i].type == E820_TYPE_RAM)
+			ram[nram++] = sys->mm.e[i].r;
+	for (n = 0; n < plan->nseg; n++)
+		holes[n] = range_make(plan->seg[n].mem, plan->seg[n].memsz);
+	loads = calloc(max_loads(&sys->mm), sizeof(*loads));
+	if (!loads)
+		return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
+	nl = ranges_subtract(ram, nram, holes, n, loads, max_loads(&sys->mm));
+	if (nl < 0) {
+		free(loads);
+		return kj_fail(err, KJ_EXIT_FAILURE, "kexec jump: A's memory map is too fragmented");
+	}
+	spec.loads = loads;
+	spec.nloads = (size_t)nl;
+	note = range_make(sys->vmcoreinfo_addr, sys->vmcoreinfo_size);
+	spec.notes = &note;
+	spec.nnotes = sys->vmcoreinfo_size ? 1 : 0;
+	if (!spec.nnotes)
+		fprintf(stderr, "kexec: warning: /sys/kernel/vmcoreinfo is not readable: kernel B will have no /proc/vmcore\n");
+	if (elfcore_build(&spec, j->hdr_buf, j->hdr_size, err) < 0) {
+		free(loads);
+		return -1;
+	}
+	free(loads);
+	return 0;
+}
+
+void jump_free(struct jump_ctx *j)
+{
+	memmap_free(&j->b_map);
+}
+
+int jump_back_entry_from_cmdline(const char *cmdline, uint64_t *entry)
+{
+	static const char key[] = "kexec_jump_back_entry=";
+	const char *p = cmdline;
+
+	while ((p = strstr(p, key))) {
+		if (p == cmdline || p[-1] == ' ') {
+			char *end;
+			unsigned long long v = strtoull(p + sizeof(key) - 1, &end, 0);
+			if (end != p + sizeof(key) - 1 && (*end == ' ' || !*end) && v) {
+				*entry = v;
+				return 0;
+			}
+			return -1;
+		}
+		p++;
+	}
+	return -1;
+}
+
+int jump_back_helper_plan(const struct kj_load_input *in, struct kj_plan *plan,
+			  struct kj_error *err)
+{
+	uint64_t entry = in->o->entry, page;
+
+	if (!in->o->entry_given &&
+	    (!in->sys->proc_cmdline ||
+	     jump_back_entry_from_cmdline(in->sys->proc_cmdline, &entry) < 0))
+		return kj_fail(err, KJ_EXIT_USAGE,
+			       "--load-jump-back-helper: no kexec_jump_back_entry= in /proc/cmdline (this kernel was not started by kexec jump); give --entry=ADDR");
+	/* One page of this kernel's own RAM: its content does not matter, the
+	 * swap gives it back when the jump returns. */
+	if (plan_find_space(plan, KJ_PAGE_SIZE, KJ_PAGE_SIZE, LOW_1M, FOUR_GIB, true, &page) < 0)
+		return kj_fail(err, KJ_EXIT_NOROOM, "--load-jump-back-helper: no free page of RAM");
+	if (plan_add(plan, "jump-back helper (one page)", NULL, 0, page, KJ_PAGE_SIZE, err) < 0)
+		return -1;
+	plan->entry = entry;
+	plan->flags |= KJ_KEXEC_PRESERVE_CONTEXT;
+	return plan_check(plan, err);
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The ELF core header a kernel finds through elfcorehdr= (fs/proc/vmcore.c):
+ * an ELF header, PT_NOTEs pointing at notes in the old kernel's memory
+ * (VMCOREINFO, per-CPU crash notes) and one PT_LOAD per range of the old
+ * kernel's memory, p_offset = p_paddr = its physical address.  Built as a
+ * pure function; shared by kexec jump and crash dumps.
+ */
+#ifndef KJ_ELFCORE_H
+#define KJ_ELFCORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kj-error.h"
+#include "range.h"
+
+struct elfcore_spec {
+	bool is64;                   /* ELFCLASS64 (x86_64) or ELFCLASS32 */
+	uint16_t machine;            /* EM_X86_64 or EM_386 */
+	const struct range *notes;   /* physical [addr, addr+size) of each ELF note */
+	size_t nnotes;
+	const struct range *loads;   /* physical memory ranges */
+	size_t nloads;
+};
+
+/* Bytes the header needs. */
+size_t elfcore_size(const struct elfcore_spec *spec);
+/* Write it into buf (buflen >= elfcore_size()).  Fails if a range does not
+ * fit the class (ELFCLASS32 above 4 GiB). */
+int elfcore_build(const struct elfcore_spec *spec, uint8_t *buf, size_t buflen,
+		  struct kj_error *err);
+
+/* out = ram minus every range in holes (all sorted or not; out is sorted).
+ * Returns the number of ranges written, at most max, or -1 if more. */
+int ranges_subtract(const struct range *ram, size_t nram, const struct range *holes,
+		    size_t nholes, struct range *out, size_t max);
+
+#endif
