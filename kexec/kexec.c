@@ -287,6 +287,9 @@ static void print_dry_run(const struct kj_options *o, const struct kj_sysinfo *s
 	       sys->arch == KJ_ARCH_I386 ? "i386" : "x86_64");
 	printf("memory map from %s: %" PRIu64 " MiB RAM\n", sys->mm_source,
 	       memmap_bytes_of_type(&sys->mm, E820_TYPE_RAM) >> 20);
+	for (size_t i = 0; i < sys->mm.n; i++)
+		printf("  map 0x%09" PRIx64 "-0x%09" PRIx64 " %s\n", sys->mm.e[i].r.start,
+		       range_end(sys->mm.e[i].r), memmap_type_name(sys->mm.e[i].type));
 	if (file_first)
 		printf("syscall kexec_file_load (the kernel places the image); if it is refused:\n");
 	printf("syscall kexec_load flags 0x%lx\n", plan->flags);

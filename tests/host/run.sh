@@ -297,6 +297,51 @@ case_file_load() {
 }
 case_file_load
 
+# ------------------------------------------------------------ kexec jump
+# --load-preserve-context: KEXEC_PRESERVE_CONTEXT in the flags, B's command
+# line carries elfcorehdr= and the kexec_jump_back_entry= placeholder the
+# purgatory fills; --load-jump-back-helper takes its entry from /proc/cmdline.
+case_preserve() {
+	local rec=$work/preserve root=$work/root-preserve
+	newroot "$root"
+	[ -n "$K64" ] || { fail preserve-load "no amd64 kernel"; return; }
+	if ! kx "$rec" "$root" "$KEXEC" -- --load-preserve-context "$K64" --initrd="$INITRD" \
+		--mem-min=0x1000000 --mem-max=0x5ffffff --append="$CMDLINE"; then
+		fail preserve-load "exit non-zero"; show "$rec/stderr"
+	elif ! grep -Eq '^syscall=kexec_load .*flags=0x3e0002$' "$rec/call"; then
+		fail preserve-load "flags are not KEXEC_ARCH_X86_64 | KEXEC_PRESERVE_CONTEXT"; show "$rec/call"
+	elif ! grep -qa 'kexec_jump_back_entry=0x0000000000000000' "$rec"/seg*.bin; then
+		fail preserve-load "no kexec_jump_back_entry= placeholder in any segment"
+	elif ! grep -qa 'elfcorehdr=0x' "$rec"/seg*.bin; then
+		fail preserve-load "no elfcorehdr= in any segment"
+	else
+		pass preserve-load
+	fi
+
+	rec=$work/helper
+	root=$work/root-helper
+	newroot "$root"
+	echo "console=ttyS0 kexec_jump_back_entry=0x000000001f3c5000" >"$root/proc/cmdline"
+	if ! kx "$rec" "$root" "$KEXEC" -- --load-jump-back-helper; then
+		fail jump-back-helper "exit non-zero"; show "$rec/stderr"
+	elif ! grep -Eq '^syscall=kexec_load entry=0x1f3c5000 nr_segments=1 flags=0x3e0002$' "$rec/call"; then
+		fail jump-back-helper "unexpected call"; show "$rec/call"
+	elif ! grep -Eq '^0 mem=0x[0-9a-f]+ memsz=0x1000 ' "$rec/segments"; then
+		fail jump-back-helper "not one page"; show "$rec/segments"
+	else
+		pass jump-back-helper
+	fi
+
+	rec=$work/preserve-s
+	kx "$rec" "$root" "$KEXEC" -- -s --load-preserve-context "$K64"
+	if [ $? -ne 2 ] || ! grep -q "needs kexec_load" "$rec/stderr" || [ -e "$rec/call" ]; then
+		fail preserve-file-syscall "expected a usage error (exit 2) and no call"; show "$rec/stderr"
+	else
+		pass preserve-file-syscall
+	fi
+}
+case_preserve
+
 # ------------------------------------------------------------ -e
 # Only inside a user namespace: the shim records reboot(2) and the
 # SIOCSIFFLAGS ioctls, the namespace makes sure nothing else gets through.

@@ -155,7 +155,7 @@ static int place_elf(const struct kj_load_input *in, struct kj_plan *plan,
 				return -1;
 			buf = b;
 		}
-		if (plan_add(plan, "kernel (ELF PT_LOAD)", buf, fileend > start ? fileend - start : 0,
+		if (plan_add(plan, "ELF PT_LOAD", buf, fileend > start ? fileend - start : 0,
 			     start, end - start, err) < 0)
 			return -1;
 		i = j;
