@@ -127,7 +127,7 @@ kj_built_kernel() {
 			kj_msg "unknown self-built kernel 'built:$name' (jump-x86_64, jump-i386, jump-i386-patched, jump-x86_64-patched)"
 			return 1 ;;
 	esac
-	"$E2E_DIR/kernels/build.sh" "$arch" ${patchdir:+"$patchdir"}
+	bash "$E2E_DIR/kernels/build.sh" "$arch" ${patchdir:+"$patchdir"}
 }
 
 # _kj_le32 FILE OFFSET: unsigned little-endian 32-bit value

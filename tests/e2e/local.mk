@@ -13,7 +13,9 @@ E2E_SCENARIOS = \
 	tests/e2e/scenarios/kexec-elf-x86_64 \
 	tests/e2e/scenarios/kexec-unload-status \
 	tests/e2e/scenarios/kexec-bad-digest-x86_64 \
-	tests/e2e/scenarios/kexec-errors-x86_64
+	tests/e2e/scenarios/kexec-errors-x86_64 \
+	tests/e2e/scenarios/jumpkernel-boot-x86_64 \
+	tests/e2e/scenarios/jumpkernel-boot-i386
 EXTRA_DIST += \
 	tests/e2e/README \
 	tests/e2e/run \
@@ -22,6 +24,10 @@ EXTRA_DIST += \
 	tests/e2e/markers.awk \
 	tests/e2e/guest/init \
 	tests/e2e/guest/lib.sh \
+	tests/e2e/kernels/build.sh \
+	tests/e2e/kernels/jump.config \
+	tests/e2e/kernels/jump-x86_64.config \
+	tests/e2e/kernels/jump-i386.config \
 	$(E2E_SCENARIOS)
 
 check-e2e:
