@@ -2,9 +2,11 @@
  * A physical-mode program for kexec jump on i386.
  *
  * relocate_kernel_32.S calls it in 32-bit protected mode with paging off,
- * interrupts off, its return address at 0(%esp).  It prints
- * "KJ-PHYSCALL <n>" on COM1, stores its re-entry point at 4(%esp) (the word
- * above the return address) and returns.
+ * interrupts off, its stack at the end of the kernel's swap page with the
+ * kernel's jump-back address at 0(%esp).  It prints "KJ-PHYSCALL <n>" on
+ * COM1 and goes back with "call *(%esp)", which leaves its re-entry point
+ * where the kernel takes it from, inside the swap page (see
+ * physcall-x86_64.S for why not "ret").
  */
 	.code32
 	.section .text, "ax", @progbits
@@ -25,8 +27,8 @@ _start:
 	call	putc
 	movb	$'\n', %al
 	call	putc
-	movl	$_start, 4(%esp)	/* re-entry point for the next call */
-	ret
+	call	*(%esp)			/* back to the kernel; re-entered below */
+	jmp	_start
 
 putc:
 	movl	%eax, %edi

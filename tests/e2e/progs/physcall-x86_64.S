@@ -3,11 +3,20 @@
  *
  * kexec --load-preserve-context --args-none physcall.elf; kexec -e
  * The kernel (relocate_kernel_64.S) calls it in 64-bit mode on identity
- * page tables, interrupts off, with its return address at 0(%rsp).  It
- * prints "KJ-PHYSCALL <n>" on COM1 (n counts the calls: its data survives
- * in the image between calls), stores its re-entry point in the word above
- * the return address, 8(%rsp), where the kernel takes it from for the next
- * kexec -e, and returns.
+ * page tables, interrupts off, its stack at the end of the kernel's swap
+ * page with the kernel's jump-back address at 0(%rsp).  It prints
+ * "KJ-PHYSCALL <n>" on COM1 (n counts the calls: its data survives in the
+ * image between calls) and goes back to the kernel.
+ *
+ * It goes back the way a kernel B does: "call *(%rsp)".  The kernel takes
+ * the word at its stack pointer as the peer's re-entry point for the next
+ * kexec -e, and the call puts our return address exactly there, inside the
+ * swap page.  The other convention, storing the re-entry point at 8(%rsp)
+ * and returning with "ret", makes the kernel read (and the program write)
+ * the first word of the page after the swap page: memory the kernel did not
+ * set aside, which then corrupts whatever lives there.  The next kexec -e
+ * enters us right after the call, with the kernel's new jump-back address
+ * at 0(%rsp) again.
  */
 	.code64
 	.section .text, "ax", @progbits
@@ -28,9 +37,8 @@ _start:
 	call	putc
 	movb	$'\n', %al
 	call	putc
-	leaq	_start(%rip), %rax
-	movq	%rax, 8(%rsp)		/* re-entry point for the next call */
-	ret
+	call	*(%rsp)			/* back to the kernel; re-entered below */
+	jmp	_start
 
 /* putc: %al to COM1 once its transmitter is empty (bounded wait) */
 putc:
