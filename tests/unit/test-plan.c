@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "bootparam.h"
+#include "le.h"
 #include "exitcodes.h"
 #include "kernel-fixture.h"
 #include "plan.h"
@@ -233,6 +234,20 @@ static void x86_plan_debian(void **state)
 	assert_int_equal(bp[0x228] | bp[0x229] << 8 | bp[0x22a] << 16 | (uint32_t)bp[0x22b] << 24,
 			 bp_addr + BP_SIZE);
 	assert_int_equal(bp[BP_E820_ENTRIES], mm.n);
+	/* setup_data: one SETUP_RNG_SEED inside the same segment, not all zero */
+	{
+		uint64_t sd = le64(bp + 0x250);
+		const uint8_t *seed;
+		int nonzero = 0;
+		assert_true(sd > bp_addr + BP_SIZE && sd % 8 == 0);
+		seed = bp + (sd - bp_addr);
+		assert_int_equal(le64(seed), 0);
+		assert_int_equal(le32(seed + 8), SETUP_RNG_SEED);
+		assert_int_equal(le32(seed + 12), BP_RNG_SEED_BYTES);
+		for (int i = 0; i < BP_RNG_SEED_BYTES; i++)
+			nonzero |= seed[16 + i];
+		assert_true(nonzero);
+	}
 	assert_int_equal(h->magic, PURGATORY_MAGIC);
 	assert_int_equal(h->entry_mode, PURGATORY_ENTRY_64);
 	assert_int_equal(h->regs64.rip, kaddr + 0x200);

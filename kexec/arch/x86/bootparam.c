@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "bootparam.h"
 #include "bzimage.h"
@@ -44,6 +46,7 @@ int bootparam_build(uint8_t *bp, const struct bootparam_input *in, struct kj_err
 
 	put_le32(bp + BZ_CMD_LINE_PTR, (uint32_t)in->cmdline_addr);
 	put_le32(bp + BP_EXT_CMD_LINE_PTR, (uint32_t)(in->cmdline_addr >> 32));
+	put_le64(bp + BZ_SETUP_DATA, in->setup_data);
 	put_le32(bp + BZ_RAMDISK_IMAGE, (uint32_t)in->initrd_addr);
 	put_le32(bp + BP_EXT_RAMDISK_IMAGE, (uint32_t)(in->initrd_addr >> 32));
 	put_le32(bp + BZ_RAMDISK_SIZE, (uint32_t)in->initrd_size);
@@ -72,5 +75,24 @@ int bootparam_build(uint8_t *bp, const struct bootparam_input *in, struct kj_err
 	/* Legacy size fields, for kernels that look at them before the E820. */
 	put_le32(bp + BP_ALT_MEM_K, above_1m_k > UINT32_MAX ? UINT32_MAX : (uint32_t)above_1m_k);
 	put_le16(bp + BP_EXT_MEM_K, above_1m_k > 0xfc00 ? 0xfc00 : (uint16_t)above_1m_k);
+	return 0;
+}
+
+int bootparam_rng_seed(uint8_t *p, struct kj_error *err)
+{
+	size_t got = 0;
+
+	memset(p, 0, BP_RNG_SEED_SIZE);
+	put_le64(p, 0); /* next: none */
+	put_le32(p + 8, SETUP_RNG_SEED);
+	put_le32(p + 12, BP_RNG_SEED_BYTES);
+	while (got < BP_RNG_SEED_BYTES) {
+		ssize_t n = getrandom(p + 16 + got, BP_RNG_SEED_BYTES - got, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return kj_fail(err, KJ_EXIT_FAILURE, "getrandom: %s", strerror(errno));
+		got += (size_t)n;
+	}
 	return 0;
 }

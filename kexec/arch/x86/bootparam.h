@@ -33,7 +33,17 @@ struct bootparam_input {
 	const struct memmap *e820;    /* the map the new kernel gets */
 	uint64_t cmdline_addr;        /* physical address of the NUL-terminated line */
 	uint64_t initrd_addr, initrd_size; /* 0, 0 for none */
+	uint64_t setup_data;          /* physical address of the first setup_data, or 0 */
 };
+
+/* struct setup_data (arch/x86/include/uapi/asm/setup_data.h) carrying a
+ * SETUP_RNG_SEED of 32 random bytes. */
+#define SETUP_RNG_SEED        9
+#define BP_RNG_SEED_BYTES     32
+#define BP_RNG_SEED_SIZE      (16 + BP_RNG_SEED_BYTES)
+
+/* Fill BP_RNG_SEED_SIZE bytes at p with a setup_data RNG seed (getrandom). */
+int bootparam_rng_seed(uint8_t *p, struct kj_error *err);
 
 /* Fill a BP_SIZE-byte zero page.  Fails only if the map has too many entries. */
 int bootparam_build(uint8_t *bp, const struct bootparam_input *in, struct kj_error *err);

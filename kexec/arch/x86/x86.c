@@ -339,7 +339,7 @@ int x86_build_plan(const struct kj_load_input *in, struct kj_plan *plan, struct 
 	struct bootparam_input bpi;
 	struct jump_ctx jump;
 	uint64_t initrd_addr = 0, bp_addr, pg_addr, bp_size, top;
-	size_t patch_off = 0;
+	size_t patch_off = 0, seed_off;
 	char *line = NULL;
 	uint8_t *bp;
 	bool is_linux, confine;
@@ -417,7 +417,9 @@ int x86_build_plan(const struct kj_load_input *in, struct kj_plan *plan, struct 
 			goto out;
 	}
 
-	bp_size = BP_SIZE + strlen(line) + 1;
+	/* zero page, command line, then (8-aligned) the RNG seed setup_data */
+	seed_off = align_up(BP_SIZE + strlen(line) + 1, 8);
+	bp_size = seed_off + BP_RNG_SEED_SIZE;
 	bp = calloc(1, align_up(bp_size, KJ_PAGE_SIZE));
 	if (!bp || plan_own(plan, bp, err) < 0) {
 		if (!bp)
@@ -435,6 +437,13 @@ int x86_build_plan(const struct kj_load_input *in, struct kj_plan *plan, struct 
 	bpi.cmdline_addr = bp_addr + BP_SIZE;
 	bpi.initrd_addr = initrd_addr;
 	bpi.initrd_size = in->initrd_size;
+	/* A fresh seed for the new kernel's RNG, as kexec-tools gives (boot
+	 * protocol 2.09 brought setup_data; ELF kernels get our 2.15 header). */
+	if (!k.setup_header || le16(k.setup_header + BZ_VERSION) >= 0x0209) {
+		if (bootparam_rng_seed(bp + seed_off, err) < 0)
+			goto out;
+		bpi.setup_data = bp_addr + seed_off;
+	}
 	if (bootparam_build(bp, &bpi, err) < 0)
 		goto out;
 	memcpy(bp + BP_SIZE, line, strlen(line) + 1);
