@@ -42,17 +42,26 @@ check("a-memory", ram > 0 and segs > 0, f"A's RAM {ram:#x}, segments {segs:#x}")
 
 with open(img, "rb") as f:
     eh = f.read(64)
-    ok = eh[:4] == b"\x7fELF" and eh[4] == 2
-    check("elf", ok, "ELF64 core header at the start of the disk" if ok else f"starts with {eh[:8]!r}")
+    ok = eh[:4] == b"\x7fELF" and eh[4] in (1, 2)
+    is64 = ok and eh[4] == 2
+    check("elf", ok, ("ELF%d core header at the start of the disk" % (64 if is64 else 32))
+          if ok else f"starts with {eh[:8]!r}")
     if not ok:
         sys.exit(1)
-    phoff, = struct.unpack_from("<Q", eh, 32)
-    phentsize, phnum = struct.unpack_from("<HH", eh, 54)
+    if is64:
+        phoff, = struct.unpack_from("<Q", eh, 32)
+        phentsize, phnum = struct.unpack_from("<HH", eh, 54)
+    else:
+        phoff, = struct.unpack_from("<I", eh, 28)
+        phentsize, phnum = struct.unpack_from("<HH", eh, 42)
     f.seek(phoff)
     ph = f.read(phentsize * phnum)
     loads, notes = [], []
     for i in range(phnum):
-        t, _, off, _, paddr, filesz, memsz = struct.unpack_from("<IIQQQQQ", ph, i * phentsize)
+        if is64:
+            t, _, off, _, paddr, filesz, _ = struct.unpack_from("<IIQQQQQ", ph, i * phentsize)
+        else:
+            t, off, _, paddr, filesz, _ = struct.unpack_from("<IIIIII", ph, i * phentsize)
         if t == 1:
             loads.append((off, paddr, filesz))
         elif t == 4:
