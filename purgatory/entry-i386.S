@@ -23,6 +23,17 @@ purgatory_start:
 	movl	%esp, purgatory_entry_sp@GOTOFF(%ebx)	/* the kernel's (call/pop left it as it was) */
 	leal	stack_top@GOTOFF(%ebx), %esp
 
+	/*
+	 * A program that goes back to the kernel (PURGATORY_FLAG_KEEP_STACK)
+	 * must find the kernel's segments: keep CS, the data segments, GDTR
+	 * and IDTR as relocate_kernel left them (flat, already loaded).  Ours
+	 * would leave CS = 0x10, a selector the kernel's GDT does not give
+	 * its code (i386 __KERNEL_CS is 0x60): the first iret after the
+	 * return would fault.
+	 */
+	testl	$FLAG_KEEP_STACK, kj_header@GOTOFF+HDR_FLAGS(%ebx)
+	jnz	4f
+
 	leal	gdt32@GOTOFF(%ebx), %eax
 	movl	%eax, gdt32_desc@GOTOFF+2(%ebx)
 	lgdt	gdt32_desc@GOTOFF(%ebx)
@@ -40,7 +51,7 @@ purgatory_start:
 	movl	%eax, %fs
 	movl	%eax, %gs
 
-	xorl	%ebp, %ebp
+4:	xorl	%ebp, %ebp
 	call	purgatory_main		/* checks the digest: returns the entry mode or 0 */
 	cmpl	$ENTRY_32, %eax
 	je	enter32
@@ -50,8 +61,10 @@ halt:
 	jmp	halt
 
 enter32:
-	/* CS = 0x10, DS/ES/SS/FS/GS = 0x18, paging off */
 	leal	kj_header@GOTOFF(%ebx), %esi
+	testl	$FLAG_KEEP_STACK, HDR_FLAGS(%esi)
+	jnz	enter32_keep
+	/* CS = 0x10, DS/ES/SS/FS/GS = 0x18, paging off */
 	movl	R32_EIP(%esi), %eax
 	movl	%eax, ljmp_eip@GOTOFF(%ebx)	/* patch the far jump below */
 	jmp	3f				/* a branch after modifying code */
@@ -68,6 +81,20 @@ enter32:
 ljmp_eip:
 	.long	0
 	.word	SEL_BOOT_CS
+
+enter32_keep:
+	/* the kernel's segments and stack: a near jump through the stack
+	 * (the push lands below the kernel's stack pointer, in free space) */
+	movl	R32_ESP(%esi), %esp
+	pushl	R32_EIP(%esi)
+	movl	R32_EAX(%esi), %eax
+	movl	R32_EBX(%esi), %ebx
+	movl	R32_ECX(%esi), %ecx
+	movl	R32_EDX(%esi), %edx
+	movl	R32_EDI(%esi), %edi
+	movl	R32_EBP(%esi), %ebp
+	movl	R32_ESI(%esi), %esi
+	ret
 	.size	purgatory_start, . - purgatory_start
 
 	.section .data, "aw", @progbits

@@ -7,6 +7,7 @@
 #define KJ_PURGATORY_ENTRY_OFFSETS_H
 
 #define HDR_ENTRY_MODE 16
+#define HDR_FLAGS      20
 #define HDR_REGS64     320
 #define HDR_REGS32     456
 
@@ -37,6 +38,9 @@
 #define R32_ESP (HDR_REGS32 + 24)
 #define R32_EBP (HDR_REGS32 + 28)
 #define R32_EIP (HDR_REGS32 + 32)
+
+/* PURGATORY_FLAG_KEEP_STACK (purgatory-abi.h) */
+#define FLAG_KEEP_STACK 0x4
 
 /* entry modes (purgatory-abi.h) */
 #define ENTRY_64 1

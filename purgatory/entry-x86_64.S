@@ -20,6 +20,14 @@ purgatory_start:
 	movq	%rsp, purgatory_entry_sp(%rip)	/* the kernel's: see PURGATORY_FLAG_KEEP_STACK */
 	leaq	stack_top(%rip), %rsp
 
+	/*
+	 * A program that goes back to the kernel (PURGATORY_FLAG_KEEP_STACK)
+	 * keeps the kernel's CS, data segments, GDTR and IDTR, as
+	 * relocate_kernel left them (see entry-i386.S); enter64 jumps near.
+	 */
+	testl	$FLAG_KEEP_STACK, kj_header+HDR_FLAGS(%rip)
+	jnz	3f
+
 	/* our own GDT; its base is patched in at run time */
 	leaq	gdt64(%rip), %rax
 	movq	%rax, gdt64_desc+2(%rip)
@@ -38,7 +46,7 @@ purgatory_start:
 	movl	%eax, %fs
 	movl	%eax, %gs
 
-	xorl	%ebp, %ebp
+3:	xorl	%ebp, %ebp
 	call	purgatory_main		/* checks the digest: returns the entry mode or 0 */
 	cmpl	$ENTRY_64, %eax
 	je	enter64

@@ -21,6 +21,8 @@
 #define CHECK_OFF(member, off) \
 	_Static_assert(offsetof(struct purgatory_header, member) == (off), #member)
 CHECK_OFF(entry_mode, HDR_ENTRY_MODE);
+CHECK_OFF(flags, HDR_FLAGS);
+_Static_assert(FLAG_KEEP_STACK == PURGATORY_FLAG_KEEP_STACK, "FLAG_KEEP_STACK");
 CHECK_OFF(regs64, HDR_REGS64);
 CHECK_OFF(regs32, HDR_REGS32);
 CHECK_OFF(regs64.rax, R64_RAX);

@@ -314,10 +314,18 @@ static int plan_program(const struct kj_load_input *in, struct kj_plan *plan,
 	if (place_purgatory(in, plan, &pg, &pg_addr, err) < 0)
 		return -1;
 	set_entry(&pg, k->entry64, entry, 0);
-	if (o->elf_args == KJ_ARGS_NONE) {
-		/* The program sees what the kernel left: its stack (so that a
-		 * preserve-context program can "ret" to it) and zero registers. */
+	if (o->elf_args == KJ_ARGS_NONE && k->entry64 == (in->sys->arch == KJ_ARCH_X86_64)) {
+		/* The program sees what the kernel left: its stack and segments
+		 * (so that a preserve-context program can go back to it) and
+		 * zero registers. */
 		pg.hdr->flags |= PURGATORY_FLAG_KEEP_STACK;
+	} else if (o->elf_args == KJ_ARGS_NONE) {
+		/* a 32-bit program under a 64-bit kernel: entered through the
+		 * purgatory's switch to 32-bit mode, it cannot go back */
+		if (o->preserve_context)
+			return kj_fail(err, KJ_EXIT_BADFILE,
+				       "%s: a 32-bit program cannot return to a 64-bit kernel (--load-preserve-context)",
+				       o->kernel);
 	} else {
 		pg.hdr->regs64.rax = ELF_BHDR_MAGIC;
 		pg.hdr->regs64.rbx = notes;
