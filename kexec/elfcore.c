@@ -93,6 +93,25 @@ int elfcore_build(const struct elfcore_spec *spec, uint8_t *buf, size_t buflen,
 	return 0;
 }
 
+size_t elfnote_size(const char *name, size_t descsz)
+{
+	return 12 + align_up(strlen(name) + 1, 4) + align_up(descsz, 4);
+}
+
+size_t elfnote_put(uint8_t *p, const char *name, uint32_t type, const void *desc, size_t descsz)
+{
+	size_t nl = strlen(name) + 1, at = 12;
+
+	memset(p, 0, elfnote_size(name, descsz));
+	put_le32(p, (uint32_t)nl);
+	put_le32(p + 4, (uint32_t)descsz);
+	put_le32(p + 8, type);
+	memcpy(p + at, name, nl);
+	at += align_up(nl, 4);
+	memcpy(p + at, desc, descsz);
+	return elfnote_size(name, descsz);
+}
+
 static int cmp_range(const void *a, const void *b)
 {
 	const struct range *x = a, *y = b;

@@ -32,6 +32,11 @@ size_t elfcore_size(const struct elfcore_spec *spec);
 int elfcore_build(const struct elfcore_spec *spec, uint8_t *buf, size_t buflen,
 		  struct kj_error *err);
 
+/* An ELF note (Elf32_Nhdr/Elf64_Nhdr are the same 12 bytes): its size with
+ * name and descriptor padded to 4, and writing it at p. */
+size_t elfnote_size(const char *name, size_t descsz);
+size_t elfnote_put(uint8_t *p, const char *name, uint32_t type, const void *desc, size_t descsz);
+
 /* out = ram minus every range in holes (all sorted or not; out is sorted).
  * Returns the number of ranges written, at most max, or -1 if more. */
 int ranges_subtract(const struct range *ram, size_t nram, const struct range *holes,

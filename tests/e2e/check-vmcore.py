@@ -85,4 +85,6 @@ check("readelf-loads", out.stdout.count("LOAD ") == len(loads) and len(loads) > 
       f"readelf lists {out.stdout.count('LOAD ')} LOAD headers")
 check("readelf-vmcoreinfo", "VMCOREINFO" in out.stdout, "VMCOREINFO note"
       + (" present" if "VMCOREINFO" in out.stdout else " missing"))
+check("readelf-kexecjmp", "KEXECJMP" in out.stdout, "KEXECJMP memory-map note"
+      + (" present" if "KEXECJMP" in out.stdout else " missing"))
 sys.exit(1 if failed else 0)

@@ -13,6 +13,7 @@
 #include "elfcore.h"
 #include "exitcodes.h"
 #include "jump.h"
+#include "kdump-image.h"
 #include "kernel-fixture.h"
 #include "le.h"
 #include "syscalls.h"
@@ -232,7 +233,23 @@ static void preserve_plan(void **state)
 		uint64_t sum = 0, segs_ram = 0;
 		assert_int_equal(ph[0].p_type, PT_NOTE);
 		assert_int_equal(ph[0].p_offset, 0x2d00000);
-		for (unsigned i = 1; i < eh->e_phnum; i++) {
+		/* A's memory map, as a KEXECJMP note inside the same segment */
+		assert_int_equal(ph[1].p_type, PT_NOTE);
+		assert_true(ph[1].p_offset > hdr->mem && ph[1].p_offset + ph[1].p_filesz <= hdr->mem + hdr->memsz);
+		{
+			const uint8_t *n = (const uint8_t *)hdr->buf + (ph[1].p_offset - hdr->mem);
+			const uint8_t *d = n + 12 + 12;
+			assert_int_equal(le32(n), 9);
+			assert_memory_equal(n + 12, "KEXECJMP", 9);
+			assert_int_equal(le32(n + 8), KJ_NOTE_MEMMAP);
+			assert_int_equal(le32(d + 4), mm.n);
+			for (size_t i = 0; i < mm.n; i++) {
+				assert_int_equal(le64(d + 8 + 24 * i), mm.e[i].r.start);
+				assert_int_equal(le64(d + 8 + 24 * i + 8), mm.e[i].r.size);
+				assert_int_equal(le32(d + 8 + 24 * i + 16), mm.e[i].type);
+			}
+		}
+		for (unsigned i = 2; i < eh->e_phnum; i++) {
 			assert_int_equal(ph[i].p_type, PT_LOAD);
 			for (size_t s = 0; s < p.nseg; s++)
 				assert_false(range_overlaps(range_make(ph[i].p_paddr, ph[i].p_memsz),

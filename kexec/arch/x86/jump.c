@@ -26,6 +26,9 @@
  *    (the swap exchanges it) and still leave /proc/vmcore reading RAM.
  *  - An ELF core header (elfcorehdr=) lists A's RAM outside every segment
  *    as PT_LOADs plus A's VMCOREINFO note, in a segment outside B's RAM.
+ *    The same segment holds a KEXECJMP note with A's memory map
+ *    (include/kdump-image.h): B only sees its own confined map, and kdump
+ *    records the real one in saved images.
  *  - The purgatory writes the address the kernel's "call" left on its
  *    stack, A's jump-back entry, into kexec_jump_back_entry= on B's command
  *    line.  In B, kexec --load-jump-back-helper loads an image with that
@@ -41,6 +44,8 @@
 #include "elfcore.h"
 #include "exitcodes.h"
 #include "jump.h"
+#include "le.h"
+#include "kdump-image.h"
 #include "syscalls.h"
 #include "x86.h"
 
@@ -112,6 +117,34 @@ static struct range low_ram(const struct memmap *mm)
 	return best;
 }
 
+static size_t memmap_note_size(const struct memmap *mm)
+{
+	return elfnote_size(KJ_NOTE_NAME, sizeof(struct kj_note_memmap) +
+					  mm->n * sizeof(struct kj_note_memmap_entry));
+}
+
+/* The KEXECJMP note with A's memory map, at p; returns its size. */
+static size_t put_memmap_note(uint8_t *p, const struct memmap *mm)
+{
+	size_t dl = sizeof(struct kj_note_memmap) + mm->n * sizeof(struct kj_note_memmap_entry);
+	uint8_t *desc = calloc(1, dl);
+	size_t n;
+
+	if (!desc)
+		return 0;
+	put_le32(desc, 1);
+	put_le32(desc + 4, (uint32_t)mm->n);
+	for (size_t i = 0; i < mm->n; i++) {
+		uint8_t *e = desc + sizeof(struct kj_note_memmap) + i * sizeof(struct kj_note_memmap_entry);
+		put_le64(e, mm->e[i].r.start);
+		put_le64(e + 8, mm->e[i].r.size);
+		put_le32(e + 16, mm->e[i].type);
+	}
+	n = elfnote_put(p, KJ_NOTE_NAME, KJ_NOTE_MEMMAP, desc, dl);
+	free(desc);
+	return n;
+}
+
 /* Upper bound of the PT_LOADs: every RAM entry, cut by at most every segment. */
 static size_t max_loads(const struct memmap *mm)
 {
@@ -138,7 +171,9 @@ int jump_begin(struct kj_plan *plan, const struct kj_sysinfo *sys, struct range 
 	plan->seg[plan->nseg - 1].outside_ok = true;
 
 	/* The ELF core header: in A's RAM, outside the window, below 4 GiB. */
-	j->hdr_size = align_up(elfcore_size(&spec), KJ_PAGE_SIZE);
+	spec.nnotes = 2;
+	j->note_off = align_up(elfcore_size(&spec), 8);
+	j->hdr_size = align_up(j->note_off + memmap_note_size(&sys->mm), KJ_PAGE_SIZE);
 	j->hdr_buf = calloc(1, j->hdr_size);
 	if (!j->hdr_buf)
 		return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
@@ -180,9 +215,9 @@ int jump_finish(struct kj_plan *plan, const struct kj_sysinfo *sys, struct jump_
 		struct kj_error *err)
 {
 	struct range ram[256], holes[KJ_SEGMENT_MAX], *loads;
-	struct range note;
+	struct range notes[2];
 	struct elfcore_spec spec = { .is64 = sys->arch == KJ_ARCH_X86_64 };
-	size_t nram = 0, n;
+	size_t nram = 0, n, note_len;
 	int nl;
 
 	/* Every page of B's window is a segment (see the top of this file). */
@@ -240,11 +275,18 @@ int jump_finish(struct kj_plan *plan, const struct kj_sysinfo *sys, struct jump_
 	}
 	spec.loads = loads;
 	spec.nloads = (size_t)nl;
-	note = range_make(sys->vmcoreinfo_addr, sys->vmcoreinfo_size);
-	spec.notes = &note;
-	spec.nnotes = sys->vmcoreinfo_size ? 1 : 0;
-	if (!spec.nnotes)
-		fprintf(stderr, "kexec: warning: /sys/kernel/vmcoreinfo is not readable: kernel B will have no /proc/vmcore\n");
+	spec.nnotes = 0;
+	if (sys->vmcoreinfo_size)
+		notes[spec.nnotes++] = range_make(sys->vmcoreinfo_addr, sys->vmcoreinfo_size);
+	else
+		fprintf(stderr, "kexec: warning: /sys/kernel/vmcoreinfo is not readable: /proc/vmcore in kernel B will lack VMCOREINFO\n");
+	note_len = put_memmap_note(j->hdr_buf + j->note_off, &sys->mm);
+	if (!note_len) {
+		free(loads);
+		return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
+	}
+	notes[spec.nnotes++] = range_make(j->hdr_addr + j->note_off, note_len);
+	spec.notes = notes;
 	if (elfcore_build(&spec, j->hdr_buf, j->hdr_size, err) < 0) {
 		free(loads);
 		return -1;
