@@ -112,3 +112,27 @@ int cmdline_set_param(char **line, const char *name, const char *value, size_t m
 	*line = nline;
 	return 0;
 }
+
+int cmdline_get_u64(const char *line, const char *name, uint64_t *val)
+{
+	size_t nl = strlen(name);
+	const char *p = line;
+
+	while (*p) {
+		size_t len;
+
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		len = param_len(p);
+		if (len > nl && !strncmp(p, name, nl) && p[nl] == '=') {
+			char *end;
+			unsigned long long v = strtoull(p + nl + 1, &end, 0);
+			if (end == p + nl + 1 || end != p + len || !v)
+				return -1;
+			*val = v;
+			return 0;
+		}
+		p += len;
+	}
+	return -1;
+}

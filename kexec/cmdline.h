@@ -4,6 +4,7 @@
 #define KJ_CMDLINE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "kj-error.h"
 
@@ -32,5 +33,9 @@ void cmdline_remove_param(char *line, const char *name);
  */
 int cmdline_set_param(char **line, const char *name, const char *value, size_t max_len,
 		      size_t *value_off, struct kj_error *err);
+
+/* The numeric value (strtoull base 0) of parameter name= in line; 0 and
+ * *val, or -1 when absent, empty, zero or not a number. */
+int cmdline_get_u64(const char *line, const char *name, uint64_t *val);
 
 #endif

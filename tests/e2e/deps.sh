@@ -42,6 +42,9 @@ declare -A need=(
 	[od]=coreutils
 	[timeout]=coreutils
 	[sha256sum]=coreutils
+	[mke2fs]=e2fsprogs    # ext2 file systems for images saved in a guest
+	[debugfs]=e2fsprogs   # ... read back without mounting
+	[python3]=python3     # host-side verify() checkers
 )
 # packages without a command to probe (dpkg -s decides)
 extra_pkgs=(

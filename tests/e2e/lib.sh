@@ -258,6 +258,11 @@ _kj_build_ours() {
 			echo "+ make kexec/kexec"
 			make -j"$(nproc)" kexec/kexec
 			ln -sf kexec/kexec kexec.bin
+			# the image saver, where the tree has it
+			if grep -q '^sbin_PROGRAMS = kexec/kexec kdump/kdump' Makefile; then
+				echo "+ make kdump/kdump"
+				make -j"$(nproc)" kdump/kdump
+			fi
 		else
 			echo "+ make kexec"
 			make -j"$(nproc)" kexec
@@ -277,6 +282,7 @@ _kj_build_ours() {
 		return 1
 	fi
 	cp "$dir/b/kexec.bin" "$dir/kexec"
+	[ -x "$dir/b/kdump/kdump" ] && cp "$dir/b/kdump/kdump" "$dir/kdump"
 	# keep the two newest builds of each variant
 	ls -dt "$KJ_CACHE/build/kexec-$variant-"???????????????? 2>/dev/null | tail -n +3 |
 		while IFS= read -r old; do rm -rf "$old"; done
@@ -392,6 +398,11 @@ kj_kexec_tree() {
 			tree="$KJ_CACHE/e2e/ours-tree/$variant-$(sha256sum "$bin" | cut -c1-16)"
 			if [ ! -x "$tree/sbin/kexec" ]; then
 				mkdir -p "$tree/sbin"
+				# kdump beside kexec, when the build has it
+				if [ -x "$(dirname "$bin")/kdump" ]; then
+					cp "$(dirname "$bin")/kdump" "$tree/sbin/kdump.tmp.$$" &&
+						mv "$tree/sbin/kdump.tmp.$$" "$tree/sbin/kdump"
+				fi
 				cp "$bin" "$tree/sbin/kexec.tmp.$$" && mv "$tree/sbin/kexec.tmp.$$" "$tree/sbin/kexec"
 			fi
 			echo "$tree" ;;

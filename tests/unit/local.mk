@@ -11,7 +11,8 @@ UNIT_TESTS = \
 	tests/unit/test-bzimage \
 	tests/unit/test-elf \
 	tests/unit/test-file \
-	tests/unit/test-jump
+	tests/unit/test-jump \
+	tests/unit/test-kdump
 
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
@@ -40,6 +41,10 @@ tests_unit_test_file_LDADD = $(UNIT_LDADD)
 tests_unit_test_jump_SOURCES = tests/unit/test-jump.c tests/unit/kernel-fixture.h
 tests_unit_test_jump_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_jump_LDADD = $(UNIT_LDADD)
+tests_unit_test_kdump_SOURCES = tests/unit/test-kdump.c
+tests_unit_test_kdump_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_kdump_LDADD = libkdump.a $(UNIT_LDADD)
 endif
 
 include $(top_srcdir)/tests/unit/sha256.mk
+include $(top_srcdir)/tests/unit/kdump.mk

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "bootparam.h"
+#include "cmdline.h"
 #include "elfcore.h"
 #include "exitcodes.h"
 #include "jump.h"
@@ -116,18 +117,23 @@ static void core_header(void **state)
 	assert_non_null(strstr(err.msg, "above 4 GiB"));
 }
 
+static int cmdline_get_u64_jbe(const char *line, uint64_t *v)
+{
+	return cmdline_get_u64(line, "kexec_jump_back_entry", v);
+}
+
 static void jump_back_entry(void **state)
 {
 	uint64_t e = 0;
 
-	assert_int_equal(jump_back_entry_from_cmdline("a kexec_jump_back_entry=0x1f3c5000 b", &e), 0);
+	assert_int_equal(cmdline_get_u64_jbe("a kexec_jump_back_entry=0x1f3c5000 b", &e), 0);
 	assert_int_equal(e, 0x1f3c5000);
-	assert_int_equal(jump_back_entry_from_cmdline("kexec_jump_back_entry=0x0000000000abc000", &e), 0);
+	assert_int_equal(cmdline_get_u64_jbe("kexec_jump_back_entry=0x0000000000abc000", &e), 0);
 	assert_int_equal(e, 0xabc000);
-	assert_int_equal(jump_back_entry_from_cmdline("xkexec_jump_back_entry=0x10", &e), -1);
-	assert_int_equal(jump_back_entry_from_cmdline("kexec_jump_back_entry=0x0000000000000000", &e), -1);
-	assert_int_equal(jump_back_entry_from_cmdline("kexec_jump_back_entry=zz", &e), -1);
-	assert_int_equal(jump_back_entry_from_cmdline("root=/dev/sda", &e), -1);
+	assert_int_equal(cmdline_get_u64_jbe("xkexec_jump_back_entry=0x10", &e), -1);
+	assert_int_equal(cmdline_get_u64_jbe("kexec_jump_back_entry=0x0000000000000000", &e), -1);
+	assert_int_equal(cmdline_get_u64_jbe("kexec_jump_back_entry=zz", &e), -1);
+	assert_int_equal(cmdline_get_u64_jbe("root=/dev/sda", &e), -1);
 }
 
 static const struct kj_segment *find_seg(const struct kj_plan *p, const char *what)

@@ -300,26 +300,6 @@ void jump_free(struct jump_ctx *j)
 	memmap_free(&j->b_map);
 }
 
-int jump_back_entry_from_cmdline(const char *cmdline, uint64_t *entry)
-{
-	static const char key[] = "kexec_jump_back_entry=";
-	const char *p = cmdline;
-
-	while ((p = strstr(p, key))) {
-		if (p == cmdline || p[-1] == ' ') {
-			char *end;
-			unsigned long long v = strtoull(p + sizeof(key) - 1, &end, 0);
-			if (end != p + sizeof(key) - 1 && (*end == ' ' || !*end) && v) {
-				*entry = v;
-				return 0;
-			}
-			return -1;
-		}
-		p++;
-	}
-	return -1;
-}
-
 int jump_back_helper_plan(const struct kj_load_input *in, struct kj_plan *plan,
 			  struct kj_error *err)
 {
@@ -327,7 +307,7 @@ int jump_back_helper_plan(const struct kj_load_input *in, struct kj_plan *plan,
 
 	if (!in->o->entry_given &&
 	    (!in->sys->proc_cmdline ||
-	     jump_back_entry_from_cmdline(in->sys->proc_cmdline, &entry) < 0))
+	     cmdline_get_u64(in->sys->proc_cmdline, "kexec_jump_back_entry", &entry) < 0))
 		return kj_fail(err, KJ_EXIT_USAGE,
 			       "--load-jump-back-helper: no kexec_jump_back_entry= in /proc/cmdline (this kernel was not started by kexec jump); give --entry=ADDR");
 	/* One page of this kernel's own RAM: its content does not matter, the

@@ -40,7 +40,4 @@ int jump_memmap_for_b(const struct memmap *a, struct range window, struct range 
 int jump_back_helper_plan(const struct kj_load_input *in, struct kj_plan *plan,
 			  struct kj_error *err);
 
-/* The value of kexec_jump_back_entry= in a command line (pure). */
-int jump_back_entry_from_cmdline(const char *cmdline, uint64_t *entry);
-
 #endif

@@ -1,0 +1,567 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kdump save: read kernel A's memory from an ELF core (/proc/vmcore in
+ * kernel B) once, sequentially, in large chunks, and write an ELF image
+ * kexec -l --args-none can load:
+ *
+ *   - a page that is all zero is not written: it ends up in a PT_LOAD's
+ *     p_memsz beyond p_filesz (restored as zeros);
+ *   - a page free in A (found through VMCOREINFO, kdump/freepages.c) is not
+ *     recorded at all: no PT_LOAD covers it;
+ *   - everything else is data, written in source order.
+ *
+ * Layout of the image: the ELF header at 0, the data from 4096 on (page
+ * aligned, so a loader can map it), then the notes (KEXECJMP image note,
+ * the machine's memory map, VMCOREINFO) and the program headers, whose
+ * number is only known at the end.  The file is written under a temporary
+ * name in the target directory, fsync'ed and renamed: an error or a signal
+ * leaves nothing under the final name.
+ */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmdline.h"
+#include "core.h"
+#include "elfcore.h"
+#include "exitcodes.h"
+#include "freepages.h"
+#include "kdump-image.h"
+#include "le.h"
+#include "range.h"
+#include "save.h"
+#include "sha256.h"
+#include "vmcoreinfo.h"
+
+#define PAGE 4096u
+#define CHUNK (4u << 20)   /* read and write in 4 MiB pieces */
+#define DATA_START PAGE
+
+static volatile sig_atomic_t interrupted;
+
+void kdump_save_interrupt(void)
+{
+	interrupted = 1;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---------------------------------------------------------- free pages */
+
+struct bitmap {
+	uint64_t *w;
+	uint64_t npfn;
+};
+
+static void mark_free(void *ctx, uint64_t pfn, uint64_t count)
+{
+	struct bitmap *b = ctx;
+
+	for (uint64_t p = pfn; p < pfn + count && p < b->npfn; p++)
+		b->w[p / 64] |= 1ull << (p % 64);
+}
+
+static bool is_free(const struct bitmap *b, uint64_t pfn)
+{
+	return b->w && pfn < b->npfn && (b->w[pfn / 64] >> (pfn % 64)) & 1;
+}
+
+struct oldmem_ctx {
+	int fd;
+	const struct core *c;
+};
+
+/* Physical memory of A, read through the core's PT_LOADs. */
+static int oldmem_read(void *ctx, uint64_t paddr, void *buf, size_t len)
+{
+	struct oldmem_ctx *m = ctx;
+	uint8_t *out = buf;
+
+	while (len) {
+		const struct core_load *l = NULL;
+		size_t n;
+		ssize_t r;
+
+		for (size_t i = 0; i < m->c->nloads; i++)
+			if (paddr >= m->c->loads[i].paddr &&
+			    paddr < m->c->loads[i].paddr + m->c->loads[i].filesz)
+				l = &m->c->loads[i];
+		if (!l)
+			return -1;
+		n = (size_t)(l->paddr + l->filesz - paddr);
+		if (n > len)
+			n = len;
+		r = pread(m->fd, out, n, (off_t)(l->offset + (paddr - l->paddr)));
+		if (r != (ssize_t)n)
+			return -1;
+		out += n;
+		paddr += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int find_free_pages(int fd, const struct core *c, struct bitmap *b, struct kj_error *err)
+{
+	const uint8_t *desc;
+	size_t dl;
+	struct vmcoreinfo vi;
+	struct oldmem_ctx mc = { fd, c };
+	struct oldmem mem = { oldmem_read, &mc };
+	uint64_t top = 0;
+	int rc;
+
+	if (core_find_note(c->notes, c->notes_len, "VMCOREINFO", 0, &desc, &dl) < 0)
+		return kj_fail(err, KJ_EXIT_BADFILE, "no VMCOREINFO note: free pages cannot be found");
+	if (vmcoreinfo_parse((const char *)desc, dl, &vi, err) < 0)
+		return -1;
+	for (size_t i = 0; i < c->nloads; i++)
+		if (c->loads[i].paddr + c->loads[i].memsz > top)
+			top = c->loads[i].paddr + c->loads[i].memsz;
+	b->npfn = (top + PAGE - 1) / PAGE;
+	b->w = calloc((b->npfn + 63) / 64, sizeof(uint64_t));
+	if (!b->w) {
+		vmcoreinfo_free(&vi);
+		return kj_fail(err, KJ_EXIT_FAILURE, "out of memory for the free-page map");
+	}
+	rc = freepages_walk(&vi, c->is64, &mem, b->npfn, mark_free, b, err);
+	vmcoreinfo_free(&vi);
+	if (rc < 0) {
+		free(b->w);
+		b->w = NULL;
+	}
+	return rc;
+}
+
+/* ---------------------------------------------------------- the writer */
+
+struct writer {
+	int fd;
+	const char *name;
+	uint64_t off;            /* next file offset */
+	uint8_t *buf;
+	size_t len;
+	struct sha256_ctx sha;
+	struct kj_error *err;
+};
+
+static int w_flush(struct writer *w)
+{
+	size_t at = 0;
+
+	while (at < w->len) {
+		ssize_t n = pwrite(w->fd, w->buf + at, w->len - at, (off_t)(w->off - w->len + at));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return kj_fail(w->err, KJ_EXIT_FAILURE, "%s: write failed: %s%s", w->name,
+				       strerror(errno),
+				       errno == ENOSPC ? " (the image does not fit on that file system)" : "");
+		at += (size_t)n;
+	}
+	w->len = 0;
+	return 0;
+}
+
+static int w_data(struct writer *w, const void *p, size_t n, bool hash)
+{
+	const uint8_t *b = p;
+
+	if (hash)
+		sha256_update(&w->sha, p, n);
+	while (n) {
+		size_t room = CHUNK - w->len, k = n < room ? n : room;
+		memcpy(w->buf + w->len, b, k);
+		w->len += k;
+		w->off += k;
+		b += k;
+		n -= k;
+		if (w->len == CHUNK && w_flush(w) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------- PT_LOADs out */
+
+struct outloads {
+	struct core_load *v;
+	size_t n, cap;
+	bool open;               /* v[n-1] may still grow */
+};
+
+static struct core_load *cur(struct outloads *o)
+{
+	return o->open ? &o->v[o->n - 1] : NULL;
+}
+
+static int open_load(struct outloads *o, uint64_t paddr, uint64_t off)
+{
+	if (o->n == o->cap) {
+		size_t nc = o->cap ? o->cap * 2 : 256;
+		struct core_load *nv = realloc(o->v, nc * sizeof(*nv));
+		if (!nv)
+			return -1;
+		o->v = nv;
+		o->cap = nc;
+	}
+	o->v[o->n++] = (struct core_load){ off, paddr, 0, 0 };
+	o->open = true;
+	return 0;
+}
+
+/* ---------------------------------------------------------- progress */
+
+static void progress(const struct save_opts *o, uint64_t done, uint64_t total, double t0, bool last)
+{
+	double t = now() - t0, rate = t > 0 ? (double)done / t : 0;
+
+	if (!o->progress)
+		return;
+	fprintf(stderr, "\rkdump: %" PRIu64 " of %" PRIu64 " MiB, %.0f MiB/s, %.0f s left   ",
+		done >> 20, total >> 20, rate / (1 << 20),
+		rate > 0 ? (double)(total - done) / rate : 0.0);
+	if (last)
+		fputc('\n', stderr);
+}
+
+/* ---------------------------------------------------------- save */
+
+static bool all_zero(const uint8_t *p, size_t n)
+{
+	const uint64_t *q = (const uint64_t *)p;
+	size_t i;
+
+	for (i = 0; i < n / 8; i++)
+		if (q[i])
+			return false;
+	for (i *= 8; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+static int copy_loads(int in, const struct core *c, const struct bitmap *freemap,
+		      const struct save_opts *o, struct writer *w, struct outloads *ol,
+		      struct save_stats *st, struct kj_error *err)
+{
+	uint8_t *chunk = malloc(CHUNK);
+	uint64_t done = 0, last_shown = 0;
+	double t0 = now();
+
+	if (!chunk)
+		return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
+	for (size_t i = 0; i < c->nloads; i++) {
+		const struct core_load *l = &c->loads[i];
+		uint64_t pos = 0;
+
+		ol->open = false;
+		while (pos < l->memsz) {
+			size_t n = CHUNK, have;
+			if (n > l->memsz - pos)
+				n = (size_t)(l->memsz - pos);
+			/* bytes beyond p_filesz are zero in the source too */
+			have = pos < l->filesz ? (size_t)(l->filesz - pos < n ? l->filesz - pos : n) : 0;
+			if (have && pread(in, chunk, have, (off_t)(l->offset + pos)) != (ssize_t)have) {
+				free(chunk);
+				return kj_fail(err, KJ_EXIT_BADFILE, "%s: read error at 0x%" PRIx64 ": %s",
+					       o->from, l->paddr + pos, strerror(errno));
+			}
+			memset(chunk + have, 0, n - have);
+			for (size_t at = 0; at < n;) {
+				uint64_t paddr = l->paddr + pos + at;
+				/* up to the next page boundary of the physical address */
+				size_t k = (size_t)(align_up(paddr + 1, PAGE) - paddr);
+				struct core_load *cl;
+				if (k > n - at)
+					k = n - at;
+				if (interrupted) {
+					free(chunk);
+					return kj_fail(err, KJ_EXIT_FAILURE, "interrupted");
+				}
+				if (k == PAGE && is_free(freemap, paddr / PAGE)) {
+					ol->open = false;
+					st->free_bytes += k;
+				} else if (o->exclude_zero && all_zero(chunk + at, k)) {
+					cl = cur(ol);
+					if (!cl || cl->paddr + cl->memsz != paddr) {
+						if (open_load(ol, paddr, w->off) < 0)
+							goto oom;
+						cl = cur(ol);
+					}
+					cl->memsz += k;
+					st->zero_bytes += k;
+				} else {
+					cl = cur(ol);
+					/* data after zeros, or not contiguous: a new PT_LOAD */
+					if (!cl || cl->memsz != cl->filesz || cl->paddr + cl->memsz != paddr) {
+						if (open_load(ol, paddr, w->off) < 0)
+							goto oom;
+						cl = cur(ol);
+					}
+					if (w_data(w, chunk + at, k, true) < 0) {
+						free(chunk);
+						return -1;
+					}
+					cl->filesz += k;
+					cl->memsz += k;
+					st->data_bytes += k;
+				}
+				at += k;
+			}
+			pos += n;
+			done += n;
+			if (done - last_shown >= (64u << 20)) {
+				progress(o, done, st->total_bytes, t0, false);
+				last_shown = done;
+			}
+		}
+	}
+	progress(o, done, st->total_bytes, t0, true);
+	free(chunk);
+	return 0;
+oom:
+	free(chunk);
+	return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
+}
+
+/* Notes and program headers after the data; then the ELF header at 0. */
+static int finish_image(const struct core *c, const struct save_opts *o, uint64_t entry,
+			struct writer *w, const struct outloads *ol, struct save_stats *st,
+			struct kj_error *err)
+{
+	struct kj_note_image in;
+	const uint8_t *desc;
+	size_t dl, phsz = sizeof(Elf64_Phdr), nph = ol->n + 1;
+	uint64_t notes_off, notes_len = 0, phoff;
+	uint8_t eh[sizeof(Elf64_Ehdr)], nb[256], *ph;
+
+	if (w_flush(w) < 0)
+		return -1;
+	notes_off = w->off;
+	memset(&in, 0, sizeof(in));
+	put_le32((uint8_t *)&in.version, 1);
+	put_le32((uint8_t *)&in.flags, (o->exclude_zero ? KJ_IMAGE_ZERO_EXCLUDED : 0) |
+					 (o->exclude_free ? KJ_IMAGE_FREE_EXCLUDED : 0));
+	put_le64((uint8_t *)&in.entry, entry);
+	put_le64((uint8_t *)&in.data_bytes, st->data_bytes);
+	put_le64((uint8_t *)&in.zero_bytes, st->zero_bytes);
+	put_le64((uint8_t *)&in.free_bytes, st->free_bytes);
+	sha256_final(&w->sha, in.sha256);
+	notes_len += elfnote_put(nb, KJ_NOTE_NAME, KJ_NOTE_IMAGE, &in, sizeof(in));
+	if (w_data(w, nb, notes_len, false) < 0)
+		return -1;
+	/* the machine's memory map and VMCOREINFO travel with the image */
+	if (core_find_note(c->notes, c->notes_len, KJ_NOTE_NAME, KJ_NOTE_MEMMAP, &desc, &dl) == 0) {
+		uint8_t *n = malloc(elfnote_size(KJ_NOTE_NAME, dl));
+		size_t k;
+		if (!n)
+			return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
+		k = elfnote_put(n, KJ_NOTE_NAME, KJ_NOTE_MEMMAP, desc, dl);
+		if (w_data(w, n, k, false) < 0) {
+			free(n);
+			return -1;
+		}
+		free(n);
+		notes_len += k;
+	}
+	if (core_find_note(c->notes, c->notes_len, "VMCOREINFO", 0, &desc, &dl) == 0) {
+		uint8_t *n = malloc(elfnote_size("VMCOREINFO", dl));
+		size_t k;
+		if (!n)
+			return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
+		k = elfnote_put(n, "VMCOREINFO", 0, desc, dl);
+		if (w_data(w, n, k, false) < 0) {
+			free(n);
+			return -1;
+		}
+		free(n);
+		notes_len += k;
+	}
+	/* program headers: the PT_NOTE, then the PT_LOADs */
+	if (w_data(w, "\0\0\0\0\0\0\0", (size_t)(align_up(w->off, 8) - w->off), false) < 0)
+		return -1;
+	phoff = w->off;
+	ph = calloc(nph, phsz);
+	if (!ph)
+		return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
+	put_le32(ph, PT_NOTE);
+	put_le64(ph + 8, notes_off);
+	put_le64(ph + 32, notes_len);
+	put_le64(ph + 40, notes_len);
+	put_le64(ph + 48, 4);
+	for (size_t i = 0; i < ol->n; i++) {
+		uint8_t *p = ph + (i + 1) * phsz;
+		put_le32(p, PT_LOAD);
+		put_le32(p + 4, PF_R | PF_W | PF_X);
+		put_le64(p + 8, ol->v[i].filesz ? ol->v[i].offset : 0);
+		put_le64(p + 24, ol->v[i].paddr);
+		put_le64(p + 32, ol->v[i].filesz);
+		put_le64(p + 40, ol->v[i].memsz);
+		put_le64(p + 48, PAGE);
+	}
+	if (w_data(w, ph, nph * phsz, false) < 0 || w_flush(w) < 0) {
+		free(ph);
+		return -1;
+	}
+	free(ph);
+	memset(eh, 0, sizeof(eh));
+	memcpy(eh, ELFMAG, SELFMAG);
+	eh[EI_CLASS] = ELFCLASS64;
+	eh[EI_DATA] = ELFDATA2LSB;
+	eh[EI_VERSION] = EV_CURRENT;
+	put_le16(eh + 16, ET_CORE);
+	put_le16(eh + 18, c->machine);
+	put_le32(eh + 20, EV_CURRENT);
+	put_le64(eh + 24, entry);
+	put_le64(eh + 32, phoff);
+	put_le16(eh + 52, sizeof(Elf64_Ehdr));
+	put_le16(eh + 54, (uint16_t)phsz);
+	if (nph >= PN_XNUM)
+		return kj_fail(err, KJ_EXIT_FAILURE, "%zu program headers: too many for one image", nph);
+	put_le16(eh + 56, (uint16_t)nph);
+	if (pwrite(w->fd, eh, sizeof(eh), 0) != sizeof(eh))
+		return kj_fail(err, KJ_EXIT_FAILURE, "%s: write failed: %s", w->name, strerror(errno));
+	st->nloads = ol->n;
+	return 0;
+}
+
+/* Re-read the image's data and compare with its stored digest. */
+int kdump_verify_image(const char *path, struct kj_error *err);
+
+static uint64_t entry_from_cmdline(void)
+{
+	FILE *f = fopen("/proc/cmdline", "re");
+	char line[4096];
+	uint64_t v = 0;
+
+	if (!f)
+		return 0;
+	if (fgets(line, sizeof(line), f))
+		cmdline_get_u64(line, "kexec_jump_back_entry", &v);
+	fclose(f);
+	return v;
+}
+
+int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error *err)
+{
+	struct core c;
+	struct bitmap freemap = { NULL, 0 };
+	struct outloads ol = { NULL, 0, 0, false };
+	struct writer w = { .fd = -1 };
+	struct statvfs vfs;
+	char *dir = NULL, *base = NULL, tmp[4096];
+	uint64_t entry;
+	int in, out = -1, rc = -1;
+	double t0 = now();
+
+	memset(st, 0, sizeof(*st));
+	in = open(o->from, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return kj_fail(err, KJ_EXIT_BADFILE, "%s: %s", o->from, strerror(errno));
+	if (core_open(in, o->from, &c, err) < 0) {
+		close(in);
+		return -1;
+	}
+	for (size_t i = 0; i < c.nloads; i++)
+		st->total_bytes += c.loads[i].memsz;
+	entry = o->entry_given ? o->entry : entry_from_cmdline();
+	if (!entry)
+		fprintf(stderr, "kdump: warning: no kexec_jump_back_entry= on /proc/cmdline and no --entry: the image records no entry\n");
+	if (o->exclude_free && find_free_pages(in, &c, &freemap, err) < 0) {
+		fprintf(stderr, "kdump: warning: %s; free pages are saved too\n", err->msg);
+		err->msg[0] = '\0';
+	}
+
+	/* a temporary file beside the final one, renamed at the end */
+	dir = strdup(o->out);
+	base = strdup(o->out);
+	if (!dir || !base) {
+		kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
+		goto out;
+	}
+	snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dirname(dir), basename(base));
+	if (statvfs(dirname(strcpy(dir, o->out)), &vfs) == 0) {
+		uint64_t avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+		if (avail < st->total_bytes && !o->exclude_zero && !o->exclude_free) {
+			kj_fail(err, KJ_EXIT_FAILURE,
+				"%s: needs %" PRIu64 " MiB, the file system has %" PRIu64 " MiB free",
+				o->out, st->total_bytes >> 20, avail >> 20);
+			goto out;
+		}
+		if (avail < st->total_bytes && o->progress)
+			fprintf(stderr, "kdump: up to %" PRIu64 " MiB needed, %" PRIu64
+				" MiB free; exclusion may make it fit\n",
+				st->total_bytes >> 20, avail >> 20);
+	}
+	out = mkstemp(tmp);
+	if (out < 0) {
+		kj_fail(err, KJ_EXIT_FAILURE, "%s: cannot create a file there: %s", o->out, strerror(errno));
+		goto out;
+	}
+	w.fd = out;
+	w.name = o->out;
+	w.off = DATA_START;
+	w.err = err;
+	w.buf = malloc(CHUNK);
+	if (!w.buf) {
+		kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
+		goto out_unlink;
+	}
+	sha256_init(&w.sha);
+	if (copy_loads(in, &c, &freemap, o, &w, &ol, st, err) < 0 ||
+	    finish_image(&c, o, entry, &w, &ol, st, err) < 0)
+		goto out_unlink;
+	if (fchmod(out, 0600) < 0 || fsync(out) < 0) {
+		kj_fail(err, KJ_EXIT_FAILURE, "%s: %s", o->out, strerror(errno));
+		goto out_unlink;
+	}
+	if (interrupted) {
+		kj_fail(err, KJ_EXIT_FAILURE, "interrupted");
+		goto out_unlink;
+	}
+	if (rename(tmp, o->out) < 0) {
+		kj_fail(err, KJ_EXIT_FAILURE, "%s: %s", o->out, strerror(errno));
+		goto out_unlink;
+	}
+	{
+		int d = open(dirname(strcpy(dir, o->out)), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (d >= 0) {
+			fsync(d);
+			close(d);
+		}
+	}
+	st->seconds = now() - t0;
+	rc = 0;
+	if (o->verify)
+		rc = kdump_verify_image(o->out, err);
+	goto out;
+out_unlink:
+	unlink(tmp);
+out:
+	if (out >= 0)
+		close(out);
+	free(w.buf);
+	free(ol.v);
+	free(freemap.w);
+	free(dir);
+	free(base);
+	core_free(&c);
+	close(in);
+	return rc;
+}

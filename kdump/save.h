@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* kdump save: kernel A's memory, from an ELF core, into a loadable image. */
+#ifndef KJ_KDUMP_SAVE_H
+#define KJ_KDUMP_SAVE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kj-error.h"
+
+struct save_opts {
+	const char *from;      /* the ELF core: /proc/vmcore by default */
+	const char *out;       /* the image to write */
+	uint64_t entry;        /* where to resume A */
+	bool entry_given;
+	bool exclude_zero;     /* record all-zero pages as zero, not as data */
+	bool exclude_free;     /* leave out pages free in A (through VMCOREINFO) */
+	bool verify;           /* re-read the image and check its SHA-256 */
+	bool progress;         /* show progress (on a terminal) */
+};
+
+struct save_stats {
+	uint64_t total_bytes;  /* memory in the source's PT_LOADs */
+	uint64_t data_bytes;   /* written */
+	uint64_t zero_bytes;   /* recorded as zero */
+	uint64_t free_bytes;   /* left out as free */
+	uint64_t nloads;       /* PT_LOADs in the image */
+	double seconds;
+};
+
+int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error *err);
+/* Stop a save in progress (signal handlers call it); the save then fails
+ * and leaves nothing under the final name. */
+void kdump_save_interrupt(void);
+
+#endif

@@ -1,0 +1,288 @@
+/* kdump save/info on synthetic ELF cores: zero pages, notes, the digest,
+ * and writes that fail or are interrupted leave nothing behind. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <dirent.h>
+#include <elf.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "core.h"
+#include "elfcore.h"
+#include "info.h"
+#include "kdump-image.h"
+#include "le.h"
+#include "save.h"
+
+static char dir[64];
+
+/* pages of a synthetic old memory: 'D' data, 'Z' zero */
+static const struct {
+	uint64_t paddr;
+	const char *pages;
+	size_t tail;           /* extra bytes after the last whole page */
+} layout[] = {
+	{ 0x0, "DZZD", 0 },
+	{ 0x100000, "ZDD", 0 },
+	{ 0x200000, "D", 0xc00 },
+};
+
+static uint8_t page_byte(uint64_t paddr)
+{
+	return (uint8_t)(0x11 + (paddr >> 12) * 7);
+}
+
+/* Write a core with a VMCOREINFO note, a KEXECJMP memory map and the loads. */
+static void make_core(const char *path)
+{
+	static uint8_t f[1 << 20];
+	uint8_t *eh = f, *ph = f + 64;
+	size_t nph = 2 + sizeof(layout) / sizeof(layout[0]), off = 4096, noff;
+	const char vi[] = "OSRELEASE=6.12.0\nPAGESIZE=4096\n";
+	struct { struct kj_note_memmap h; struct kj_note_memmap_entry e[1]; } mm = { { 1, 1 }, { { 0, 0x300000, 1, 0 } } };
+	int fd;
+
+	memset(f, 0, sizeof(f));
+	memcpy(eh, ELFMAG, SELFMAG);
+	eh[EI_CLASS] = ELFCLASS64;
+	eh[EI_DATA] = ELFDATA2LSB;
+	eh[EI_VERSION] = EV_CURRENT;
+	put_le16(eh + 16, ET_CORE);
+	put_le16(eh + 18, EM_X86_64);
+	put_le64(eh + 32, 64);
+	put_le16(eh + 54, sizeof(Elf64_Phdr));
+	put_le16(eh + 56, (uint16_t)nph);
+	/* notes */
+	noff = 2048;
+	{
+		size_t a = elfnote_put(f + noff, "VMCOREINFO", 0, vi, sizeof(vi) - 1);
+		size_t b = elfnote_put(f + noff + a, KJ_NOTE_NAME, KJ_NOTE_MEMMAP, &mm, sizeof(mm));
+		put_le32(ph, PT_NOTE);
+		put_le64(ph + 8, noff);
+		put_le64(ph + 32, a);
+		put_le32(ph + 56, PT_NOTE);
+		put_le64(ph + 56 + 8, noff + a);
+		put_le64(ph + 56 + 32, b);
+	}
+	for (size_t i = 0; i < sizeof(layout) / sizeof(layout[0]); i++) {
+		uint8_t *p = ph + (2 + i) * 56;
+		size_t n = strlen(layout[i].pages) * 4096 + layout[i].tail;
+		put_le32(p, PT_LOAD);
+		put_le64(p + 8, off);
+		put_le64(p + 24, layout[i].paddr);
+		put_le64(p + 32, n);
+		put_le64(p + 40, n);
+		for (size_t k = 0; k < n; k++) {
+			size_t pg = k / 4096;
+			char t = pg < strlen(layout[i].pages) ? layout[i].pages[pg] : 'D';
+			f[off + k] = t == 'D' ? page_byte(layout[i].paddr + k) : 0;
+		}
+		off += n;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, f, off), (ssize_t)off);
+	close(fd);
+}
+
+static int setup(void **state)
+{
+	strcpy(dir, "/tmp/kj-kdump-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static int count_files(void)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.' || (e->d_name[1] && e->d_name[1] != '.'))
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void save_zero_pages(void **state)
+{
+	char core[128], img[128];
+	struct save_opts o = { .exclude_zero = true, .entry = 0x1234000, .entry_given = true };
+	struct save_stats st;
+	struct kj_error err = { 0, "" };
+	struct core c;
+	const uint8_t *desc;
+	size_t dl;
+	int fd;
+	static const struct { uint64_t paddr, filesz, memsz; } want[] = {
+		{ 0x0, 0x1000, 0x3000 },      /* D Z Z */
+		{ 0x3000, 0x1000, 0x1000 },   /* D */
+		{ 0x100000, 0, 0x1000 },      /* Z */
+		{ 0x101000, 0x2000, 0x2000 }, /* D D */
+		{ 0x200000, 0x1c00, 0x1c00 }, /* D + a partial page */
+	};
+
+	snprintf(core, sizeof(core), "%s/core", dir);
+	snprintf(img, sizeof(img), "%s/image.elf", dir);
+	make_core(core);
+	o.from = core;
+	o.out = img;
+	if (kdump_save(&o, &st, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(st.zero_bytes, 3 * 4096);
+	assert_int_equal(st.data_bytes, 5 * 4096 + 0xc00);
+	fd = open(img, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(core_open(fd, img, &c, &err), 0);
+	assert_int_equal(c.type, ET_CORE);
+	assert_int_equal(c.entry, 0x1234000);
+	assert_int_equal(c.nloads, sizeof(want) / sizeof(want[0]));
+	for (size_t i = 0; i < c.nloads; i++) {
+		uint8_t b;
+		assert_int_equal(c.loads[i].paddr, want[i].paddr);
+		assert_int_equal(c.loads[i].filesz, want[i].filesz);
+		assert_int_equal(c.loads[i].memsz, want[i].memsz);
+		if (c.loads[i].filesz) {
+			assert_int_equal(c.loads[i].offset % 4096, 0);
+			assert_int_equal(pread(fd, &b, 1, (off_t)c.loads[i].offset), 1);
+			assert_int_equal(b, page_byte(c.loads[i].paddr));
+		}
+	}
+	/* the notes travel: image note, memory map, VMCOREINFO */
+	assert_int_equal(core_find_note(c.notes, c.notes_len, KJ_NOTE_NAME, KJ_NOTE_IMAGE, &desc, &dl), 0);
+	assert_int_equal(le64(desc + 8), 0x1234000);
+	assert_int_equal(core_find_note(c.notes, c.notes_len, KJ_NOTE_NAME, KJ_NOTE_MEMMAP, &desc, &dl), 0);
+	assert_int_equal(core_find_note(c.notes, c.notes_len, "VMCOREINFO", 0, &desc, &dl), 0);
+	assert_memory_equal(desc, "OSRELEASE=6.12.0", 16);
+	core_free(&c);
+	close(fd);
+	assert_int_equal(kdump_verify_image(img, &err), 0);
+
+	/* one flipped byte of data: verification fails */
+	fd = open(img, O_RDWR);
+	{
+		uint8_t b;
+		assert_int_equal(pread(fd, &b, 1, 4096 + 10), 1);
+		b ^= 1;
+		assert_int_equal(pwrite(fd, &b, 1, 4096 + 10), 1);
+	}
+	close(fd);
+	assert_int_equal(kdump_verify_image(img, &err), -1);
+	assert_non_null(strstr(err.msg, "does not match its SHA-256"));
+	unlink(img);
+}
+
+static void save_everything(void **state)
+{
+	char core[128], img[128];
+	struct save_opts o = { .exclude_zero = false, .entry = 1, .entry_given = true };
+	struct save_stats st;
+	struct kj_error err = { 0, "" };
+
+	snprintf(core, sizeof(core), "%s/core", dir);
+	snprintf(img, sizeof(img), "%s/all.elf", dir);
+	make_core(core);
+	o.from = core;
+	o.out = img;
+	assert_int_equal(kdump_save(&o, &st, &err), 0);
+	assert_int_equal(st.zero_bytes, 0);
+	assert_int_equal(st.data_bytes, 8 * 4096 + 0xc00);
+	assert_int_equal(st.nloads, 3);
+	unlink(img);
+}
+
+static void failed_write_leaves_nothing(void **state)
+{
+	char core[128], img[128];
+	struct save_opts o = { .exclude_zero = false, .entry = 1, .entry_given = true };
+	struct save_stats st;
+	struct kj_error err = { 0, "" };
+	struct rlimit old, small;
+	int before;
+
+	snprintf(core, sizeof(core), "%s/core", dir);
+	snprintf(img, sizeof(img), "%s/full.elf", dir);
+	make_core(core);
+	before = count_files();
+	o.from = core;
+	o.out = img;
+	/* a file system that fills up: writes beyond 8 KiB fail (EFBIG) */
+	signal(SIGXFSZ, SIG_IGN);
+	getrlimit(RLIMIT_FSIZE, &old);
+	small = old;
+	small.rlim_cur = 8192; /* the soft limit only, so it can be raised again */
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	assert_int_equal(kdump_save(&o, &st, &err), -1);
+	setrlimit(RLIMIT_FSIZE, &old);
+	assert_non_null(strstr(err.msg, "write failed"));
+	assert_int_equal(access(img, F_OK), -1);
+	assert_int_equal(count_files(), before); /* no temporary file either */
+
+	snprintf(img, sizeof(img), "%s/no/such/dir/x.elf", dir);
+	o.out = img;
+	assert_int_equal(kdump_save(&o, &st, &err), -1);
+	assert_non_null(strstr(err.msg, "cannot create a file there"));
+}
+
+static void interrupted_leaves_nothing(void **state)
+{
+	char core[128], img[128];
+	struct save_opts o = { .exclude_zero = true, .entry = 1, .entry_given = true };
+	struct save_stats st;
+	struct kj_error err = { 0, "" };
+	int before;
+
+	snprintf(core, sizeof(core), "%s/core", dir);
+	snprintf(img, sizeof(img), "%s/int.elf", dir);
+	make_core(core);
+	before = count_files();
+	o.from = core;
+	o.out = img;
+	kdump_save_interrupt(); /* as the SIGINT handler does */
+	assert_int_equal(kdump_save(&o, &st, &err), -1);
+	assert_string_equal(err.msg, "interrupted");
+	assert_int_equal(access(img, F_OK), -1);
+	assert_int_equal(count_files(), before);
+}
+
+static void not_an_image(void **state)
+{
+	char core[128];
+	struct kj_error err = { 0, "" };
+
+	snprintf(core, sizeof(core), "%s/core", dir);
+	make_core(core);
+	assert_int_equal(kdump_verify_image(core, &err), -1);
+	assert_non_null(strstr(err.msg, "not an image saved by kdump"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(save_zero_pages),
+		cmocka_unit_test(save_everything),
+		cmocka_unit_test(failed_write_leaves_nothing),
+		cmocka_unit_test(not_an_image),
+		cmocka_unit_test(interrupted_leaves_nothing), /* last: the flag stays set */
+	};
+	return cmocka_run_group_tests_name("kdump", tests, setup, teardown);
+}
