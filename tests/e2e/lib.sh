@@ -259,7 +259,7 @@ _kj_build_ours() {
 			make -j"$(nproc)" kexec/kexec
 			ln -sf kexec/kexec kexec.bin
 			# the image saver, where the tree has it
-			if grep -q '^sbin_PROGRAMS = kexec/kexec kdump/kdump' Makefile; then
+			if grep -q '^sbin_PROGRAMS = .*kdump/kdump' Makefile; then
 				echo "+ make kdump/kdump"
 				make -j"$(nproc)" kdump/kdump
 			fi
@@ -395,7 +395,9 @@ kj_kexec_tree() {
 			local variant=$arch
 			[ "$impl" = ours-hooks ] && variant=$arch-hooks
 			bin=$(kj_ours "$variant") || return 1
-			tree="$KJ_CACHE/e2e/ours-tree/$variant-$(sha256sum "$bin" | cut -c1-16)"
+			# keyed by both programs: kdump can change while kexec does not
+			tree="$KJ_CACHE/e2e/ours-tree/$variant-$(cat "$bin" "$(dirname "$bin")/kdump" 2>/dev/null |
+				sha256sum | cut -c1-16)"
 			if [ ! -x "$tree/sbin/kexec" ]; then
 				mkdir -p "$tree/sbin"
 				# kdump beside kexec, when the build has it
