@@ -41,6 +41,7 @@
 #include "range.h"
 #include "save.h"
 #include "sha256.h"
+#include "swapmap.h"
 #include "vmcoreinfo.h"
 
 #define PAGE 4096u
@@ -84,9 +85,11 @@ static bool is_free(const struct bitmap *b, uint64_t pfn)
 struct oldmem_ctx {
 	int fd;
 	const struct core *c;
+	const struct swapmap *swap;  /* A's pages B was given, and where A's contents are */
 };
 
-/* Physical memory of A, read through the core's PT_LOADs. */
+/* Physical memory of A, read through the core's PT_LOADs, a page at most at
+ * a time: a page B was given is read from the page holding A's contents. */
 static int oldmem_read(void *ctx, uint64_t paddr, void *buf, size_t len)
 {
 	struct oldmem_ctx *m = ctx;
@@ -94,19 +97,21 @@ static int oldmem_read(void *ctx, uint64_t paddr, void *buf, size_t len)
 
 	while (len) {
 		const struct core_load *l = NULL;
-		size_t n;
+		uint64_t page = paddr & ~(uint64_t)(PAGE - 1), at = paddr;
+		size_t n = (size_t)(page + PAGE - paddr);
 		ssize_t r;
 
+		if (m->swap)
+			at = swapmap_lookup(m->swap, page) + (paddr - page);
+		if (n > len)
+			n = len;
 		for (size_t i = 0; i < m->c->nloads; i++)
-			if (paddr >= m->c->loads[i].paddr &&
-			    paddr < m->c->loads[i].paddr + m->c->loads[i].filesz)
+			if (at >= m->c->loads[i].paddr &&
+			    at + n <= m->c->loads[i].paddr + m->c->loads[i].filesz)
 				l = &m->c->loads[i];
 		if (!l)
 			return -1;
-		n = (size_t)(l->paddr + l->filesz - paddr);
-		if (n > len)
-			n = len;
-		r = pread(m->fd, out, n, (off_t)(l->offset + (paddr - l->paddr)));
+		r = pread(m->fd, out, n, (off_t)(l->offset + (at - l->paddr)));
 		if (r != (ssize_t)n)
 			return -1;
 		out += n;
@@ -116,20 +121,30 @@ static int oldmem_read(void *ctx, uint64_t paddr, void *buf, size_t len)
 	return 0;
 }
 
-static int find_free_pages(int fd, const struct core *c, struct bitmap *b, struct kj_error *err)
+static int find_free_pages(int fd, const struct core *c, uint64_t entry, struct bitmap *b,
+			   struct kj_error *err)
 {
 	const uint8_t *desc;
 	size_t dl;
 	struct vmcoreinfo vi;
-	struct oldmem_ctx mc = { fd, c };
+	struct oldmem_ctx mc = { fd, c, NULL };
 	struct oldmem mem = { oldmem_read, &mc };
+	struct swapmap swap;
+	struct kj_error serr = { 0, "" };
 	uint64_t top = 0;
 	int rc;
 
-	if (core_find_note(c->notes, c->notes_len, "VMCOREINFO", 0, &desc, &dl) < 0)
-		return kj_fail(err, KJ_EXIT_BADFILE, "no VMCOREINFO note: free pages cannot be found");
-	if (vmcoreinfo_parse((const char *)desc, dl, &vi, err) < 0)
-		return -1;
+	/* After a kexec jump A's kernel usually lies in B's window: read those
+	 * pages where the swap put A's contents. */
+	if (swapmap_read(&mem, c->is64, entry, &swap, &serr) == 0)
+		mc.swap = &swap;
+
+	if (core_find_note(c->notes, c->notes_len, "VMCOREINFO", 0, &desc, &dl) < 0 ||
+	    vmcoreinfo_parse((const char *)desc, dl, &vi, err) < 0) {
+		if (mc.swap)
+			swapmap_free(&swap);
+		return kj_fail(err, KJ_EXIT_BADFILE, "no usable VMCOREINFO note: free pages cannot be found");
+	}
 	for (size_t i = 0; i < c->nloads; i++)
 		if (c->loads[i].paddr + c->loads[i].memsz > top)
 			top = c->loads[i].paddr + c->loads[i].memsz;
@@ -137,10 +152,14 @@ static int find_free_pages(int fd, const struct core *c, struct bitmap *b, struc
 	b->w = calloc((b->npfn + 63) / 64, sizeof(uint64_t));
 	if (!b->w) {
 		vmcoreinfo_free(&vi);
+		if (mc.swap)
+			swapmap_free(&swap);
 		return kj_fail(err, KJ_EXIT_FAILURE, "out of memory for the free-page map");
 	}
 	rc = freepages_walk(&vi, c->is64, &mem, b->npfn, mark_free, b, err);
 	vmcoreinfo_free(&vi);
+	if (mc.swap)
+		swapmap_free(&swap);
 	if (rc < 0) {
 		free(b->w);
 		b->w = NULL;
@@ -483,7 +502,7 @@ int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error
 	entry = o->entry_given ? o->entry : entry_from_cmdline();
 	if (!entry)
 		fprintf(stderr, "kdump: warning: no kexec_jump_back_entry= on /proc/cmdline and no --entry: the image records no entry\n");
-	if (o->exclude_free && find_free_pages(in, &c, &freemap, err) < 0) {
+	if (o->exclude_free && find_free_pages(in, &c, entry, &freemap, err) < 0) {
 		fprintf(stderr, "kdump: warning: %s; free pages are saved too\n", err->msg);
 		err->msg[0] = '\0';
 	}

@@ -22,6 +22,7 @@
 #include "kdump-image.h"
 #include "le.h"
 #include "save.h"
+#include "swapmap.h"
 
 static char dir[64];
 
@@ -275,6 +276,58 @@ static void not_an_image(void **state)
 	assert_non_null(strstr(err.msg, "not an image saved by kdump"));
 }
 
+/* A's memory for the swap-list reader: 64 KiB at physical 0. */
+static uint8_t mem64k[65536];
+
+static int memread(void *ctx, uint64_t paddr, void *buf, size_t len)
+{
+	if (paddr > sizeof(mem64k) || len > sizeof(mem64k) - paddr)
+		return -1;
+	memcpy(buf, mem64k + paddr, len);
+	return 0;
+}
+
+static void swap_list(void **state)
+{
+	struct oldmem mem = { memread, NULL };
+	struct swapmap m;
+	struct kj_error err = { 0, "" };
+	/* x86_64: the entry lies in the control page at 0x5000; its data area
+	 * (2048 + 0x30) holds the list head: an indirection page at 0x7000 */
+	uint64_t list[] = { 0x1000000 | 1, 0x9000 | 8, 0xa000 | 8, 0x2000000 | 1, 0xb000 | 8, 4 };
+
+	memset(mem64k, 0, sizeof(mem64k));
+	put_le64(mem64k + 0x5000 + 2048 + 0x30, 0x7000 | 2);
+	for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++)
+		put_le64(mem64k + 0x7000 + 8 * i, list[i]);
+	assert_int_equal(swapmap_read(&mem, true, 0x50f2, &m, &err), 0);
+	assert_int_equal(m.n, 3);
+	assert_int_equal(swapmap_lookup(&m, 0x1000000), 0x9000);
+	assert_int_equal(swapmap_lookup(&m, 0x1001000), 0xa000);
+	assert_int_equal(swapmap_lookup(&m, 0x2000000), 0xb000);
+	assert_int_equal(swapmap_lookup(&m, 0x3000000), 0x3000000);
+	swapmap_free(&m);
+
+	/* i386: 4-byte entries, the head at 2048 + 0x1c */
+	memset(mem64k, 0, sizeof(mem64k));
+	put_le32(mem64k + 0x5000 + 2048 + 0x1c, 0x7000 | 2);
+	for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++)
+		put_le32(mem64k + 0x7000 + 4 * i, (uint32_t)list[i]);
+	assert_int_equal(swapmap_read(&mem, false, 0x50d7, &m, &err), 0);
+	assert_int_equal(swapmap_lookup(&m, 0x2000000), 0xb000);
+	swapmap_free(&m);
+
+	/* a list that points at itself forever, or out of memory: an error */
+	put_le32(mem64k + 0x7000, 0x7000 | 2);
+	assert_int_equal(swapmap_read(&mem, false, 0x50d7, &m, &err), -1);
+	assert_non_null(strstr(err.msg, "does not end"));
+	put_le32(mem64k + 0x7000, 0x90000 | 2);
+	assert_int_equal(swapmap_read(&mem, false, 0x50d7, &m, &err), -1);
+	assert_non_null(strstr(err.msg, "not readable"));
+	assert_int_equal(swapmap_read(&mem, false, 0xf0000, &m, &err), -1);
+	assert_non_null(strstr(err.msg, "control page"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +335,7 @@ int main(void)
 		cmocka_unit_test(save_everything),
 		cmocka_unit_test(failed_write_leaves_nothing),
 		cmocka_unit_test(not_an_image),
+		cmocka_unit_test(swap_list),
 		cmocka_unit_test(interrupted_leaves_nothing), /* last: the flag stays set */
 	};
 	return cmocka_run_group_tests_name("kdump", tests, setup, teardown);

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <stdlib.h>
+#include <string.h>
+
+#include "exitcodes.h"
+#include "le.h"
+#include "swapmap.h"
+
+#define PAGE 4096u
+#define CONTROL_CODE_MAX_SIZE 2048u           /* KEXEC_CONTROL_CODE_MAX_SIZE */
+#define CP_PA_BACKUP_PAGES_MAP_64 (CONTROL_CODE_MAX_SIZE + 0x30)
+#define CP_PA_BACKUP_PAGES_MAP_32 (CONTROL_CODE_MAX_SIZE + 0x1c)
+#define IND_DESTINATION 0x1
+#define IND_INDIRECTION 0x2
+#define IND_DONE        0x4
+#define IND_SOURCE      0x8
+#define MAX_ENTRIES     (16u << 20)           /* 64 GiB of pages: beyond that, a runaway list */
+
+static int rd(const struct oldmem *mem, bool is64, uint64_t addr, uint64_t *v)
+{
+	uint8_t b[8];
+
+	if (mem->read(mem->ctx, addr, b, is64 ? 8 : 4) < 0)
+		return -1;
+	*v = is64 ? le64(b) : le32(b);
+	return 0;
+}
+
+static int add(struct swapmap *m, size_t *cap, uint64_t dest, uint64_t src)
+{
+	if (m->n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 1024;
+		uint64_t *d = realloc(m->dest, nc * sizeof(*d));
+		uint64_t *s;
+		if (!d)
+			return -1;
+		m->dest = d;
+		s = realloc(m->src, nc * sizeof(*s));
+		if (!s)
+			return -1;
+		m->src = s;
+		*cap = nc;
+	}
+	m->dest[m->n] = dest;
+	m->src[m->n] = src;
+	m->n++;
+	return 0;
+}
+
+/* sort both arrays by dest (insertion sort is enough: the list is mostly
+ * ascending already) */
+static void sort(struct swapmap *m)
+{
+	for (size_t i = 1; i < m->n; i++) {
+		uint64_t d = m->dest[i], s = m->src[i];
+		size_t j = i;
+		while (j && m->dest[j - 1] > d) {
+			m->dest[j] = m->dest[j - 1];
+			m->src[j] = m->src[j - 1];
+			j--;
+		}
+		m->dest[j] = d;
+		m->src[j] = s;
+	}
+}
+
+int swapmap_read(const struct oldmem *mem, bool is64, uint64_t jump_back_entry,
+		 struct swapmap *out, struct kj_error *err)
+{
+	uint64_t control = jump_back_entry & ~(uint64_t)(PAGE - 1), cur, ptr = 0, dest = 0;
+	uint64_t mask = is64 ? ~(uint64_t)(PAGE - 1) : 0xfffff000u;
+	unsigned step = is64 ? 8 : 4;
+	size_t cap = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!jump_back_entry)
+		return kj_fail(err, KJ_EXIT_BADFILE, "no jump-back entry: the swap list cannot be found");
+	if (rd(mem, is64, control + (is64 ? CP_PA_BACKUP_PAGES_MAP_64 : CP_PA_BACKUP_PAGES_MAP_32),
+	       &cur) < 0)
+		return kj_fail(err, KJ_EXIT_BADFILE,
+			       "kernel A's control page (0x%llx) is not in the dump",
+			       (unsigned long long)control);
+	for (size_t i = 0; i < MAX_ENTRIES; i++) {
+		if (cur & IND_DESTINATION) {
+			dest = cur & mask;
+		} else if (cur & IND_INDIRECTION) {
+			ptr = cur & mask;
+		} else if (cur & IND_DONE) {
+			sort(out);
+			return 0;
+		} else if (cur & IND_SOURCE) {
+			if (add(out, &cap, dest, cur & mask) < 0) {
+				swapmap_free(out);
+				return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
+			}
+			dest += PAGE;
+		}
+		if (!ptr || rd(mem, is64, ptr, &cur) < 0) {
+			swapmap_free(out);
+			return kj_fail(err, KJ_EXIT_BADFILE,
+				       "kernel A's swap list is not readable at 0x%llx",
+				       (unsigned long long)ptr);
+		}
+		ptr += step;
+	}
+	swapmap_free(out);
+	return kj_fail(err, KJ_EXIT_BADFILE, "kernel A's swap list does not end");
+}
+
+uint64_t swapmap_lookup(const struct swapmap *m, uint64_t page)
+{
+	size_t lo = 0, hi = m->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (m->dest[mid] < page)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < m->n && m->dest[lo] == page ? m->src[lo] : page;
+}
+
+void swapmap_free(struct swapmap *m)
+{
+	free(m->dest);
+	free(m->src);
+	memset(m, 0, sizeof(*m));
+}
