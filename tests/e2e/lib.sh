@@ -310,9 +310,16 @@ kj_ours() {
 # packages, found by following the lib* Depends of the packages already
 # unpacked until every NEEDED soname is found.
 _kj_debian_kexec_tree() {
-	local da=$1 kdir tree triplet interp
-	kdir=$(_kj_pkg "kexec-tools:$da") || return 1
-	tree="$KJ_CACHE/e2e/debian-kexec/$(basename "$kdir")"
+	_kj_debian_tool_tree "$1" kexec-tools sbin/kexec
+}
+
+# _kj_debian_tool_tree ARCH PACKAGE PROGRAM: a directory holding PROGRAM
+# (a path inside PACKAGE, e.g. usr/bin/makedumpfile) from Debian's PACKAGE
+# with the shared libraries it needs and their loader, to copy into a guest.
+_kj_debian_tool_tree() {
+	local da=$1 pkg=$2 prog=$3 kdir tree triplet interp
+	kdir=$(_kj_pkg "$pkg:$da") || return 1
+	tree="$KJ_CACHE/e2e/debian-tools/$(basename "$kdir")"
 	if [ -f "$tree/.complete" ]; then
 		echo "$tree"
 		return 0
@@ -322,12 +329,12 @@ _kj_debian_kexec_tree() {
 		i386) triplet=i386-linux-gnu ;;
 	esac
 	rm -rf "$tree"
-	mkdir -p "$tree/sbin" "$tree/lib/$triplet"
-	cp "$kdir/root/sbin/kexec" "$tree/sbin/kexec"
+	mkdir -p "$tree/$(dirname "$prog")" "$tree/lib/$triplet"
+	cp "$kdir/root/$prog" "$tree/$prog" || return 1
 
 	local -A have=() roots=() expanded=()
-	local queue=("kexec-tools") p d dep lib so need missing round f
-	roots[kexec-tools]=$kdir/root
+	local p d dep lib so need missing round f
+	roots[$pkg]=$kdir/root
 	for round in 1 2 3 4 5 6 7 8; do
 		# index every shared object we have so far
 		for p in "${!roots[@]}"; do
@@ -337,7 +344,7 @@ _kj_debian_kexec_tree() {
 		done
 		# NEEDED closure
 		missing=()
-		local todo=("$tree/sbin/kexec") seen=" "
+		local todo=("$tree/$prog") seen=" "
 		while [ ${#todo[@]} -gt 0 ]; do
 			f=${todo[0]}
 			todo=("${todo[@]:1}")
@@ -360,7 +367,7 @@ _kj_debian_kexec_tree() {
 			d=$(ls "$(dirname "${roots[$p]}")"/*.deb 2>/dev/null | head -n1)
 			[ -n "$d" ] || continue
 			for dep in $(dpkg-deb -f "$d" Depends Pre-Depends | sed 's/^[A-Za-z-]*: //' | tr ',' '\n' |
-				sed 's/|.*//; s/(.*)//; s/:any//; s/ //g' | grep -E '^lib' | sort -u); do
+				sed 's/|.*//; s/(.*)//; s/:any//; s/ //g' | grep -E '^(lib|zlib)' | sort -u); do
 				[ -n "${roots[$dep]:-}" ] && continue
 				dir=$(_kj_pkg "$dep:$da") || continue
 				roots[$dep]=$dir/root
@@ -370,20 +377,31 @@ _kj_debian_kexec_tree() {
 		[ $grew = yes ] || break
 	done
 	if [ ${#missing[@]} -gt 0 ]; then
-		kj_msg "Debian kexec ($da): cannot find ${missing[*]}"
+		kj_msg "Debian $pkg ($da): cannot find ${missing[*]}"
 		return 1
 	fi
 	for so in $(echo "$seen"); do
 		cp -L "${have[$so]}" "$tree/lib/$triplet/$so"
 	done
-	interp=$(readelf -l "$tree/sbin/kexec" | sed -n 's/.*interpreter: \(.*\)\]/\1/p')
+	interp=$(readelf -l "$tree/$prog" | sed -n 's/.*interpreter: \(.*\)\]/\1/p')
 	if [ -n "$interp" ]; then
-		[ -n "${have[$(basename "$interp")]:-}" ] || { kj_msg "Debian kexec ($da): no $interp"; return 1; }
+		[ -n "${have[$(basename "$interp")]:-}" ] || { kj_msg "Debian $pkg ($da): no $interp"; return 1; }
 		mkdir -p "$tree$(dirname "$interp")"
 		cp -L "${have[$(basename "$interp")]}" "$tree$interp"
 	fi
 	touch "$tree/.complete"
 	echo "$tree"
+}
+
+# kj_debian_tool ARCH PACKAGE PROGRAM: Debian's PROGRAM (with its
+# libraries) into the guest root being built, e.g.
+#   kj_debian_tool "$ARCH" makedumpfile usr/bin/makedumpfile
+kj_debian_tool() {
+	local tree
+	tree=$(kj_memo "debian-tool-$1-$2" _kj_debian_tool_tree "$(kj_debian_arch "$1")" "$2" "$3") ||
+		return 1
+	cp -a "$tree/." "$ROOT/"
+	rm -f "$ROOT/.complete"
 }
 
 # kj_kexec_tree IMPL ARCH: a directory to merge into a guest root that
