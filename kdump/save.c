@@ -121,45 +121,36 @@ static int oldmem_read(void *ctx, uint64_t paddr, void *buf, size_t len)
 	return 0;
 }
 
-static int find_free_pages(int fd, const struct core *c, uint64_t entry, struct bitmap *b,
-			   struct kj_error *err)
+static int find_free_pages(int fd, const struct core *c, const struct swapmap *swap,
+			   struct bitmap *b, struct kj_error *err)
 {
 	const uint8_t *desc;
 	size_t dl;
 	struct vmcoreinfo vi;
-	struct oldmem_ctx mc = { fd, c, NULL };
+	/* After a kexec jump A's kernel usually lies in B's window: read those
+	 * pages where the swap put A's contents. */
+	struct oldmem_ctx mc = { fd, c, swap };
 	struct oldmem mem = { oldmem_read, &mc };
-	struct swapmap swap;
-	struct kj_error serr = { 0, "" };
 	uint64_t top = 0;
 	int rc;
 
-	/* After a kexec jump A's kernel usually lies in B's window: read those
-	 * pages where the swap put A's contents. */
-	if (swapmap_read(&mem, c->is64, entry, &swap, &serr) == 0)
-		mc.swap = &swap;
-
 	if (core_find_note(c->notes, c->notes_len, "VMCOREINFO", 0, &desc, &dl) < 0 ||
-	    vmcoreinfo_parse((const char *)desc, dl, &vi, err) < 0) {
-		if (mc.swap)
-			swapmap_free(&swap);
+	    vmcoreinfo_parse((const char *)desc, dl, &vi, err) < 0)
 		return kj_fail(err, KJ_EXIT_BADFILE, "no usable VMCOREINFO note: free pages cannot be found");
-	}
 	for (size_t i = 0; i < c->nloads; i++)
 		if (c->loads[i].paddr + c->loads[i].memsz > top)
 			top = c->loads[i].paddr + c->loads[i].memsz;
+	for (size_t i = 0; swap && i < swap->n; i++)
+		if (swap->dest[i] + PAGE > top)
+			top = swap->dest[i] + PAGE;
 	b->npfn = (top + PAGE - 1) / PAGE;
 	b->w = calloc((b->npfn + 63) / 64, sizeof(uint64_t));
 	if (!b->w) {
 		vmcoreinfo_free(&vi);
-		if (mc.swap)
-			swapmap_free(&swap);
 		return kj_fail(err, KJ_EXIT_FAILURE, "out of memory for the free-page map");
 	}
 	rc = freepages_walk(&vi, c->is64, &mem, b->npfn, mark_free, b, err);
 	vmcoreinfo_free(&vi);
-	if (mc.swap)
-		swapmap_free(&swap);
 	if (rc < 0) {
 		free(b->w);
 		b->w = NULL;
@@ -275,6 +266,43 @@ static bool all_zero(const uint8_t *p, size_t n)
 	return true;
 }
 
+/* One page (or the partial page at a range's end) of A's memory at paddr:
+ * left out when free, recorded as zero, or written as data. */
+static int emit_page(const struct save_opts *o, const struct bitmap *freemap, struct writer *w,
+		     struct outloads *ol, struct save_stats *st, uint64_t paddr,
+		     const uint8_t *data, size_t k, struct kj_error *err)
+{
+	struct core_load *cl;
+
+	if (k == PAGE && is_free(freemap, paddr / PAGE)) {
+		ol->open = false;
+		st->free_bytes += k;
+	} else if (o->exclude_zero && all_zero(data, k)) {
+		cl = cur(ol);
+		if (!cl || cl->paddr + cl->memsz != paddr) {
+			if (open_load(ol, paddr, w->off) < 0)
+				return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
+			cl = cur(ol);
+		}
+		cl->memsz += k;
+		st->zero_bytes += k;
+	} else {
+		cl = cur(ol);
+		/* data after zeros, or not contiguous: a new PT_LOAD */
+		if (!cl || cl->memsz != cl->filesz || cl->paddr + cl->memsz != paddr) {
+			if (open_load(ol, paddr, w->off) < 0)
+				return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
+			cl = cur(ol);
+		}
+		if (w_data(w, data, k, true) < 0)
+			return -1;
+		cl->filesz += k;
+		cl->memsz += k;
+		st->data_bytes += k;
+	}
+	return 0;
+}
+
 static int copy_loads(int in, const struct core *c, const struct bitmap *freemap,
 		      const struct save_opts *o, struct writer *w, struct outloads *ol,
 		      struct save_stats *st, struct kj_error *err)
@@ -306,40 +334,15 @@ static int copy_loads(int in, const struct core *c, const struct bitmap *freemap
 				uint64_t paddr = l->paddr + pos + at;
 				/* up to the next page boundary of the physical address */
 				size_t k = (size_t)(align_up(paddr + 1, PAGE) - paddr);
-				struct core_load *cl;
 				if (k > n - at)
 					k = n - at;
 				if (interrupted) {
 					free(chunk);
 					return kj_fail(err, KJ_EXIT_FAILURE, "interrupted");
 				}
-				if (k == PAGE && is_free(freemap, paddr / PAGE)) {
-					ol->open = false;
-					st->free_bytes += k;
-				} else if (o->exclude_zero && all_zero(chunk + at, k)) {
-					cl = cur(ol);
-					if (!cl || cl->paddr + cl->memsz != paddr) {
-						if (open_load(ol, paddr, w->off) < 0)
-							goto oom;
-						cl = cur(ol);
-					}
-					cl->memsz += k;
-					st->zero_bytes += k;
-				} else {
-					cl = cur(ol);
-					/* data after zeros, or not contiguous: a new PT_LOAD */
-					if (!cl || cl->memsz != cl->filesz || cl->paddr + cl->memsz != paddr) {
-						if (open_load(ol, paddr, w->off) < 0)
-							goto oom;
-						cl = cur(ol);
-					}
-					if (w_data(w, chunk + at, k, true) < 0) {
-						free(chunk);
-						return -1;
-					}
-					cl->filesz += k;
-					cl->memsz += k;
-					st->data_bytes += k;
+				if (emit_page(o, freemap, w, ol, st, paddr, chunk + at, k, err) < 0) {
+					free(chunk);
+					return -1;
 				}
 				at += k;
 			}
@@ -354,9 +357,42 @@ static int copy_loads(int in, const struct core *c, const struct bitmap *freemap
 	progress(o, done, st->total_bytes, t0, true);
 	free(chunk);
 	return 0;
-oom:
-	free(chunk);
-	return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
+}
+
+/*
+ * The pages B was given (B's window, lent low memory, the core header):
+ * not in the core at their own addresses, but A's contents of each sit in
+ * the source page the kernel swapped it with.  Saved at their own
+ * addresses, they make the image A's whole memory as A sees it.  Restoring
+ * stays right: A's jump-back code swaps each pair again, and both pages
+ * then hold A's contents.
+ */
+static int copy_swapped(int in, const struct core *c, const struct swapmap *swap,
+			const struct bitmap *freemap, const struct save_opts *o, struct writer *w,
+			struct outloads *ol, struct save_stats *st, struct kj_error *err)
+{
+	struct oldmem_ctx mc = { in, c, NULL };
+	uint8_t page[PAGE];
+
+	ol->open = false;
+	for (size_t i = 0; i < swap->n; i++) {
+		if (interrupted)
+			return kj_fail(err, KJ_EXIT_FAILURE, "interrupted");
+		/* The kernel took a page that was free in A as its own source: it
+		 * holds B's data and nothing of A's. */
+		if (swap->src[i] == swap->dest[i]) {
+			ol->open = false;
+			continue;
+		}
+		if (oldmem_read(&mc, swap->src[i], page, PAGE) < 0)
+			return kj_fail(err, KJ_EXIT_BADFILE,
+				       "%s: A's copy of page 0x%" PRIx64 " (at 0x%" PRIx64 ") is not in the dump",
+				       o->from, swap->dest[i], swap->src[i]);
+		st->total_bytes += PAGE;
+		if (emit_page(o, freemap, w, ol, st, swap->dest[i], page, PAGE, err) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* Notes and program headers after the data; then the ELF header at 0. */
@@ -483,6 +519,8 @@ int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error
 	struct bitmap freemap = { NULL, 0 };
 	struct outloads ol = { NULL, 0, 0, false };
 	struct writer w = { .fd = -1 };
+	struct swapmap swap = { NULL, NULL, 0 };
+	bool have_swap = false;
 	struct statvfs vfs;
 	char *dir = NULL, *base = NULL, tmp[4096];
 	uint64_t entry;
@@ -502,7 +540,14 @@ int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error
 	entry = o->entry_given ? o->entry : entry_from_cmdline();
 	if (!entry)
 		fprintf(stderr, "kdump: warning: no kexec_jump_back_entry= on /proc/cmdline and no --entry: the image records no entry\n");
-	if (o->exclude_free && find_free_pages(in, &c, entry, &freemap, err) < 0) {
+	{
+		struct oldmem_ctx mc = { in, &c, NULL };
+		struct oldmem mem = { oldmem_read, &mc };
+		struct kj_error serr = { 0, "" };
+		if (entry && swapmap_read(&mem, c.is64, entry, &swap, &serr) == 0)
+			have_swap = true;
+	}
+	if (o->exclude_free && find_free_pages(in, &c, have_swap ? &swap : NULL, &freemap, err) < 0) {
 		fprintf(stderr, "kdump: warning: %s; free pages are saved too\n", err->msg);
 		err->msg[0] = '\0';
 	}
@@ -544,6 +589,7 @@ int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error
 	}
 	sha256_init(&w.sha);
 	if (copy_loads(in, &c, &freemap, o, &w, &ol, st, err) < 0 ||
+	    (have_swap && copy_swapped(in, &c, &swap, &freemap, o, &w, &ol, st, err) < 0) ||
 	    finish_image(&c, o, entry, &w, &ol, st, err) < 0)
 		goto out_unlink;
 	if (fchmod(out, 0600) < 0 || fsync(out) < 0) {
@@ -578,6 +624,7 @@ out:
 	free(w.buf);
 	free(ol.v);
 	free(freemap.w);
+	swapmap_free(&swap);
 	free(dir);
 	free(base);
 	core_free(&c);

@@ -66,4 +66,9 @@ else:
             page = f.read(4096)
             check("pattern", page == token * (4096 // len(token)),
                   f"page at {phys:#x} (file offset {found:#x})")
+# A's kernel lay in B's window: the image has it back from the swap list
+with open(img, "rb") as f:
+    data = f.read()
+check("a-kernel", b"Linux version 6." in data, "A's kernel banner (from B's window, through the swap list)"
+      + (" present" if b"Linux version 6." in data else " missing"))
 sys.exit(1 if failed else 0)
