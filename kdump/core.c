@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "core.h"
+#include "elfhdr.h"
 #include "exitcodes.h"
 #include "le.h"
 #include "range.h"
@@ -16,85 +17,53 @@
 int core_parse(const uint8_t *hdr, size_t hdrlen, uint64_t file_size, const char *name,
 	       struct core *c, size_t *need, struct kj_error *err)
 {
-	uint64_t phoff;
-	unsigned phentsize, phnum;
-	size_t eh;
+	struct elf_hdr h;
 
 	memset(c, 0, sizeof(*c));
 	*need = 0;
-	if (hdrlen < EI_NIDENT || memcmp(hdr, ELFMAG, SELFMAG))
-		return kj_fail(err, KJ_EXIT_BADFILE, "%s: not an ELF file", name);
-	if (hdr[EI_DATA] != ELFDATA2LSB)
-		return kj_fail(err, KJ_EXIT_BADFILE, "%s: not a little-endian ELF file", name);
-	if (hdr[EI_CLASS] != ELFCLASS32 && hdr[EI_CLASS] != ELFCLASS64)
-		return kj_fail(err, KJ_EXIT_BADFILE, "%s: unknown ELF class %u", name, hdr[EI_CLASS]);
-	c->is64 = hdr[EI_CLASS] == ELFCLASS64;
-	eh = c->is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
-	if (hdrlen < eh)
-		return kj_fail(err, KJ_EXIT_BADFILE, "%s: truncated ELF header", name);
-	c->type = le16(hdr + 16);
-	c->machine = le16(hdr + 18);
-	if (c->is64) {
-		c->entry = le64(hdr + 24);
-		phoff = le64(hdr + 32);
-		phentsize = le16(hdr + 54);
-		phnum = le16(hdr + 56);
-	} else {
-		c->entry = le32(hdr + 24);
-		phoff = le32(hdr + 28);
-		phentsize = le16(hdr + 42);
-		phnum = le16(hdr + 44);
-	}
+	if (elf_hdr_parse(hdr, hdrlen, name, &h, err) < 0)
+		return -1;
+	c->is64 = h.is64;
+	c->type = h.type;
+	c->machine = h.machine;
+	c->entry = h.entry;
 	if (c->type != ET_CORE && c->type != ET_EXEC)
 		return kj_fail(err, KJ_EXIT_BADFILE, "%s: ELF type %u is neither a core nor an executable",
 			       name, c->type);
-	if (phentsize != (c->is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr)))
-		return kj_fail(err, KJ_EXIT_BADFILE, "%s: bad program header size %u", name, phentsize);
-	if (phnum == PN_XNUM) {
+	if (h.phnum == PN_XNUM) {
 		/* the real count is in section header 0's sh_info */
-		uint64_t shoff = c->is64 ? le64(hdr + 40) : le32(hdr + 32);
 		size_t shsz = c->is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr);
-		if (shoff > file_size || shsz > file_size - shoff)
+		if (h.shoff > file_size || shsz > file_size - h.shoff)
 			return kj_fail(err, KJ_EXIT_BADFILE, "%s: truncated: section header past the end", name);
-		if (hdrlen < shoff + shsz) {
-			*need = (size_t)(shoff + shsz);
+		if (hdrlen < h.shoff + shsz) {
+			*need = (size_t)(h.shoff + shsz);
 			return -1;
 		}
-		phnum = le32(hdr + shoff + (c->is64 ? 44 : 28));
+		h.phnum = le32(hdr + h.shoff + (c->is64 ? 44 : 28));
 	}
-	if (!phnum || phnum > CORE_MAX_PHDRS)
-		return kj_fail(err, KJ_EXIT_BADFILE, "%s: %u program headers", name, phnum);
-	if (phoff > file_size || (uint64_t)phnum * phentsize > file_size - phoff)
+	if (!h.phnum || h.phnum > CORE_MAX_PHDRS)
+		return kj_fail(err, KJ_EXIT_BADFILE, "%s: %u program headers", name, h.phnum);
+	if (h.phoff > file_size || (uint64_t)h.phnum * h.phentsize > file_size - h.phoff)
 		return kj_fail(err, KJ_EXIT_BADFILE,
 			       "%s: truncated: program headers end past the end of the file", name);
-	if (hdrlen < phoff + (uint64_t)phnum * phentsize) {
-		*need = (size_t)(phoff + (uint64_t)phnum * phentsize);
+	if (hdrlen < h.phoff + (uint64_t)h.phnum * h.phentsize) {
+		*need = (size_t)(h.phoff + (uint64_t)h.phnum * h.phentsize);
 		return -1;
 	}
-	c->loads = calloc(phnum, sizeof(*c->loads));
-	c->note_refs = calloc(phnum, sizeof(*c->note_refs));
+	c->loads = calloc(h.phnum, sizeof(*c->loads));
+	c->note_refs = calloc(h.phnum, sizeof(*c->note_refs));
 	if (!c->loads || !c->note_refs) {
 		core_free(c);
 		return kj_fail(err, KJ_EXIT_FAILURE, "%s: out of memory", name);
 	}
-	for (unsigned i = 0; i < phnum; i++) {
-		const uint8_t *ph = hdr + phoff + (uint64_t)i * phentsize;
+	for (unsigned i = 0; i < h.phnum; i++) {
+		struct elf_phdr ph;
 		struct core_load l;
-		uint32_t type = le32(ph);
 
-		if (c->is64) {
-			l.offset = le64(ph + 8);
-			l.paddr = le64(ph + 24);
-			l.filesz = le64(ph + 32);
-			l.memsz = le64(ph + 40);
-		} else {
-			l.offset = le32(ph + 4);
-			l.paddr = le32(ph + 12);
-			l.filesz = le32(ph + 16);
-			l.memsz = le32(ph + 20);
-		}
-		if (type != PT_LOAD && type != PT_NOTE)
+		elf_phdr_get(hdr + h.phoff + (uint64_t)i * h.phentsize, h.is64, &ph);
+		if (ph.type != PT_LOAD && ph.type != PT_NOTE)
 			continue;
+		l = (struct core_load){ ph.offset, ph.paddr, ph.filesz, ph.memsz };
 		if (l.offset > file_size || l.filesz > file_size - l.offset) {
 			core_free(c);
 			return kj_fail(err, KJ_EXIT_BADFILE,
@@ -102,7 +71,7 @@ int core_parse(const uint8_t *hdr, size_t hdrlen, uint64_t file_size, const char
 				       name, i, (unsigned long long)(l.offset + l.filesz),
 				       (unsigned long long)file_size);
 		}
-		if (type == PT_NOTE) {
+		if (ph.type == PT_NOTE) {
 			c->note_refs[c->nnote_refs++] = l;
 			continue;
 		}

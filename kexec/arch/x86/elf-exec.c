@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "elf-exec.h"
+#include "elfhdr.h"
 #include "exitcodes.h"
-#include "le.h"
 
 bool elf_probe(const uint8_t *buf, size_t len)
 {
@@ -15,80 +15,43 @@ bool elf_probe(const uint8_t *buf, size_t len)
 int elf_exec_parse(const uint8_t *buf, size_t len, const char *name, struct elf_exec *out,
 		   struct kj_error *err)
 {
-	uint64_t phoff;
-	unsigned phnum, phentsize, type;
-	size_t ehsize;
+	struct elf_hdr h;
 
 	memset(out, 0, sizeof(*out));
-	if (!elf_probe(buf, len))
-		return kj_fail(err, KJ_EXIT_BADFILE, "%s: not an ELF file", name);
-	if (buf[EI_DATA] != ELFDATA2LSB)
-		return kj_fail(err, KJ_EXIT_BADFILE, "%s: not a little-endian ELF file", name);
-	if (buf[EI_CLASS] != ELFCLASS32 && buf[EI_CLASS] != ELFCLASS64)
-		return kj_fail(err, KJ_EXIT_BADFILE, "%s: unknown ELF class %u", name, buf[EI_CLASS]);
-	out->is64 = buf[EI_CLASS] == ELFCLASS64;
-	ehsize = out->is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
-	if (len < ehsize)
-		return kj_fail(err, KJ_EXIT_BADFILE, "%s: truncated ELF header", name);
-
-	type = le16(buf + 16);
-	out->machine = le16(buf + 18);
-	if (out->is64) {
-		out->entry = le64(buf + 24);
-		phoff = le64(buf + 32);
-		phentsize = le16(buf + 54);
-		phnum = le16(buf + 56);
-	} else {
-		out->entry = le32(buf + 24);
-		phoff = le32(buf + 28);
-		phentsize = le16(buf + 42);
-		phnum = le16(buf + 44);
-	}
-	if (type != ET_EXEC)
+	if (elf_hdr_parse(buf, len, name, &h, err) < 0)
+		return -1;
+	out->is64 = h.is64;
+	out->machine = h.machine;
+	out->entry = h.entry;
+	if (h.type != ET_EXEC)
 		return kj_fail(err, KJ_EXIT_BADFILE,
-			       "%s: ELF type %u is not an executable (ET_EXEC)", name, type);
+			       "%s: ELF type %u is not an executable (ET_EXEC)", name, h.type);
 	if (out->machine != ELF_EM_X86_64 && out->machine != ELF_EM_386)
 		return kj_fail(err, KJ_EXIT_BADFILE, "%s: ELF machine %u is not x86", name,
 			       out->machine);
-	if (phentsize != (out->is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr)))
-		return kj_fail(err, KJ_EXIT_BADFILE, "%s: bad program header size %u", name,
-			       phentsize);
-	if (!phnum)
+	if (!h.phnum)
 		return kj_fail(err, KJ_EXIT_BADFILE, "%s: no program headers", name);
-	if (phoff > len || (uint64_t)phnum * phentsize > len - phoff)
+	if (h.phoff > len || (uint64_t)h.phnum * h.phentsize > len - h.phoff)
 		return kj_fail(err, KJ_EXIT_BADFILE,
 			       "%s: truncated: program headers end past the file's %zu bytes", name,
 			       len);
 
-	for (unsigned i = 0; i < phnum; i++) {
-		const uint8_t *ph = buf + phoff + (uint64_t)i * phentsize;
-		uint64_t off, paddr, filesz, memsz;
+	for (unsigned i = 0; i < h.phnum; i++) {
+		struct elf_phdr ph;
 		struct elf_load *l;
 
-		if (le32(ph) != PT_LOAD)
+		elf_phdr_get(buf + h.phoff + (uint64_t)i * h.phentsize, h.is64, &ph);
+		if (ph.type != PT_LOAD || !ph.memsz)
 			continue;
-		if (out->is64) {
-			off = le64(ph + 8);
-			paddr = le64(ph + 24);
-			filesz = le64(ph + 32);
-			memsz = le64(ph + 40);
-		} else {
-			off = le32(ph + 4);
-			paddr = le32(ph + 12);
-			filesz = le32(ph + 16);
-			memsz = le32(ph + 20);
-		}
-		if (!memsz)
-			continue;
-		if (filesz > memsz)
+		if (ph.filesz > ph.memsz)
 			return kj_fail(err, KJ_EXIT_BADFILE,
 				       "%s: program header %u has more file bytes (%" PRIu64
-				       ") than memory (%" PRIu64 ")", name, i, filesz, memsz);
-		if (off > len || filesz > len - off)
+				       ") than memory (%" PRIu64 ")", name, i, ph.filesz, ph.memsz);
+		if (ph.offset > len || ph.filesz > len - ph.offset)
 			return kj_fail(err, KJ_EXIT_BADFILE,
 				       "%s: truncated: program header %u needs bytes up to %" PRIu64
-				       ", the file has %zu", name, i, off + filesz, len);
-		if (paddr + memsz < paddr)
+				       ", the file has %zu", name, i, ph.offset + ph.filesz, len);
+		if (ph.paddr + ph.memsz < ph.paddr)
 			return kj_fail(err, KJ_EXIT_BADFILE,
 				       "%s: program header %u wraps around memory", name, i);
 		if (out->nload == ELF_MAX_LOADS)
@@ -96,16 +59,16 @@ int elf_exec_parse(const uint8_t *buf, size_t len, const char *name, struct elf_
 				       name, ELF_MAX_LOADS);
 		for (size_t j = 0; j < out->nload; j++) {
 			const struct elf_load *o = &out->load[j];
-			if (paddr < o->paddr + o->memsz && o->paddr < paddr + memsz)
+			if (ph.paddr < o->paddr + o->memsz && o->paddr < ph.paddr + ph.memsz)
 				return kj_fail(err, KJ_EXIT_BADFILE,
 					       "%s: program headers overlap at physical 0x%" PRIx64,
-					       name, paddr > o->paddr ? paddr : o->paddr);
+					       name, ph.paddr > o->paddr ? ph.paddr : o->paddr);
 		}
 		l = &out->load[out->nload++];
-		l->paddr = paddr;
-		l->memsz = memsz;
-		l->filesz = filesz;
-		l->data = buf + off;
+		l->paddr = ph.paddr;
+		l->memsz = ph.memsz;
+		l->filesz = ph.filesz;
+		l->data = buf + ph.offset;
 	}
 	if (!out->nload)
 		return kj_fail(err, KJ_EXIT_BADFILE, "%s: no loadable segments", name);
