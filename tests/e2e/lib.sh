@@ -242,7 +242,7 @@ _kj_build_ours() {
 			echo "+ $src is configured in-tree; building from a copy"
 			mkdir -p "$dir/src"
 			(cd "$src" && { git ls-files -co --exclude-standard 2>/dev/null || find . -type f; } |
-				grep -vE '^(\./)?(\.git/|tests/)' | tar -cf - -T -) | tar -xf - -C "$dir/src"
+				grep -vE '^(\./)?\.git/' | tar -cf - -T -) | tar -xf - -C "$dir/src"
 			src=$dir/src
 			(cd "$src" && autoreconf -fi)
 		elif [ ! -x "$src/configure" ]; then
