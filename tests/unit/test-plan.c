@@ -275,6 +275,136 @@ static void x86_plan_debian(void **state)
 	kj_file_release(&k);
 }
 
+/* A two-page x86_64 ELF program at 48 MiB. */
+static void make_program(uint8_t *img, size_t len)
+{
+	memset(img, 0, len);
+	memcpy(img, "\x7f" "ELF", 4);
+	img[4] = 2; /* ELFCLASS64 */
+	img[5] = 1; /* little endian */
+	img[6] = 1;
+	put_le16(img + 16, 2);  /* ET_EXEC */
+	put_le16(img + 18, 62); /* EM_X86_64 */
+	put_le64(img + 24, 0x3000010);
+	put_le64(img + 32, 64);
+	put_le16(img + 54, 56);
+	put_le16(img + 56, 1);
+	put_le32(img + 64, 1);  /* PT_LOAD */
+	put_le64(img + 64 + 8, 4096);
+	put_le64(img + 64 + 24, 0x3000000);
+	put_le64(img + 64 + 32, 4096);
+	put_le64(img + 64 + 40, 8192);
+}
+
+/* --args-none and --args-elf: what a program is given. */
+static void x86_plan_programs(void **state)
+{
+	static uint8_t img[8192];
+	struct kj_file k = { "prog.elf", img, sizeof(img), false, false };
+	struct kj_options o;
+	struct kj_sysinfo sys;
+	struct kj_load_input in;
+	struct kj_plan p;
+	struct kj_error err = { 0, "" };
+	const struct purgatory_header *h;
+	const uint8_t *notes = NULL;
+
+	make_program(img, sizeof(img));
+	memset(&o, 0, sizeof(o));
+	o.kernel = "prog.elf";
+	o.elf_args = KJ_ARGS_NONE;
+	o.elf_args_given = true;
+	memset(&sys, 0, sizeof(sys));
+	sys.arch = KJ_ARCH_X86_64;
+	sys.mm = mm;
+	sys.ram_pages = (500 * MiB) / 4096;
+	memset(&in, 0, sizeof(in));
+	in.o = &o;
+	in.sys = &sys;
+	in.kernel = &k;
+
+	/* --args-none: the kernel's stack and segments, zero registers */
+	if (x86_build_plan(&in, &p, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(p.nseg, 2);
+	assert_int_equal(p.seg[0].mem, 0x3000000);
+	assert_int_equal(p.seg[0].memsz, 8192);
+	h = p.seg[1].buf;
+	assert_true(h->flags & PURGATORY_FLAG_KEEP_STACK);
+	assert_int_equal(h->entry_mode, PURGATORY_ENTRY_64);
+	assert_int_equal(h->regs64.rip, 0x3000010);
+	assert_int_equal(h->regs64.rsi, 0);
+	plan_free(&p);
+
+	/* --entry overrides */
+	o.entry = 0x3000020;
+	o.entry_given = true;
+	assert_int_equal(x86_build_plan(&in, &p, &err), 0);
+	h = p.seg[1].buf;
+	assert_int_equal(h->regs64.rip, 0x3000020);
+	plan_free(&p);
+	o.entry_given = false;
+
+	/* --args-none passes no command line */
+	o.command_line = "x=1";
+	assert_int_equal(x86_build_plan(&in, &p, &err), -1);
+	assert_non_null(strstr(err.msg, "passes no command line"));
+	plan_free(&p);
+
+	/* --args-elf: ELF boot notes with the command line, rax/rbx set */
+	o.elf_args = KJ_ARGS_ELF;
+	if (x86_build_plan(&in, &p, &err) < 0)
+		fail_msg("%s", err.msg);
+	for (size_t i = 0; i < p.nseg; i++) {
+		if (!strcmp(p.seg[i].what, "ELF boot notes"))
+			notes = p.seg[i].buf;
+		if (!strcmp(p.seg[i].what, "purgatory"))
+			h = p.seg[i].buf;
+	}
+	assert_non_null(notes);
+	assert_int_equal(le32(notes), 0x0E1FB007);
+	assert_int_equal(le16(notes + 10), 4);
+	assert_non_null(memmem(notes, le32(notes + 4), "x=1", 4));
+	assert_int_equal(h->regs64.rax, 0x0E1FB007);
+	assert_true(h->regs64.rbx != 0);
+	assert_false(h->flags & PURGATORY_FLAG_KEEP_STACK);
+	{
+		/* the IP checksum over the block, with the stored one, folds to 0 */
+		uint32_t sum = 0;
+		for (uint32_t i = 0; i + 1 < le32(notes + 4); i += 2)
+			sum += (uint32_t)(notes[i] | notes[i + 1] << 8);
+		while (sum >> 16)
+			sum = (sum & 0xffff) + (sum >> 16);
+		assert_int_equal(sum, 0xffff);
+	}
+	plan_free(&p);
+
+	/* a 32-bit program cannot return to a 64-bit kernel */
+	img[4] = 1;
+	o.elf_args = KJ_ARGS_NONE;
+	o.command_line = NULL;
+	o.preserve_context = true;
+	{
+		/* rewrite as ELF32 */
+		memset(img + 16, 0, 64);
+		put_le16(img + 16, 2);
+		put_le16(img + 18, 3);  /* EM_386 */
+		put_le32(img + 24, 0x3000010);
+		put_le32(img + 28, 52);
+		put_le16(img + 42, 32);
+		put_le16(img + 44, 1);
+		memset(img + 52, 0, 32);
+		put_le32(img + 52, 1);
+		put_le32(img + 52 + 4, 4096);
+		put_le32(img + 52 + 12, 0x3000000);
+		put_le32(img + 52 + 16, 4096);
+		put_le32(img + 52 + 20, 8192);
+	}
+	assert_int_equal(x86_build_plan(&in, &p, &err), -1);
+	assert_non_null(strstr(err.msg, "cannot return to a 64-bit kernel"));
+	plan_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -284,6 +414,7 @@ int main(void)
 		cmocka_unit_test(check_rules),
 		cmocka_unit_test(segment_limit),
 		cmocka_unit_test(x86_plan_debian),
+		cmocka_unit_test(x86_plan_programs),
 	};
 	return cmocka_run_group_tests_name("plan", tests, setup, teardown);
 }
