@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "exitcodes.h"
+#include "elfhdr.h"
 #include "purgatory.h"
 #include "sha256.h"
 #include "../purgatory/purgatory-internal.h"
@@ -110,64 +111,31 @@ struct elfinfo {
 static int parse_ehdr(const unsigned char *b, size_t len, const char *name,
 		      struct elfinfo *ei, struct kj_error *err)
 {
-	unsigned int ehsize, phentsize, machine, type, want_machine, want_phentsize;
+	struct elf_hdr h;
+	unsigned int want_machine;
 
-	if (len < EI_NIDENT)
-		return kj_fail(err, KJ_EXIT_BADFILE, "%s: too short for an ELF file (%zu bytes)", name, len);
-	if (memcmp(b, ELFMAG, SELFMAG) != 0)
-		return kj_fail(err, KJ_EXIT_BADFILE, "%s: not an ELF file", name);
-	if (b[EI_DATA] != ELFDATA2LSB)
-		return kj_fail(err, KJ_EXIT_BADFILE, "%s: not a little-endian ELF file", name);
+	if (elf_hdr_parse(b, len, name, &h, err) < 0)
+		return -1;
 	if (b[EI_VERSION] != EV_CURRENT)
 		return kj_fail(err, KJ_EXIT_BADFILE, "%s: unknown ELF version %u", name, b[EI_VERSION]);
-	switch (b[EI_CLASS]) {
-	case ELFCLASS64:
-		ei->is64 = 1;
-		ei->word = 8;
-		ehsize = sizeof(Elf64_Ehdr);
-		want_machine = EM_X86_64;
-		want_phentsize = sizeof(Elf64_Phdr);
-		break;
-	case ELFCLASS32:
-		ei->is64 = 0;
-		ei->word = 4;
-		ehsize = sizeof(Elf32_Ehdr);
-		want_machine = EM_386;
-		want_phentsize = sizeof(Elf32_Phdr);
-		break;
-	default:
-		return kj_fail(err, KJ_EXIT_BADFILE, "%s: unknown ELF class %u", name, b[EI_CLASS]);
-	}
-	if (len < ehsize)
-		return kj_fail(err, KJ_EXIT_BADFILE, "%s: truncated ELF header", name);
-
-	type = (unsigned int)rd(b, offsetof(Elf64_Ehdr, e_type), 2);
-	machine = (unsigned int)rd(b, offsetof(Elf64_Ehdr, e_machine), 2);
-	if (ei->is64) {
-		ei->entry = rd(b, offsetof(Elf64_Ehdr, e_entry), 8);
-		ei->phoff = rd(b, offsetof(Elf64_Ehdr, e_phoff), 8);
-		phentsize = (unsigned int)rd(b, offsetof(Elf64_Ehdr, e_phentsize), 2);
-		ei->phnum = (unsigned int)rd(b, offsetof(Elf64_Ehdr, e_phnum), 2);
-	} else {
-		ei->entry = rd(b, offsetof(Elf32_Ehdr, e_entry), 4);
-		ei->phoff = rd(b, offsetof(Elf32_Ehdr, e_phoff), 4);
-		phentsize = (unsigned int)rd(b, offsetof(Elf32_Ehdr, e_phentsize), 2);
-		ei->phnum = (unsigned int)rd(b, offsetof(Elf32_Ehdr, e_phnum), 2);
-	}
-	if (machine != want_machine)
+	ei->is64 = h.is64;
+	ei->word = h.is64 ? 8 : 4;
+	ei->entry = h.entry;
+	ei->phoff = h.phoff;
+	ei->phnum = h.phnum;
+	want_machine = h.is64 ? EM_X86_64 : EM_386;
+	if (h.machine != want_machine)
 		return kj_fail(err, KJ_EXIT_BADFILE,
 			       "%s: ELF machine %u does not match its class (expected %u)",
-			       name, machine, want_machine);
-	if (type != ET_DYN)
+			       name, h.machine, want_machine);
+	if (h.type != ET_DYN)
 		return kj_fail(err, KJ_EXIT_BADFILE,
 			       "%s: ELF type %u, expected a position-independent image (ET_DYN)",
-			       name, type);
-	if (phentsize != want_phentsize)
-		return kj_fail(err, KJ_EXIT_BADFILE, "%s: bad program header size %u", name, phentsize);
+			       name, h.type);
 	if (ei->phnum == 0 || ei->phnum > PURG_MAX_PHNUM)
 		return kj_fail(err, KJ_EXIT_BADFILE, "%s: bad number of program headers (%u)",
 			       name, ei->phnum);
-	if (!in_bounds(ei->phoff, (uint64_t)ei->phnum * phentsize, len))
+	if (!in_bounds(ei->phoff, (uint64_t)ei->phnum * h.phentsize, len))
 		return kj_fail(err, KJ_EXIT_BADFILE, "%s: program headers lie outside the file", name);
 	return 0;
 }
@@ -182,27 +150,17 @@ static int parse_phdrs(const unsigned char *b, size_t len, const char *name,
 	ei->have_dyn = 0;
 	for (i = 0; i < ei->phnum; i++) {
 		struct seg s;
+		struct elf_phdr ph;
 		uint32_t type;
 
-		if (ei->is64) {
-			size_t o = ei->phoff + (size_t)i * sizeof(Elf64_Phdr);
-
-			type = (uint32_t)rd(b, o + offsetof(Elf64_Phdr, p_type), 4);
-			s.offset = rd(b, o + offsetof(Elf64_Phdr, p_offset), 8);
-			s.vaddr = rd(b, o + offsetof(Elf64_Phdr, p_vaddr), 8);
-			s.filesz = rd(b, o + offsetof(Elf64_Phdr, p_filesz), 8);
-			s.memsz = rd(b, o + offsetof(Elf64_Phdr, p_memsz), 8);
-			s.align = rd(b, o + offsetof(Elf64_Phdr, p_align), 8);
-		} else {
-			size_t o = ei->phoff + (size_t)i * sizeof(Elf32_Phdr);
-
-			type = (uint32_t)rd(b, o + offsetof(Elf32_Phdr, p_type), 4);
-			s.offset = rd(b, o + offsetof(Elf32_Phdr, p_offset), 4);
-			s.vaddr = rd(b, o + offsetof(Elf32_Phdr, p_vaddr), 4);
-			s.filesz = rd(b, o + offsetof(Elf32_Phdr, p_filesz), 4);
-			s.memsz = rd(b, o + offsetof(Elf32_Phdr, p_memsz), 4);
-			s.align = rd(b, o + offsetof(Elf32_Phdr, p_align), 4);
-		}
+		elf_phdr_get(b + ei->phoff + (size_t)i * (ei->is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr)),
+			     ei->is64, &ph);
+		type = ph.type;
+		s.offset = ph.offset;
+		s.vaddr = ph.vaddr;
+		s.filesz = ph.filesz;
+		s.memsz = ph.memsz;
+		s.align = ph.align;
 
 		switch (type) {
 		case PT_LOAD:
