@@ -379,6 +379,54 @@ static void x86_plan_programs(void **state)
 	}
 	plan_free(&p);
 
+	/* an ELF core: entered at --entry, or at the entry it records */
+	put_le16(img + 16, 4);  /* ET_CORE */
+	put_le64(img + 24, 0);
+	o.elf_args = KJ_ARGS_NONE;
+	o.command_line = NULL;
+	assert_int_equal(x86_build_plan(&in, &p, &err), -1);
+	assert_non_null(strstr(err.msg, "records no entry: give --entry=ADDR"));
+	plan_free(&p);
+	o.entry = 0x3001000;
+	o.entry_given = true;
+	if (x86_build_plan(&in, &p, &err) < 0)
+		fail_msg("%s", err.msg);
+	h = p.seg[p.nseg - 1].buf;
+	assert_int_equal(h->regs64.rip, 0x3001000);
+	assert_true(h->flags & PURGATORY_FLAG_KEEP_STACK);
+	plan_free(&p);
+	o.entry = 0x9000000; /* outside the image */
+	assert_int_equal(x86_build_plan(&in, &p, &err), -1);
+	assert_non_null(strstr(err.msg, "outside every range of the image"));
+	plan_free(&p);
+	o.entry_given = false;
+	put_le16(img + 16, 2);
+
+	/* more ranges than kexec_load takes: refused, saying so */
+	{
+		static uint8_t many[65536];
+		struct kj_file mk = { "many.elf", many, sizeof(many), false, false };
+		memset(many, 0, sizeof(many));
+		memcpy(many, img, 64);
+		put_le16(many + 16, 4);           /* ET_CORE */
+		put_le64(many + 24, 0x3000000);   /* entry in the first range */
+		put_le16(many + 56, 20);
+		for (int i = 0; i < 20; i++) {
+			uint8_t *ph = many + 64 + 56 * i;
+			put_le32(ph, 1);
+			put_le64(ph + 8, 4096);
+			put_le64(ph + 24, 0x3000000 + (uint64_t)i * 0x10000);
+			put_le64(ph + 32, 4096);
+			put_le64(ph + 40, 4096);
+		}
+		in.kernel = &mk;
+		assert_int_equal(x86_build_plan(&in, &p, &err), -1);
+		assert_int_equal(err.exit_code, KJ_EXIT_NOROOM);
+		assert_non_null(strstr(err.msg, "has 20 memory ranges"));
+		plan_free(&p);
+		in.kernel = &k;
+	}
+
 	/* a 32-bit program cannot return to a 64-bit kernel */
 	img[4] = 1;
 	o.elf_args = KJ_ARGS_NONE;

@@ -15,6 +15,12 @@ bool elf_probe(const uint8_t *buf, size_t len)
 int elf_exec_parse(const uint8_t *buf, size_t len, const char *name, struct elf_exec *out,
 		   struct kj_error *err)
 {
+	return elf_image_parse(buf, len, name, false, out, err);
+}
+
+int elf_image_parse(const uint8_t *buf, size_t len, const char *name, bool allow_core,
+		    struct elf_exec *out, struct kj_error *err)
+{
 	struct elf_hdr h;
 
 	memset(out, 0, sizeof(*out));
@@ -23,9 +29,11 @@ int elf_exec_parse(const uint8_t *buf, size_t len, const char *name, struct elf_
 	out->is64 = h.is64;
 	out->machine = h.machine;
 	out->entry = h.entry;
-	if (h.type != ET_EXEC)
-		return kj_fail(err, KJ_EXIT_BADFILE,
-			       "%s: ELF type %u is not an executable (ET_EXEC)", name, h.type);
+	out->is_core = h.type == ET_CORE;
+	if (h.type != ET_EXEC && !(allow_core && out->is_core))
+		return kj_fail(err, KJ_EXIT_BADFILE, "%s: ELF type %u is not an executable (ET_EXEC)%s",
+			       name, h.type,
+			       h.type == ET_CORE ? "; an ELF core loads only with --args-none" : "");
 	if (out->machine != ELF_EM_X86_64 && out->machine != ELF_EM_386)
 		return kj_fail(err, KJ_EXIT_BADFILE, "%s: ELF machine %u is not x86", name,
 			       out->machine);
@@ -54,6 +62,10 @@ int elf_exec_parse(const uint8_t *buf, size_t len, const char *name, struct elf_
 		if (ph.paddr + ph.memsz < ph.paddr)
 			return kj_fail(err, KJ_EXIT_BADFILE,
 				       "%s: program header %u wraps around memory", name, i);
+		if (out->nload == ELF_MAX_LOADS && out->is_core)
+			return kj_fail(err, KJ_EXIT_NOROOM,
+				       "%s: the image has more than %d memory ranges; loading more than kexec_load(2)'s segments (staging) is not implemented yet",
+				       name, ELF_MAX_LOADS);
 		if (out->nload == ELF_MAX_LOADS)
 			return kj_fail(err, KJ_EXIT_BADFILE, "%s: more than %d loadable segments",
 				       name, ELF_MAX_LOADS);
@@ -72,6 +84,8 @@ int elf_exec_parse(const uint8_t *buf, size_t len, const char *name, struct elf_
 	}
 	if (!out->nload)
 		return kj_fail(err, KJ_EXIT_BADFILE, "%s: no loadable segments", name);
+	if (out->is_core)
+		return 0;
 	for (size_t j = 0; j < out->nload; j++)
 		if (out->entry >= out->load[j].paddr &&
 		    out->entry < out->load[j].paddr + out->load[j].memsz)

@@ -107,6 +107,24 @@ static int cmp_load(const void *a, const void *b)
 	return x->paddr < y->paddr ? -1 : x->paddr > y->paddr;
 }
 
+/* How many segments the PT_LOADs become: those sharing a page merge. */
+static size_t count_groups(struct elf_exec *elf)
+{
+	size_t n = 0;
+
+	qsort(elf->load, elf->nload, sizeof(elf->load[0]), cmp_load);
+	for (size_t i = 0; i < elf->nload;) {
+		uint64_t end = align_up(elf->load[i].paddr + elf->load[i].memsz, KJ_PAGE_SIZE);
+		size_t j;
+
+		for (j = i + 1; j < elf->nload && align_down(elf->load[j].paddr, KJ_PAGE_SIZE) < end; j++)
+			end = align_up(elf->load[j].paddr + elf->load[j].memsz, KJ_PAGE_SIZE);
+		n++;
+		i = j;
+	}
+	return n;
+}
+
 static int place_elf(const struct kj_load_input *in, struct kj_plan *plan,
 		     struct kernel_layout *k, struct kj_error *err)
 {
@@ -114,8 +132,31 @@ static int place_elf(const struct kj_load_input *in, struct kj_plan *plan,
 	struct elf_exec elf;
 	size_t i = 0;
 
-	if (elf_exec_parse(in->kernel->data, in->kernel->size, name, &elf, err) < 0)
+	if (elf_image_parse(in->kernel->data, in->kernel->size, name,
+			    in->o->elf_args == KJ_ARGS_NONE, &elf, err) < 0)
 		return -1;
+	if (elf.is_core) {
+		/* A saved image or a vmcore copy: resume at --entry, or at the
+		 * entry kdump recorded. */
+		uint64_t entry = in->o->entry_given ? in->o->entry : elf.entry;
+		bool inside = false;
+
+		if (!entry)
+			return kj_fail(err, KJ_EXIT_USAGE,
+				       "%s: an ELF core records no entry: give --entry=ADDR (the kexec_jump_back_entry= kernel B had)",
+				       name);
+		for (size_t j = 0; j < elf.nload; j++)
+			if (entry >= elf.load[j].paddr && entry < elf.load[j].paddr + elf.load[j].memsz)
+				inside = true;
+		if (!inside)
+			return kj_fail(err, KJ_EXIT_BADFILE,
+				       "%s: entry 0x%" PRIx64 " is outside every range of the image", name, entry);
+		elf.entry = entry;
+		if (count_groups(&elf) + 1 > KJ_SEGMENT_MAX)
+			return kj_fail(err, KJ_EXIT_NOROOM,
+				       "%s: the image has %zu memory ranges; kexec_load(2) takes %d segments with the purgatory, and loading more (staging) is not implemented yet",
+				       name, count_groups(&elf), KJ_SEGMENT_MAX - 1);
+	}
 	if (in->o->type && !strcmp(in->o->type, "elf-x86_64") && elf.machine != ELF_EM_X86_64)
 		return kj_fail(err, KJ_EXIT_BADFILE, "%s: not an x86_64 ELF (--type elf-x86_64)", name);
 	if (elf.machine == ELF_EM_X86_64 && in->sys->arch != KJ_ARCH_X86_64)
