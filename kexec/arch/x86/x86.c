@@ -107,21 +107,36 @@ static int cmp_load(const void *a, const void *b)
 	return x->paddr < y->paddr ? -1 : x->paddr > y->paddr;
 }
 
-/* How many segments the PT_LOADs become: those sharing a page merge. */
-static size_t count_groups(struct elf_exec *elf)
+/*
+ * PT_LOADs that share a page become one segment (the kernel copies whole
+ * pages, and destinations may not overlap).  With elf->load sorted, the
+ * group starting at load i ends before the returned index; *start, *end
+ * (page-rounded) and *fileend (the last file byte) describe it.
+ */
+static size_t elf_group(const struct elf_exec *elf, size_t i, uint64_t *start, uint64_t *end,
+			uint64_t *fileend)
 {
+	size_t j;
+
+	*start = align_down(elf->load[i].paddr, KJ_PAGE_SIZE);
+	*end = align_up(elf->load[i].paddr + elf->load[i].memsz, KJ_PAGE_SIZE);
+	*fileend = elf->load[i].paddr + elf->load[i].filesz;
+	for (j = i + 1; j < elf->nload && align_down(elf->load[j].paddr, KJ_PAGE_SIZE) < *end; j++) {
+		*end = align_up(elf->load[j].paddr + elf->load[j].memsz, KJ_PAGE_SIZE);
+		if (elf->load[j].filesz)
+			*fileend = elf->load[j].paddr + elf->load[j].filesz;
+	}
+	return j;
+}
+
+/* How many segments the (sorted) PT_LOADs become. */
+static size_t count_groups(const struct elf_exec *elf)
+{
+	uint64_t start, end, fileend;
 	size_t n = 0;
 
-	qsort(elf->load, elf->nload, sizeof(elf->load[0]), cmp_load);
-	for (size_t i = 0; i < elf->nload;) {
-		uint64_t end = align_up(elf->load[i].paddr + elf->load[i].memsz, KJ_PAGE_SIZE);
-		size_t j;
-
-		for (j = i + 1; j < elf->nload && align_down(elf->load[j].paddr, KJ_PAGE_SIZE) < end; j++)
-			end = align_up(elf->load[j].paddr + elf->load[j].memsz, KJ_PAGE_SIZE);
+	for (size_t i = 0; i < elf->nload; i = elf_group(elf, i, &start, &end, &fileend))
 		n++;
-		i = j;
-	}
 	return n;
 }
 
@@ -135,6 +150,7 @@ static int place_elf(const struct kj_load_input *in, struct kj_plan *plan,
 	if (elf_image_parse(in->kernel->data, in->kernel->size, name,
 			    in->o->elf_args == KJ_ARGS_NONE, &elf, err) < 0)
 		return -1;
+	qsort(elf.load, elf.nload, sizeof(elf.load[0]), cmp_load);
 	if (elf.is_core) {
 		/* A saved image or a vmcore copy: resume at --entry, or at the
 		 * entry kdump recorded. */
@@ -168,21 +184,12 @@ static int place_elf(const struct kj_load_input *in, struct kj_plan *plan,
 	k->cmdline_max = 2047;         /* COMMAND_LINE_SIZE - 1 on x86 */
 	k->initrd_end_max = 0x80000000; /* what the synthetic header promises */
 
-	/* PT_LOADs that share a page become one segment (the kernel copies
-	 * whole pages, and destinations may not overlap). */
-	qsort(elf.load, elf.nload, sizeof(elf.load[0]), cmp_load);
+	/* one segment per group of PT_LOADs (elf_group) */
 	while (i < elf.nload) {
-		uint64_t start = align_down(elf.load[i].paddr, KJ_PAGE_SIZE);
-		uint64_t end = align_up(elf.load[i].paddr + elf.load[i].memsz, KJ_PAGE_SIZE);
-		uint64_t fileend = elf.load[i].paddr + elf.load[i].filesz;
+		uint64_t start, end, fileend;
 		const void *buf;
-		size_t j;
+		size_t j = elf_group(&elf, i, &start, &end, &fileend);
 
-		for (j = i + 1; j < elf.nload && align_down(elf.load[j].paddr, KJ_PAGE_SIZE) < end; j++) {
-			end = align_up(elf.load[j].paddr + elf.load[j].memsz, KJ_PAGE_SIZE);
-			if (elf.load[j].filesz)
-				fileend = elf.load[j].paddr + elf.load[j].filesz;
-		}
 		if (j == i + 1 && elf.load[i].paddr == start) {
 			buf = elf.load[i].data; /* used in place, no copy */
 		} else {
