@@ -393,6 +393,14 @@ _kj_debian_tool_tree() {
 	echo "$tree"
 }
 
+# kj_gcc ARGS...: gcc building for the scenario's $ARCH (-m64 or -m32)
+kj_gcc() {
+	case "$ARCH" in
+		i386) gcc -m32 "$@" ;;
+		*) gcc -m64 "$@" ;;
+	esac
+}
+
 # kj_debian_tool ARCH PACKAGE PROGRAM: Debian's PROGRAM (with its
 # libraries) into the guest root being built, e.g.
 #   kj_debian_tool "$ARCH" makedumpfile usr/bin/makedumpfile
