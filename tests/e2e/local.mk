@@ -15,6 +15,8 @@ EXTRA_DIST += \
 	tests/e2e/lib.sh \
 	tests/e2e/markers.awk \
 	tests/e2e/check-vmcore.py \
+	tests/e2e/check-image.py \
+	tests/e2e/elfcheck.py \
 	tests/e2e/guest \
 	tests/e2e/kernels \
 	tests/e2e/progs \
