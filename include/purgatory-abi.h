@@ -22,7 +22,7 @@
 #include <stdint.h>
 
 #define PURGATORY_MAGIC       0x4a4b4750u /* "PGKJ" little endian */
-#define PURGATORY_ABI_VERSION 2u
+#define PURGATORY_ABI_VERSION 3u
 
 /* kexec_load(2) accepts at most KEXEC_SEGMENT_MAX (16) segments, the
  * purgatory being one of them, so 16 regions is always enough. */
@@ -50,7 +50,34 @@
  */
 #define PURGATORY_FLAG_KEEP_STACK 0x4u
 
+/*
+ * Keep the kernel's CS, data segments, GDTR and IDTR (enter with a near
+ * jump), but not its stack: for entering a kernel that continues on its
+ * own descriptor tables, e.g. kernel A's jump-back entry when a saved
+ * image is resumed (A loads its GDT itself and uses its selectors until
+ * then; ours would be wrong on i386, where __KERNEL_CS is 0x60).
+ */
+#define PURGATORY_FLAG_KEEP_SEGMENTS 0x8u
+/*
+ * Staging (see kexec/stage.h): after the digest, carry out the copy list
+ * at stage_list (stage_nr entries of struct purgatory_copy), then enter.
+ * The list, the staging areas it copies from, the page tables and the
+ * purgatory itself lie in memory no destination touches: the tool proved
+ * it before loading, so the order of the entries does not matter.
+ */
+#define PURGATORY_FLAG_STAGED 0x10u
+
 #define PURGATORY_JUMP_BACK_DIGITS 16
+
+/* One entry of the copy list: len bytes from src to dst, or zeros when
+ * src == PURGATORY_COPY_ZERO. */
+struct purgatory_copy {
+	uint64_t dst;
+	uint64_t src;
+	uint64_t len;
+};
+
+#define PURGATORY_COPY_ZERO UINT64_MAX
 
 struct purgatory_region {
 	uint64_t start; /* physical address */
@@ -88,11 +115,25 @@ struct purgatory_header {
 	struct purgatory_regs64 regs64; /* used when entry_mode == ENTRY_64 */
 	struct purgatory_regs32 regs32; /* used when entry_mode == ENTRY_32 */
 	uint64_t jump_back_patch;       /* physical address of 16 hex digits, or 0 */
+
+	/* PURGATORY_FLAG_STAGED */
+	uint64_t stage_list;  /* physical address of struct purgatory_copy[stage_nr] */
+	uint64_t stage_nr;
+	/* x86_64: identity page tables to switch to before copying (the
+	 * kernel's may lie where the copies go): CR3 for 4-level paging, and
+	 * for 5-level paging when CR4.LA57 is set; 0 keeps the kernel's. */
+	uint64_t page_table;
+	uint64_t page_table_la57;
+	/* Zero words the tool may point the entry stack at: a kernel resumed
+	 * at its jump-back entry reads its peer's re-entry point at 0(%rsp),
+	 * and 0 means none (the words below it take a return address). */
+	uint64_t entry_stack[4];
 };
 
-#define PURGATORY_HEADER_SIZE 504u
+#define PURGATORY_HEADER_SIZE 568u
 
 _Static_assert(sizeof(struct purgatory_region) == 16, "purgatory_region layout");
+_Static_assert(sizeof(struct purgatory_copy) == 24, "purgatory_copy layout");
 _Static_assert(sizeof(struct purgatory_regs64) == 136, "purgatory_regs64 layout");
 _Static_assert(sizeof(struct purgatory_regs32) == 40, "purgatory_regs32 layout");
 _Static_assert(sizeof(struct purgatory_header) == PURGATORY_HEADER_SIZE,

@@ -259,6 +259,8 @@ int plan_check(const struct kj_plan *p, struct kj_error *err)
 void plan_print(const struct kj_plan *p, FILE *out)
 {
 	fprintf(out, "entry 0x%" PRIx64 "\n", p->entry);
+	if (p->summary[0])
+		fprintf(out, "%s\n", p->summary);
 	fprintf(out, "segments %zu\n", p->nseg);
 	for (size_t i = 0; i < p->nseg; i++) {
 		const struct kj_segment *s = &p->seg[i];

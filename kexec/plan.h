@@ -42,6 +42,8 @@ struct kj_plan {
 	uint64_t ram_pages;       /* the kernel's totalram_pages(), for the half-of-RAM rule */
 	uint64_t dest_limit;      /* KEXEC_DESTINATION_MEMORY_LIMIT of the running kernel */
 
+	char summary[256];  /* one line for --dry-run about how the plan was made, or "" */
+
 	void *owned[KJ_MAX_OWNED]; /* buffers the plan frees */
 	size_t nowned;
 };

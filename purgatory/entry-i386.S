@@ -24,14 +24,15 @@ purgatory_start:
 	leal	stack_top@GOTOFF(%ebx), %esp
 
 	/*
-	 * A program that goes back to the kernel (PURGATORY_FLAG_KEEP_STACK)
+	 * A program that goes back to the kernel (PURGATORY_FLAG_KEEP_STACK),
+	 * or a resumed kernel (PURGATORY_FLAG_KEEP_SEGMENTS),
 	 * must find the kernel's segments: keep CS, the data segments, GDTR
 	 * and IDTR as relocate_kernel left them (flat, already loaded).  Ours
 	 * would leave CS = 0x10, a selector the kernel's GDT does not give
 	 * its code (i386 __KERNEL_CS is 0x60): the first iret after the
 	 * return would fault.
 	 */
-	testl	$FLAG_KEEP_STACK, kj_header@GOTOFF+HDR_FLAGS(%ebx)
+	testl	$FLAG_KEEP_KERNEL_SEGS, kj_header@GOTOFF+HDR_FLAGS(%ebx)
 	jnz	4f
 
 	leal	gdt32@GOTOFF(%ebx), %eax
@@ -62,7 +63,7 @@ halt:
 
 enter32:
 	leal	kj_header@GOTOFF(%ebx), %esi
-	testl	$FLAG_KEEP_STACK, HDR_FLAGS(%esi)
+	testl	$FLAG_KEEP_KERNEL_SEGS, HDR_FLAGS(%esi)
 	jnz	enter32_keep
 	/* CS = 0x10, DS/ES/SS/FS/GS = 0x18, paging off */
 	movl	R32_EIP(%esi), %eax

@@ -41,6 +41,9 @@
 
 /* PURGATORY_FLAG_KEEP_STACK (purgatory-abi.h) */
 #define FLAG_KEEP_STACK 0x4
+#define FLAG_KEEP_SEGMENTS 0x8
+/* either: keep the kernel\'s segments and descriptor tables */
+#define FLAG_KEEP_KERNEL_SEGS (FLAG_KEEP_STACK | FLAG_KEEP_SEGMENTS)
 
 /* entry modes (purgatory-abi.h) */
 #define ENTRY_64 1

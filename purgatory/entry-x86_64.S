@@ -21,11 +21,12 @@ purgatory_start:
 	leaq	stack_top(%rip), %rsp
 
 	/*
-	 * A program that goes back to the kernel (PURGATORY_FLAG_KEEP_STACK)
+	 * A program that goes back to the kernel (PURGATORY_FLAG_KEEP_STACK),
+	 * or a resumed kernel (PURGATORY_FLAG_KEEP_SEGMENTS),
 	 * keeps the kernel's CS, data segments, GDTR and IDTR, as
 	 * relocate_kernel left them (see entry-i386.S); enter64 jumps near.
 	 */
-	testl	$FLAG_KEEP_STACK, kj_header+HDR_FLAGS(%rip)
+	testl	$FLAG_KEEP_KERNEL_SEGS, kj_header+HDR_FLAGS(%rip)
 	jnz	3f
 
 	/* our own GDT; its base is patched in at run time */

@@ -23,6 +23,7 @@
 CHECK_OFF(entry_mode, HDR_ENTRY_MODE);
 CHECK_OFF(flags, HDR_FLAGS);
 _Static_assert(FLAG_KEEP_STACK == PURGATORY_FLAG_KEEP_STACK, "FLAG_KEEP_STACK");
+_Static_assert(FLAG_KEEP_SEGMENTS == PURGATORY_FLAG_KEEP_SEGMENTS, "FLAG_KEEP_SEGMENTS");
 CHECK_OFF(regs64, HDR_REGS64);
 CHECK_OFF(regs32, HDR_REGS32);
 CHECK_OFF(regs64.rax, R64_RAX);
@@ -339,6 +340,85 @@ extern char purgatory_stack_top[] __attribute__((visibility("hidden")));
 /* The stack pointer the kernel entered us with (entry-<arch>.S saves it). */
 extern uintptr_t purgatory_entry_sp __attribute__((visibility("hidden")));
 
+/*
+ * Staging: switch to the tool's identity page tables (x86_64), then carry
+ * out the copy list.  Nothing here may touch memory a copy writes: our
+ * code, data and stack, the list and the page tables all lie outside every
+ * destination (the tool proved it), and the kernel's page tables, GDT and
+ * stack, which may lie inside one, are no longer used.
+ */
+static void copy_words(uint64_t dst, uint64_t src, uint64_t len)
+{
+	uintptr_t d = (uintptr_t)dst, s = (uintptr_t)src, n = (uintptr_t)len;
+
+#ifdef __x86_64__
+	if (!((d | s | n) & 7)) {
+		n >>= 3;
+		__asm__ __volatile__("rep movsq" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+		return;
+	}
+#else
+	if (!((d | s | n) & 3)) {
+		n >>= 2;
+		__asm__ __volatile__("rep movsl" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+		return;
+	}
+#endif
+	__asm__ __volatile__("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+}
+
+static void zero_words(uint64_t dst, uint64_t len)
+{
+	uintptr_t d = (uintptr_t)dst, n = (uintptr_t)len;
+
+#ifdef __x86_64__
+	if (!((d | n) & 7)) {
+		n >>= 3;
+		__asm__ __volatile__("rep stosq" : "+D"(d), "+c"(n) : "a"(0ul) : "memory");
+		return;
+	}
+#else
+	if (!((d | n) & 3)) {
+		n >>= 2;
+		__asm__ __volatile__("rep stosl" : "+D"(d), "+c"(n) : "a"(0ul) : "memory");
+		return;
+	}
+#endif
+	__asm__ __volatile__("rep stosb" : "+D"(d), "+c"(n) : "a"(0) : "memory");
+}
+
+static void stage_run(const struct purgatory_header *hdr, const struct out *o)
+{
+	const struct purgatory_copy *c = (const struct purgatory_copy *)(uintptr_t)hdr->stage_list;
+	uint64_t copied = 0, zeroed = 0;
+
+#ifdef __x86_64__
+	if (hdr->page_table) {
+		unsigned long cr4, cr3;
+
+		__asm__ __volatile__("mov %%cr4, %0" : "=r"(cr4));
+		cr3 = (cr4 & (1ul << 12)) ? hdr->page_table_la57 : hdr->page_table;
+		__asm__ __volatile__("mov %0, %%cr3" : : "r"(cr3) : "memory");
+	}
+#endif
+	for (uint64_t i = 0; i < hdr->stage_nr; i++) {
+		if (c[i].src == PURGATORY_COPY_ZERO) {
+			zero_words(c[i].dst, c[i].len);
+			zeroed += c[i].len;
+		} else {
+			copy_words(c[i].dst, c[i].src, c[i].len);
+			copied += c[i].len;
+		}
+	}
+	if (hdr->flags & PURGATORY_FLAG_VERBOSE) {
+		out_str(o, "purgatory: staged ");
+		out_hex(o, copied);
+		out_str(o, " bytes copied, ");
+		out_hex(o, zeroed);
+		out_str(o, " zeroed\n");
+	}
+}
+
 /* Write v as `digits` lowercase hex digits at dst (most significant first). */
 static void put_hex_digits(volatile char *dst, uint64_t v, unsigned digits)
 {
@@ -371,6 +451,8 @@ uint32_t purgatory_main(void)
 			out_str(&o, "\n");
 		}
 	}
+	if (hdr->flags & PURGATORY_FLAG_STAGED)
+		stage_run(hdr, &o);
 	if (hdr->flags & PURGATORY_FLAG_KEEP_STACK) {
 		hdr->regs32.esp = (uint32_t)purgatory_entry_sp;
 #ifdef __x86_64__

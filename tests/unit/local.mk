@@ -12,7 +12,8 @@ UNIT_TESTS = \
 	tests/unit/test-elf \
 	tests/unit/test-file \
 	tests/unit/test-jump \
-	tests/unit/test-kdump
+	tests/unit/test-kdump \
+	tests/unit/test-stage
 
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
@@ -44,6 +45,9 @@ tests_unit_test_jump_LDADD = $(UNIT_LDADD)
 tests_unit_test_kdump_SOURCES = tests/unit/test-kdump.c
 tests_unit_test_kdump_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_kdump_LDADD = libkdump.a $(UNIT_LDADD)
+tests_unit_test_stage_SOURCES = tests/unit/test-stage.c
+tests_unit_test_stage_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_stage_LDADD = $(UNIT_LDADD)
 endif
 
 include $(top_srcdir)/tests/unit/sha256.mk

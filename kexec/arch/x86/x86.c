@@ -129,17 +129,6 @@ static size_t elf_group(const struct elf_exec *elf, size_t i, uint64_t *start, u
 	return j;
 }
 
-/* How many segments the (sorted) PT_LOADs become. */
-static size_t count_groups(const struct elf_exec *elf)
-{
-	uint64_t start, end, fileend;
-	size_t n = 0;
-
-	for (size_t i = 0; i < elf->nload; i = elf_group(elf, i, &start, &end, &fileend))
-		n++;
-	return n;
-}
-
 static int place_elf(const struct kj_load_input *in, struct kj_plan *plan,
 		     struct kernel_layout *k, struct kj_error *err)
 {
@@ -147,32 +136,9 @@ static int place_elf(const struct kj_load_input *in, struct kj_plan *plan,
 	struct elf_exec elf;
 	size_t i = 0;
 
-	if (elf_image_parse(in->kernel->data, in->kernel->size, name,
-			    in->o->elf_args == KJ_ARGS_NONE, &elf, err) < 0)
+	if (elf_exec_parse(in->kernel->data, in->kernel->size, name, &elf, err) < 0)
 		return -1;
 	qsort(elf.load, elf.nload, sizeof(elf.load[0]), cmp_load);
-	if (elf.is_core) {
-		/* A saved image or a vmcore copy: resume at --entry, or at the
-		 * entry kdump recorded. */
-		uint64_t entry = in->o->entry_given ? in->o->entry : elf.entry;
-		bool inside = false;
-
-		if (!entry)
-			return kj_fail(err, KJ_EXIT_USAGE,
-				       "%s: an ELF core records no entry: give --entry=ADDR (the kexec_jump_back_entry= kernel B had)",
-				       name);
-		for (size_t j = 0; j < elf.nload; j++)
-			if (entry >= elf.load[j].paddr && entry < elf.load[j].paddr + elf.load[j].memsz)
-				inside = true;
-		if (!inside)
-			return kj_fail(err, KJ_EXIT_BADFILE,
-				       "%s: entry 0x%" PRIx64 " is outside every range of the image", name, entry);
-		elf.entry = entry;
-		if (count_groups(&elf) + 1 > KJ_SEGMENT_MAX)
-			return kj_fail(err, KJ_EXIT_NOROOM,
-				       "%s: the image has %zu memory ranges; kexec_load(2) takes %d segments with the purgatory, and loading more (staging) is not implemented yet",
-				       name, count_groups(&elf), KJ_SEGMENT_MAX - 1);
-	}
 	if (in->o->type && !strcmp(in->o->type, "elf-x86_64") && elf.machine != ELF_EM_X86_64)
 		return kj_fail(err, KJ_EXIT_BADFILE, "%s: not an x86_64 ELF (--type elf-x86_64)", name);
 	if (elf.machine == ELF_EM_X86_64 && in->sys->arch != KJ_ARCH_X86_64)
@@ -211,18 +177,23 @@ static int place_elf(const struct kj_load_input *in, struct kj_plan *plan,
 	return 0;
 }
 
-/* Place the purgatory below 4 GiB (inside --mem-min/--mem-max) and relocate it. */
-static int place_purgatory(const struct kj_load_input *in, struct kj_plan *plan,
-			   struct purgatory *pg, uint64_t *addr, struct kj_error *err)
+int x86_purgatory_open(const struct kj_load_input *in, struct kj_plan *plan,
+		       struct purgatory *pg, struct kj_error *err)
 {
 	if (purgatory_open(in->sys->arch, pg, err) < 0)
 		return -1;
-	if (plan_own(plan, pg->buf, err) < 0)
-		return -1;
-	if (plan_find_space(plan, pg->memsz, pg->align, LOW_1M,
-			    pg->max_addr < FOUR_GIB ? pg->max_addr : FOUR_GIB, true, addr) < 0)
-		return kj_fail(err, KJ_EXIT_NOROOM, "no room below 4 GiB for the purgatory");
-	if (purgatory_relocate(pg, *addr, err) < 0)
+	return plan_own(plan, pg->buf, err);
+}
+
+uint64_t x86_purgatory_limit(const struct purgatory *pg)
+{
+	return pg->max_addr < FOUR_GIB ? pg->max_addr : FOUR_GIB;
+}
+
+int x86_purgatory_relocate(const struct kj_load_input *in, struct purgatory *pg, uint64_t addr,
+			   struct kj_error *err)
+{
+	if (purgatory_relocate(pg, addr, err) < 0)
 		return -1;
 	pg->hdr->serial_port = SERIAL_COM1;
 	pg->hdr->flags = in->o->debug ? PURGATORY_FLAG_VERBOSE : 0;
@@ -231,9 +202,20 @@ static int place_purgatory(const struct kj_load_input *in, struct kj_plan *plan,
 	return 0;
 }
 
-/* The purgatory's segment; the image is entered through it. */
-static int add_purgatory(struct kj_plan *plan, const struct purgatory *pg, uint64_t pg_addr,
-			 struct kj_error *err)
+/* Place the purgatory below 4 GiB (inside --mem-min/--mem-max) and relocate it. */
+static int place_purgatory(const struct kj_load_input *in, struct kj_plan *plan,
+			   struct purgatory *pg, uint64_t *addr, struct kj_error *err)
+{
+	if (x86_purgatory_open(in, plan, pg, err) < 0)
+		return -1;
+	if (plan_find_space(plan, pg->memsz, pg->align, LOW_1M, x86_purgatory_limit(pg), true,
+			    addr) < 0)
+		return kj_fail(err, KJ_EXIT_NOROOM, "no room below 4 GiB for the purgatory");
+	return x86_purgatory_relocate(in, pg, *addr, err);
+}
+
+int x86_add_purgatory(struct kj_plan *plan, const struct purgatory *pg, uint64_t pg_addr,
+		      struct kj_error *err)
 {
 	plan->entry = pg_addr + pg->entry_offset;
 	return plan_add(plan, "purgatory", pg->buf, pg->bufsz, pg_addr, pg->memsz, err);
@@ -242,8 +224,8 @@ static int add_purgatory(struct kj_plan *plan, const struct purgatory *pg, uint6
 /* Last step for every image: the plan checked, and only then the digest
  * over every segment but the purgatory (reading a large initrd only to
  * refuse it afterwards would cost seconds). */
-static int finish(const struct kj_load_input *in, struct kj_plan *plan, struct purgatory *pg,
-		  struct kj_error *err)
+int x86_finish(const struct kj_load_input *in, struct kj_plan *plan, struct purgatory *pg,
+	       struct kj_error *err)
 {
 	struct purgatory_input pin[KJ_SEGMENT_MAX];
 	size_t n = 0;
@@ -380,9 +362,9 @@ static int plan_program(const struct kj_load_input *in, struct kj_plan *plan,
 		pg.hdr->regs32.eax = ELF_BHDR_MAGIC;
 		pg.hdr->regs32.ebx = (uint32_t)notes;
 	}
-	if (add_purgatory(plan, &pg, pg_addr, err) < 0)
+	if (x86_add_purgatory(plan, &pg, pg_addr, err) < 0)
 		return -1;
-	return finish(in, plan, &pg, err);
+	return x86_finish(in, plan, &pg, err);
 }
 
 int x86_build_plan(const struct kj_load_input *in, struct kj_plan *plan, struct kj_error *err)
@@ -424,6 +406,13 @@ int x86_build_plan(const struct kj_load_input *in, struct kj_plan *plan, struct 
 		if (o->type && strncmp(o->type, "elf", 3))
 			return kj_fail(err, KJ_EXIT_BADFILE, "%s: an ELF file, not of --type %s",
 				       o->kernel, o->type);
+		if (in->kernel->size >= 18 && le16(in->kernel->data + 16) == 4 /* ET_CORE */) {
+			if (o->elf_args != KJ_ARGS_NONE)
+				return kj_fail(err, KJ_EXIT_USAGE,
+					       "%s: an ELF core (a saved image or a vmcore copy) is resumed, not booted: load it with --args-none",
+					       o->kernel);
+			return x86_resume_plan(in, plan, err);
+		}
 		is_linux = o->elf_args == KJ_ARGS_LINUX;
 	} else {
 		return kj_fail(err, KJ_EXIT_BADFILE,
@@ -510,14 +499,14 @@ int x86_build_plan(const struct kj_load_input *in, struct kj_plan *plan, struct 
 	if (place_purgatory(in, plan, &pg, &pg_addr, err) < 0)
 		goto out;
 	set_entry(&pg, k.entry64, o->entry_given ? o->entry : k.entry, bp_addr);
-	if (add_purgatory(plan, &pg, pg_addr, err) < 0)
+	if (x86_add_purgatory(plan, &pg, pg_addr, err) < 0)
 		goto out;
 	if (confine) {
 		pg.hdr->jump_back_patch = bpi.cmdline_addr + patch_off;
 		if (jump_finish(plan, sys, &jump, err) < 0)
 			goto out;
 	}
-	rc = finish(in, plan, &pg, err);
+	rc = x86_finish(in, plan, &pg, err);
 out:
 	free(line);
 	jump_free(&jump);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Reading ELF cores (/proc/vmcore, saved images): headers and notes. */
-#ifndef KJ_KDUMP_CORE_H
-#define KJ_KDUMP_CORE_H
+/* Reading ELF cores (/proc/vmcore, saved images): headers and notes.
+ * Shared by kdump (saving, info) and kexec (loading saved images). */
+#ifndef KJ_CORE_H
+#define KJ_CORE_H
 
 #include <stdbool.h>
 #include <stddef.h>

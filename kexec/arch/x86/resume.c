@@ -1,0 +1,415 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Resuming a saved image: an ELF core (kdump save's image, a makedumpfile
+ * -E image or a plain copy of /proc/vmcore) loaded with --args-none.
+ *
+ * Semantics, the saver's: each PT_LOAD's file bytes go to its physical
+ * address, p_memsz beyond p_filesz becomes zeros, memory no PT_LOAD covers
+ * is left alone (it was free in the saved kernel).  The image is entered at
+ * the entry kdump recorded (its note, or e_entry; --entry overrides): the
+ * saved kernel's jump-back entry in its kexec control page, which expects
+ * what relocate_kernel's return path expects: paging as the purgatory runs
+ * (identity mapped on x86_64, off on i386), the kernel's segments as they
+ * were (same selectors: PURGATORY_FLAG_KEEP_SEGMENTS) and at 0(%rsp) the
+ * peer's re-entry point, 0 here (the header's zero entry_stack words).
+ *
+ * Checks before anything is loaded: the image's SHA-256 (kdump's note),
+ * that it was saved on a machine with this memory map (the KEXECJMP
+ * memory-map note), that its memory is RAM here, and that it fits: the
+ * kernel takes at most half of RAM in segments, and the staging areas
+ * (stage.h) need RAM the image leaves alone.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core.h"
+#include "exitcodes.h"
+#include "kdump-image.h"
+#include "le.h"
+#include "sha256.h"
+#include "stage.h"
+#include "x86.h"
+
+#define LOW_1M   0x100000ull
+#define FOUR_GIB 0x100000000ull
+#define ONE_GIB  0x40000000ull
+#define EM_386_    3
+#define EM_X86_64_ 62
+#define MIB(x) ((x) >> 20)
+
+/* Page-table entry bits */
+#define PTE_P  0x1ull
+#define PTE_RW 0x2ull
+#define PTE_PS 0x80ull
+
+/* The RAM of a map as sorted, merged ranges (types other than RAM dropped). */
+static size_t ram_ranges(const struct mem_entry *e, size_t n, struct range *out, size_t max)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (e[i].type != E820_TYPE_RAM || !e[i].r.size)
+			continue;
+		if (k && range_end(out[k - 1]) == e[i].r.start) {
+			out[k - 1].size += e[i].r.size;
+			continue;
+		}
+		if (k == max)
+			return max + 1;
+		out[k++] = e[i].r;
+	}
+	return k;
+}
+
+/* Does the memory map the image was saved with have this machine's RAM? */
+static int check_memmap(const uint8_t *desc, size_t len, const struct memmap *mm, const char *name,
+			struct kj_error *err)
+{
+	uint32_t nr;
+	struct mem_entry *saved;
+	struct range a[256], b[256];
+	size_t na, nb;
+
+	if (len < sizeof(struct kj_note_memmap) || le32(desc) != 1)
+		return kj_fail(err, KJ_EXIT_BADFILE, "%s: its memory-map note is damaged", name);
+	nr = le32(desc + 4);
+	if (nr > (len - 8) / sizeof(struct kj_note_memmap_entry))
+		return kj_fail(err, KJ_EXIT_BADFILE, "%s: its memory-map note is damaged", name);
+	saved = calloc(nr ? nr : 1, sizeof(*saved));
+	if (!saved)
+		return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
+	for (uint32_t i = 0; i < nr; i++) {
+		const uint8_t *p = desc + 8 + (size_t)i * sizeof(struct kj_note_memmap_entry);
+
+		saved[i].r = range_make(le64(p), le64(p + 8));
+		saved[i].type = le32(p + 16);
+	}
+	na = ram_ranges(saved, nr, a, 256);
+	nb = ram_ranges(mm->e, mm->n, b, 256);
+	free(saved);
+	if (na > 256 || nb > 256)
+		return kj_fail(err, KJ_EXIT_BADFILE, "%s: more than 256 RAM ranges to compare", name);
+	for (size_t i = 0; i < na || i < nb; i++) {
+		if (i < na && i < nb && a[i].start == b[i].start && a[i].size == b[i].size)
+			continue;
+		if (i >= nb)
+			return kj_fail(err, KJ_EXIT_BADFILE,
+				       "%s: saved on a machine with other RAM: it had 0x%" PRIx64 "-0x%" PRIx64
+				       ", this one has no such RAM (same machine, same memory size?)",
+				       name, a[i].start, range_end(a[i]));
+		if (i >= na)
+			return kj_fail(err, KJ_EXIT_BADFILE,
+				       "%s: saved on a machine with other RAM: this one has 0x%" PRIx64 "-0x%" PRIx64
+				       " which it did not (same machine, same memory size?)",
+				       name, b[i].start, range_end(b[i]));
+		return kj_fail(err, KJ_EXIT_BADFILE,
+			       "%s: saved on a machine with other RAM: 0x%" PRIx64 "-0x%" PRIx64
+			       " there, 0x%" PRIx64 "-0x%" PRIx64 " here (same machine, same memory size?)",
+			       name, a[i].start, range_end(a[i]), b[i].start, range_end(b[i]));
+	}
+	return 0;
+}
+
+/* Find a note of ours in any PT_NOTE of the image. */
+static int find_note(const struct kj_file *f, const struct core *c, uint32_t type,
+		     const uint8_t **desc, size_t *len)
+{
+	for (size_t i = 0; i < c->nnote_refs; i++)
+		if (core_find_note(f->data + c->note_refs[i].offset, (size_t)c->note_refs[i].filesz,
+				   KJ_NOTE_NAME, type, desc, len) == 0)
+			return 0;
+	return -1;
+}
+
+/* SHA-256 over every PT_LOAD's file bytes, in program-header order, with
+ * progress on a terminal (hundreds of MiB take seconds). */
+static void image_digest(const struct kj_file *f, const struct core *c, uint64_t total,
+			 uint8_t out[SHA256_DIGEST_SIZE])
+{
+	struct sha256_ctx ctx;
+	bool tty = isatty(STDERR_FILENO);
+	uint64_t done = 0;
+	unsigned shown = 101;
+
+	sha256_init(&ctx);
+	for (size_t i = 0; i < c->nloads; i++) {
+		const uint8_t *p = f->data + c->loads[i].offset;
+		uint64_t left = c->loads[i].filesz;
+
+		while (left) {
+			size_t k = left > (8u << 20) ? (8u << 20) : (size_t)left;
+
+			sha256_update(&ctx, p, k);
+			p += k;
+			left -= k;
+			done += k;
+			if (tty && total && (unsigned)(done * 100 / total) != shown) {
+				shown = (unsigned)(done * 100 / total);
+				fprintf(stderr, "\rkexec: checking %s: %u%%", f->name, shown);
+			}
+		}
+	}
+	if (tty && total)
+		fprintf(stderr, "\r\033[K");
+	sha256_final(&ctx, out);
+}
+
+/*
+ * x86_64: identity page tables the purgatory switches to before copying
+ * (the kernel's own may lie where the image goes).  2 MiB pages up to
+ * `top` (rounded up to 1 GiB): a PML5 page, a PML4 page, a PDPT page and
+ * one page directory per GiB, laid out in that order at phys.
+ */
+static size_t pagetable_size(uint64_t top)
+{
+	return (size_t)(3 + align_up(top, ONE_GIB) / ONE_GIB) * KJ_PAGE_SIZE;
+}
+
+static void pagetable_build(uint8_t *buf, uint64_t phys, uint64_t top)
+{
+	uint64_t npd = align_up(top, ONE_GIB) / ONE_GIB;
+	uint8_t *pml5 = buf, *pml4 = buf + KJ_PAGE_SIZE, *pdpt = buf + 2 * KJ_PAGE_SIZE;
+
+	memset(buf, 0, pagetable_size(top));
+	put_le64(pml5, (phys + KJ_PAGE_SIZE) | PTE_P | PTE_RW);
+	put_le64(pml4, (phys + 2 * KJ_PAGE_SIZE) | PTE_P | PTE_RW);
+	for (uint64_t g = 0; g < npd; g++) {
+		uint8_t *pd = buf + (3 + g) * KJ_PAGE_SIZE;
+
+		put_le64(pdpt + 8 * g, (phys + (3 + g) * KJ_PAGE_SIZE) | PTE_P | PTE_RW);
+		for (uint64_t j = 0; j < 512; j++)
+			put_le64(pd + 8 * j, (g * ONE_GIB + j * 0x200000ull) | PTE_P | PTE_RW | PTE_PS);
+	}
+}
+
+/* Room for size bytes in RAM the image leaves alone, below hi, not on a
+ * segment; the smallest free ranges first (the large ones hold staging). */
+static int find_free(const struct kj_plan *plan, const struct stage_plan *sp, uint64_t size,
+		     uint64_t align, uint64_t hi, uint64_t *out)
+{
+	uint64_t floor = 0; /* sizes tried so far are below floor */
+
+	for (;;) {
+		uint64_t smallest = UINT64_MAX;
+
+		/* the next size up */
+		for (size_t i = 0; i < sp->nfree; i++)
+			if (sp->free[i].size >= floor && sp->free[i].size >= size &&
+			    sp->free[i].size < smallest)
+				smallest = sp->free[i].size;
+		if (smallest == UINT64_MAX)
+			return -1;
+		for (size_t i = 0; i < sp->nfree; i++) {
+			struct range r = range_intersect(sp->free[i], range_from_bounds(LOW_1M, hi));
+
+			if (sp->free[i].size != smallest)
+				continue;
+			if (plan_find_space_in(plan, r, size, align, true, out) == 0)
+				return 0;
+		}
+		floor = smallest + 1;
+	}
+}
+
+int x86_resume_plan(const struct kj_load_input *in, struct kj_plan *plan, struct kj_error *err)
+{
+	const struct kj_options *o = in->o;
+	const struct kj_file *f = in->kernel;
+	const char *name = o->kernel;
+	bool is64 = in->sys->arch == KJ_ARCH_X86_64;
+	uint64_t limit = plan->dest_limit == UINT64_MAX ? UINT64_MAX : plan->dest_limit + 1;
+	uint64_t entry, file_bytes = 0, half, top = 0, ctl_addr, pg_addr, ctl_size, list_off;
+	struct stage_load *loads = NULL;
+	struct stage_plan sp;
+	struct purgatory pg;
+	struct core c;
+	const uint8_t *desc;
+	size_t desclen, need, nl = 0;
+	uint8_t *ctl;
+	int rc = -1;
+
+	memset(&sp, 0, sizeof(sp));
+	if (core_parse(f->data, f->size, f->size, name, &c, &need, err) < 0)
+		return -1;
+	if (o->preserve_context) {
+		kj_fail(err, KJ_EXIT_USAGE,
+			"%s: a resumed kernel does not come back: load it without --load-preserve-context",
+			name);
+		goto out;
+	}
+	if (o->nr_initrds || o->command_line || o->reuse_cmdline) {
+		kj_fail(err, KJ_EXIT_USAGE, "%s: a saved image takes no initrd or command line", name);
+		goto out;
+	}
+	if (c.machine != (is64 ? EM_X86_64_ : EM_386_)) {
+		kj_fail(err, KJ_EXIT_BADFILE, "%s: %s image; this kernel is %s: resume it with the kernel it was saved from",
+			name, c.machine == EM_X86_64_ ? "an x86_64" : c.machine == EM_386_ ? "an i386" : "not an x86",
+			is64 ? "x86_64" : "i386");
+		goto out;
+	}
+
+	/* the image's own checks: its digest, and the machine it came from */
+	for (size_t i = 0; i < c.nloads; i++)
+		file_bytes += c.loads[i].filesz;
+	entry = c.entry;
+	if (find_note(f, &c, KJ_NOTE_IMAGE, &desc, &desclen) == 0) {
+		uint8_t digest[SHA256_DIGEST_SIZE];
+
+		if (desclen < sizeof(struct kj_note_image) || le32(desc) != 1) {
+			kj_fail(err, KJ_EXIT_BADFILE, "%s: its image note is damaged", name);
+			goto out;
+		}
+		if (le64(desc + 8))
+			entry = le64(desc + 8);
+		if (le64(desc + 16) != file_bytes) {
+			kj_fail(err, KJ_EXIT_BADFILE,
+				"%s: holds %" PRIu64 " bytes of memory, its note says %" PRIu64 ": the file is damaged",
+				name, file_bytes, le64(desc + 16));
+			goto out;
+		}
+		if (!o->no_checks) {
+			image_digest(f, &c, file_bytes, digest);
+			if (memcmp(digest, desc + 40, SHA256_DIGEST_SIZE)) {
+				kj_fail(err, KJ_EXIT_BADFILE,
+					"%s: SHA-256 mismatch: the saved memory is damaged; resuming it would crash the kernel",
+					name);
+				goto out;
+			}
+		}
+	}
+	if (find_note(f, &c, KJ_NOTE_MEMMAP, &desc, &desclen) == 0 &&
+	    check_memmap(desc, desclen, &in->sys->mm, name, err) < 0)
+		goto out;
+	if (o->entry_given)
+		entry = o->entry;
+	if (!entry) {
+		kj_fail(err, KJ_EXIT_USAGE,
+			"%s: the image records no entry: give --entry=ADDR (the kexec_jump_back_entry= kernel B had)",
+			name);
+		goto out;
+	}
+
+	loads = calloc(c.nloads ? c.nloads : 1, sizeof(*loads));
+	if (!loads) {
+		kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < c.nloads; i++) {
+		if (!c.loads[i].memsz)
+			continue;
+		loads[nl++] = (struct stage_load){ c.loads[i].paddr, c.loads[i].filesz,
+						   c.loads[i].memsz, c.loads[i].offset };
+		if (entry >= c.loads[i].paddr && entry < c.loads[i].paddr + c.loads[i].filesz)
+			top = 1; /* the entry is code the image holds */
+	}
+	if (!top) {
+		kj_fail(err, KJ_EXIT_BADFILE,
+			"%s: entry 0x%" PRIx64 " is outside the memory the image holds", name, entry);
+		goto out;
+	}
+
+	/* The kernel's rule (sanity_check_segment_list): segments may add up
+	 * to half of RAM.  The staging areas hold the file bytes. */
+	half = in->sys->ram_pages * KJ_PAGE_SIZE / 2;
+	if (file_bytes + (4u << 20) > half) {
+		kj_fail(err, KJ_EXIT_NOROOM,
+			"%s: holds %" PRIu64 " MiB of memory contents; kexec_load(2) takes at most half of RAM, %" PRIu64
+			" MiB here: save with kdump save --exclude=zero,free to leave zero and free pages out",
+			name, MIB(file_bytes), MIB(half));
+		goto out;
+	}
+
+	/* staging: areas, then the control segment and the purgatory, in RAM
+	 * the image leaves alone */
+	if (stage_free_ranges(loads, nl, &in->sys->mm, plan->place, limit, name, &sp, err) < 0 ||
+	    stage_build(loads, nl, KJ_SEGMENT_MAX - 2, name, &sp, err) < 0)
+		goto out;
+	for (size_t i = 0; i < sp.narea; i++)
+		if (plan_add(plan, "staging", f->data + sp.area[i].offset, (size_t)sp.area[i].len,
+			     sp.area[i].mem, align_up(sp.area[i].len, KJ_PAGE_SIZE), err) < 0)
+			goto out;
+
+	for (size_t i = 0; i < in->sys->mm.n; i++)
+		if (in->sys->mm.e[i].type == E820_TYPE_RAM && range_end(in->sys->mm.e[i].r) > top)
+			top = range_end(in->sys->mm.e[i].r);
+	if (top > limit)
+		top = limit;
+	list_off = is64 ? pagetable_size(top) : 0;
+	if (is64 && top > 512 * ONE_GIB) {
+		kj_fail(err, KJ_EXIT_NOROOM, "%s: RAM above 512 GiB is not supported for staging", name);
+		goto out;
+	}
+	ctl_size = list_off + sp.ncopy * sizeof(struct purgatory_copy);
+	if (find_free(plan, &sp, ctl_size, KJ_PAGE_SIZE, FOUR_GIB, &ctl_addr) < 0) {
+		kj_fail(err, KJ_EXIT_NOROOM,
+			"%s: no room below 4 GiB for the copy list (%" PRIu64 " KiB) in RAM the image leaves alone",
+			name, ctl_size >> 10);
+		goto out;
+	}
+	ctl = calloc(1, align_up(ctl_size, KJ_PAGE_SIZE));
+	if (!ctl || plan_own(plan, ctl, err) < 0) {
+		if (!ctl)
+			kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
+		goto out;
+	}
+	if (is64)
+		pagetable_build(ctl, ctl_addr, top);
+	for (size_t i = 0; i < sp.ncopy; i++) {
+		uint8_t *e = ctl + list_off + i * sizeof(struct purgatory_copy);
+
+		put_le64(e, sp.copy[i].dst);
+		put_le64(e + 8, sp.copy[i].src);
+		put_le64(e + 16, sp.copy[i].len);
+	}
+	if (plan_add(plan, is64 ? "page tables+copy list" : "copy list", ctl, (size_t)ctl_size,
+		     ctl_addr, align_up(ctl_size, KJ_PAGE_SIZE), err) < 0)
+		goto out;
+
+	if (x86_purgatory_open(in, plan, &pg, err) < 0)
+		goto out;
+	if (find_free(plan, &sp, pg.memsz, pg.align, x86_purgatory_limit(&pg), &pg_addr) < 0) {
+		kj_fail(err, KJ_EXIT_NOROOM,
+			"%s: no room below 4 GiB for the purgatory in RAM the image leaves alone", name);
+		goto out;
+	}
+	if (x86_purgatory_relocate(in, &pg, pg_addr, err) < 0)
+		goto out;
+	pg.hdr->flags |= PURGATORY_FLAG_STAGED | PURGATORY_FLAG_KEEP_SEGMENTS;
+	pg.hdr->stage_list = ctl_addr + list_off;
+	pg.hdr->stage_nr = sp.ncopy;
+	if (is64) {
+		pg.hdr->page_table = ctl_addr + KJ_PAGE_SIZE;
+		pg.hdr->page_table_la57 = ctl_addr;
+	}
+	{
+		/* the entry stack: the zero words of the header */
+		uint64_t sp_addr = pg_addr + (uint64_t)((uint8_t *)&pg.hdr->entry_stack[2] - pg.buf);
+
+		if (is64) {
+			pg.hdr->entry_mode = PURGATORY_ENTRY_64;
+			pg.hdr->regs64.rip = entry;
+			pg.hdr->regs64.rsp = sp_addr;
+		} else {
+			pg.hdr->entry_mode = PURGATORY_ENTRY_32;
+			pg.hdr->regs32.eip = (uint32_t)entry;
+			pg.hdr->regs32.esp = (uint32_t)sp_addr;
+		}
+	}
+	if (x86_add_purgatory(plan, &pg, pg_addr, err) < 0)
+		goto out;
+	if (stage_check(&sp, plan, err) < 0)
+		goto out;
+	snprintf(plan->summary, sizeof(plan->summary),
+		 "staging: %zu memory ranges in %zu segments; the purgatory copies %" PRIu64
+		 " KiB and zeroes %" PRIu64 " KiB (%zu list entries); entry 0x%" PRIx64,
+		 nl, sp.narea, sp.copy_bytes >> 10, sp.zero_bytes >> 10, sp.ncopy, entry);
+	rc = x86_finish(in, plan, &pg, err);
+out:
+	free(loads);
+	stage_free(&sp);
+	core_free(&c);
+	return rc;
+}

@@ -1,0 +1,368 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Staging planner: see stage.h for the plan and why it is safe. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exitcodes.h"
+#include "stage.h"
+
+#define LOW_1M 0x100000ull
+#define MIB(x) ((x) >> 20)
+
+static int cmp_range(const void *a, const void *b)
+{
+	const struct range *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Is all of r inside RAM entries of mm (which may be adjacent)? */
+static bool in_ram(const struct memmap *mm, struct range r)
+{
+	uint64_t pos = r.start, end = range_end(r);
+
+	while (pos < end) {
+		bool found = false;
+
+		for (size_t i = 0; i < mm->n; i++) {
+			if (mm->e[i].type != E820_TYPE_RAM)
+				continue;
+			if (pos >= mm->e[i].r.start && pos < range_end(mm->e[i].r)) {
+				pos = range_end(mm->e[i].r);
+				found = true;
+				break;
+			}
+		}
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+int stage_free_ranges(const struct stage_load *l, size_t n, const struct memmap *mm,
+		      struct range place, uint64_t limit, const char *name,
+		      struct stage_plan *sp, struct kj_error *err)
+{
+	struct range *cov = calloc(n ? n : 1, sizeof(*cov));
+	size_t ncov = 0, cap = 0;
+
+	memset(sp, 0, sizeof(*sp));
+	if (!cov)
+		return kj_fail(err, KJ_EXIT_FAILURE, "%s: out of memory", name);
+	for (size_t i = 0; i < n; i++) {
+		struct range r = range_make(l[i].paddr, l[i].memsz);
+
+		if (!l[i].memsz)
+			continue;
+		/* The image must describe memory this machine has: a PT_LOAD
+		 * outside RAM here comes from another machine (or is bogus). */
+		if (range_end(r) > limit)
+			goto out_limit;
+		if (!in_ram(mm, r)) {
+			free(cov);
+			return kj_fail(err, KJ_EXIT_BADFILE,
+				       "%s: memory 0x%" PRIx64 "-0x%" PRIx64
+				       " of the image is not RAM on this machine: saved on another machine?",
+				       name, r.start, range_end(r));
+		}
+		cov[ncov++] = range_from_bounds(align_down(r.start, KJ_PAGE_SIZE),
+						align_up(range_end(r), KJ_PAGE_SIZE));
+	}
+	qsort(cov, ncov, sizeof(*cov), cmp_range);
+	/* Destinations must not overlap: the last copy would win, silently. */
+	for (size_t i = 1; i < ncov; i++) {
+		if (cov[i].start < range_end(cov[i - 1])) {
+			for (size_t a = 0; a < n; a++)
+				for (size_t b = a + 1; b < n; b++)
+					if (range_overlaps(range_make(l[a].paddr, l[a].memsz),
+							   range_make(l[b].paddr, l[b].memsz))) {
+						free(cov);
+						return kj_fail(err, KJ_EXIT_BADFILE,
+							       "%s: program headers overlap at 0x%" PRIx64,
+							       name, l[a].paddr > l[b].paddr ? l[a].paddr : l[b].paddr);
+					}
+		}
+	}
+
+	/* free = RAM ∩ place ∩ [1 MiB, limit), minus the covered pages */
+	for (size_t i = 0; i < mm->n; i++) {
+		struct range r;
+		uint64_t pos, end;
+		size_t c = 0;
+
+		if (mm->e[i].type != E820_TYPE_RAM)
+			continue;
+		r = range_intersect(mm->e[i].r, place);
+		r = range_intersect(r, range_from_bounds(LOW_1M, limit));
+		pos = align_up(r.start, KJ_PAGE_SIZE);
+		end = align_down(range_end(r), KJ_PAGE_SIZE);
+		while (pos < end) {
+			uint64_t stop = end;
+
+			while (c < ncov && range_end(cov[c]) <= pos)
+				c++;
+			if (c < ncov && cov[c].start <= pos) {
+				pos = range_end(cov[c]);
+				continue;
+			}
+			if (c < ncov && cov[c].start < stop)
+				stop = cov[c].start;
+			if (sp->nfree == cap) {
+				struct range *nf;
+
+				cap = cap ? cap * 2 : 64;
+				nf = realloc(sp->free, cap * sizeof(*nf));
+				if (!nf) {
+					free(cov);
+					stage_free(sp);
+					return kj_fail(err, KJ_EXIT_FAILURE, "%s: out of memory", name);
+				}
+				sp->free = nf;
+			}
+			sp->free[sp->nfree++] = range_from_bounds(pos, stop);
+			pos = stop;
+		}
+	}
+	free(cov);
+	qsort(sp->free, sp->nfree, sizeof(*sp->free), cmp_range);
+	return 0;
+
+out_limit:
+	free(cov);
+	return kj_fail(err, KJ_EXIT_BADFILE,
+		       "%s: memory above 0x%" PRIx64 " is out of reach of this kernel's kexec", name,
+		       limit);
+}
+
+static int cmp_size_desc(const void *a, const void *b)
+{
+	const struct range *x = a, *y = b;
+	if (x->size != y->size)
+		return x->size > y->size ? -1 : 1;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Append to the copy list; area is the staging area src lies in (-1 for
+ * zeros): a copy is merged into the previous one only inside one area. */
+static int push_copy(struct stage_plan *sp, size_t *cap, uint64_t dst, uint64_t src, uint64_t len,
+		     long area, long *last_area)
+{
+	struct purgatory_copy *last = sp->ncopy ? &sp->copy[sp->ncopy - 1] : NULL;
+
+	if (!len)
+		return 0;
+	if (src == PURGATORY_COPY_ZERO)
+		sp->zero_bytes += len;
+	else
+		sp->copy_bytes += len;
+	/* merge with the previous entry when both ends continue it */
+	if (last && last->dst + last->len == dst && area == *last_area &&
+	    ((src == PURGATORY_COPY_ZERO && last->src == PURGATORY_COPY_ZERO) ||
+	     (src != PURGATORY_COPY_ZERO && last->src != PURGATORY_COPY_ZERO &&
+	      last->src + last->len == src))) {
+		last->len += len;
+		return 0;
+	}
+	if (sp->ncopy == *cap) {
+		struct purgatory_copy *nc;
+
+		*cap = *cap ? *cap * 2 : 256;
+		nc = realloc(sp->copy, *cap * sizeof(*nc));
+		if (!nc)
+			return -1;
+		sp->copy = nc;
+	}
+	sp->copy[sp->ncopy++] = (struct purgatory_copy){ dst, src, len };
+	*last_area = area;
+	return 0;
+}
+
+int stage_build(const struct stage_load *l, size_t n, size_t max_areas, const char *name,
+		struct stage_plan *sp, struct kj_error *err)
+{
+	struct range *bysize;
+	uint64_t total = 0, free_total = 0, best = 0;
+	size_t li = 0, cap = 0, a = 0;
+	uint64_t done_in_load = 0; /* file bytes of l[li] already given an area */
+	long last_area = -2;
+
+	if (max_areas > KJ_SEGMENT_MAX)
+		max_areas = KJ_SEGMENT_MAX;
+	for (size_t i = 0; i < n; i++)
+		total += l[i].filesz;
+	bysize = malloc((sp->nfree ? sp->nfree : 1) * sizeof(*bysize));
+	if (!bysize)
+		return kj_fail(err, KJ_EXIT_FAILURE, "%s: out of memory", name);
+	memcpy(bysize, sp->free, sp->nfree * sizeof(*bysize));
+	qsort(bysize, sp->nfree, sizeof(*bysize), cmp_size_desc);
+	for (size_t i = 0; i < sp->nfree; i++) {
+		free_total += sp->free[i].size;
+		if (i < max_areas)
+			best += bysize[i].size;
+	}
+
+	/*
+	 * Fill the largest free ranges, in turn, with the file bytes in file
+	 * order.  An area holds one contiguous piece of the file (it is one
+	 * segment, one user buffer); where the next PT_LOAD's bytes do not
+	 * follow in the file, a new area starts on the next page.
+	 */
+	for (size_t f = 0; f < sp->nfree && li < n; f++) {
+		uint64_t cur = bysize[f].start, end = range_end(bysize[f]);
+
+		while (li < n && cur < end) {
+			struct stage_area *ar;
+
+			if (l[li].filesz == done_in_load) {
+				li++;
+				done_in_load = 0;
+				continue;
+			}
+			if (a == max_areas)
+				break;
+			ar = &sp->area[a++];
+			ar->mem = cur;
+			ar->offset = l[li].offset + done_in_load;
+			ar->len = 0;
+			/* extend over this load and the loads whose bytes follow it */
+			while (li < n && cur < end) {
+				uint64_t want = l[li].filesz - done_in_load;
+				uint64_t k = want < end - cur ? want : end - cur;
+
+				if (!want) { /* only zeros: no bytes in the file */
+					li++;
+					done_in_load = 0;
+					continue;
+				}
+				if (ar->offset + ar->len != l[li].offset + done_in_load)
+					break; /* not contiguous in the file */
+				ar->len += k;
+				cur += k;
+				done_in_load += k;
+				if (done_in_load == l[li].filesz) {
+					li++;
+					done_in_load = 0;
+				}
+			}
+			cur = align_up(cur, KJ_PAGE_SIZE);
+		}
+	}
+	while (li < n && l[li].filesz == done_in_load) {
+		li++;
+		done_in_load = 0;
+	}
+	free(bysize);
+	sp->narea = a;
+	if (li < n) {
+		if (free_total < total)
+			return kj_fail(err, KJ_EXIT_NOROOM,
+				       "%s: staging needs %" PRIu64 " MiB of RAM the image leaves alone, this machine has %" PRIu64
+				       " MiB there: the image must leave out more (kdump save --exclude=zero,free)",
+				       name, MIB(total) + 1, MIB(free_total));
+		return kj_fail(err, KJ_EXIT_NOROOM,
+			       "%s: staging needs %" PRIu64 " MiB in at most %zu pieces of RAM the image leaves alone; the %zu largest hold %" PRIu64
+			       " MiB",
+			       name, MIB(total) + 1, max_areas, max_areas, MIB(best));
+	}
+
+	/* The copy list: each PT_LOAD's bytes from the areas, then its zeros. */
+	sp->copy_bytes = sp->zero_bytes = 0;
+	a = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t done = 0;
+
+		while (done < l[i].filesz) {
+			uint64_t off = l[i].offset + done, k;
+
+			/* the areas hold the stream in order: find the one with off */
+			while (a < sp->narea && !(off >= sp->area[a].offset &&
+						  off < sp->area[a].offset + sp->area[a].len))
+				a++;
+			if (a == sp->narea)
+				return kj_fail(err, KJ_EXIT_FAILURE,
+					       "%s: internal error: file byte 0x%" PRIx64 " has no staging area",
+					       name, off);
+			k = sp->area[a].offset + sp->area[a].len - off;
+			if (k > l[i].filesz - done)
+				k = l[i].filesz - done;
+			if (push_copy(sp, &cap, l[i].paddr + done, sp->area[a].mem + (off - sp->area[a].offset),
+				      k, (long)a, &last_area) < 0)
+				goto oom;
+			done += k;
+		}
+		if (push_copy(sp, &cap, l[i].paddr + l[i].filesz, PURGATORY_COPY_ZERO,
+			      l[i].memsz - l[i].filesz, -1, &last_area) < 0)
+			goto oom;
+	}
+	return 0;
+oom:
+	return kj_fail(err, KJ_EXIT_FAILURE, "%s: out of memory", name);
+}
+
+static int cmp_copy_dst(const void *a, const void *b)
+{
+	const struct purgatory_copy *x = a, *y = b;
+	return x->dst < y->dst ? -1 : x->dst > y->dst;
+}
+
+int stage_check(const struct stage_plan *sp, const struct kj_plan *plan, struct kj_error *err)
+{
+	struct purgatory_copy *sorted;
+
+	for (size_t i = 0; i < sp->ncopy; i++) {
+		const struct purgatory_copy *c = &sp->copy[i];
+		struct range dst = range_make(c->dst, c->len);
+		bool src_ok = c->src == PURGATORY_COPY_ZERO;
+
+		/* Rule: no destination overlaps a segment.  Segments hold what
+		 * the purgatory reads (areas, list, page tables) and runs
+		 * (itself); a copy over one would destroy it before, or while,
+		 * it is used. */
+		for (size_t s = 0; s < plan->nseg; s++)
+			if (range_overlaps(dst, range_make(plan->seg[s].mem, plan->seg[s].memsz)))
+				return kj_fail(err, KJ_EXIT_FAILURE,
+					       "internal error: staging would write 0x%" PRIx64 "-0x%" PRIx64
+					       " over segment %zu (%s)",
+					       c->dst, c->dst + c->len, s, plan->seg[s].what);
+		/* Rule: a copy reads loaded bytes of one staging area, which
+		 * is a segment: anything else would be whatever was in RAM. */
+		for (size_t a = 0; a < sp->narea && !src_ok; a++) {
+			const struct stage_area *ar = &sp->area[a];
+
+			if (!range_contains(range_make(ar->mem, ar->len), range_make(c->src, c->len)))
+				continue;
+			for (size_t s = 0; s < plan->nseg; s++)
+				if (plan->seg[s].mem == ar->mem && plan->seg[s].bufsz >= ar->len)
+					src_ok = true;
+		}
+		if (!src_ok)
+			return kj_fail(err, KJ_EXIT_FAILURE,
+				       "internal error: staging copy to 0x%" PRIx64 " reads 0x%" PRIx64
+				       "+0x%" PRIx64 ", outside the staging areas",
+				       c->dst, c->src, c->len);
+	}
+	/* Rule: destinations are disjoint (the order of the copies must not
+	 * matter). */
+	sorted = malloc((sp->ncopy ? sp->ncopy : 1) * sizeof(*sorted));
+	if (!sorted)
+		return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
+	memcpy(sorted, sp->copy, sp->ncopy * sizeof(*sorted));
+	qsort(sorted, sp->ncopy, sizeof(*sorted), cmp_copy_dst);
+	for (size_t i = 1; i < sp->ncopy; i++)
+		if (sorted[i].dst < sorted[i - 1].dst + sorted[i - 1].len) {
+			uint64_t at = sorted[i].dst;
+
+			free(sorted);
+			return kj_fail(err, KJ_EXIT_FAILURE,
+				       "internal error: two staging copies write 0x%" PRIx64, at);
+		}
+	free(sorted);
+	return 0;
+}
+
+void stage_free(struct stage_plan *sp)
+{
+	free(sp->copy);
+	free(sp->free);
+	memset(sp, 0, sizeof(*sp));
+}
