@@ -50,6 +50,11 @@ struct kj_note_image {
 
 #define KJ_IMAGE_ZERO_EXCLUDED 0x1u
 #define KJ_IMAGE_FREE_EXCLUDED 0x2u
+/* The pages A lent to B are not at their own addresses: A's contents of
+ * them are at the pages the kernel swapped them with, and A's jump-back
+ * entry swaps them home on resume (so the image resumes right, but shows
+ * B's view there to a reader). */
+#define KJ_IMAGE_LENT_EXCLUDED 0x4u
 
 _Static_assert(sizeof(struct kj_note_memmap_entry) == 24, "memmap entry layout");
 _Static_assert(sizeof(struct kj_note_memmap) == 8, "memmap note layout");

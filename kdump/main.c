@@ -45,8 +45,11 @@ static void usage(FILE *out)
 	      "     --from=CORE          read this ELF core instead of /proc/vmcore\n"
 	      "     --entry=ADDR         where to resume A (default: kexec_jump_back_entry=\n"
 	      "                          on /proc/cmdline)\n"
-	      "     --exclude=zero,free  record zero pages as zero and leave out pages free\n"
-	      "                          in A (default); --exclude=zero keeps free pages\n"
+	      "     --exclude=LIST       what to leave out, of: zero (recorded as zero,\n"
+	      "                          not as data), free (pages free in A), lent (the\n"
+	      "                          pages A lent to B: A's contents are saved where\n"
+	      "                          the kernel swapped them, and A's jump back swaps\n"
+	      "                          them home on resume); default zero,free,lent\n"
 	      "     --no-exclude         save every page\n"
 	      "     --verify             re-read the image and check its SHA-256\n"
 	      " -q, --quiet              no progress, even on a terminal\n"
@@ -78,7 +81,8 @@ static int usage_error(const char *fmt, ...)
 
 static int cmd_save(int argc, char **argv)
 {
-	struct save_opts o = { .from = "/proc/vmcore", .exclude_zero = true, .exclude_free = true };
+	struct save_opts o = { .from = "/proc/vmcore", .exclude_zero = true, .exclude_free = true,
+				 .exclude_lent = true };
 	struct save_stats st;
 	struct kj_error err = { 0, "" };
 	bool quiet = false;
@@ -95,20 +99,27 @@ static int cmd_save(int argc, char **argv)
 				return usage_error("--entry: '%s' is not an address", optarg);
 			o.entry_given = true;
 			break;
-		case OPT_EXCLUDE:
-			if (!strcmp(optarg, "zero,free") || !strcmp(optarg, "free,zero")) {
-				o.exclude_zero = o.exclude_free = true;
-			} else if (!strcmp(optarg, "zero")) {
-				o.exclude_zero = true;
-				o.exclude_free = false;
-			} else if (!strcmp(optarg, "free")) {
-				o.exclude_zero = false;
-				o.exclude_free = true;
-			} else {
-				return usage_error("--exclude: '%s' is not zero, free or zero,free", optarg);
+		case OPT_EXCLUDE: {
+			/* a comma-separated set of page classes to leave out */
+			const char *p = optarg;
+
+			o.exclude_zero = o.exclude_free = o.exclude_lent = false;
+			while (*p) {
+				size_t n = strcspn(p, ",");
+
+				if (n == 4 && !strncmp(p, "zero", 4))
+					o.exclude_zero = true;
+				else if (n == 4 && !strncmp(p, "free", 4))
+					o.exclude_free = true;
+				else if (n == 4 && !strncmp(p, "lent", 4))
+					o.exclude_lent = true;
+				else
+					return usage_error("--exclude: '%.*s' is not zero, free or lent", (int)n, p);
+				p += n + (p[n] == ',');
 			}
 			break;
-		case OPT_NO_EXCLUDE: o.exclude_zero = o.exclude_free = false; break;
+		}
+		case OPT_NO_EXCLUDE: o.exclude_zero = o.exclude_free = o.exclude_lent = false; break;
 		case OPT_VERIFY: o.verify = true; break;
 		case 'q': quiet = true; break;
 		case 'h': usage(stdout); return KJ_EXIT_OK;
@@ -131,9 +142,9 @@ static int cmd_save(int argc, char **argv)
 	if (!quiet)
 		fprintf(stderr, "kdump: saved %s: %" PRIu64 " MiB of memory as %" PRIu64
 			" MiB of data in %" PRIu64 " ranges (%" PRIu64 " MiB zero, %" PRIu64
-			" MiB free left out) in %.1f s\n", o.out, st.total_bytes >> 20,
-			st.data_bytes >> 20, st.nloads, st.zero_bytes >> 20, st.free_bytes >> 20,
-			st.seconds);
+			" MiB free, %" PRIu64 " MiB lent to B left out) in %.1f s\n", o.out,
+			st.total_bytes >> 20, st.data_bytes >> 20, st.nloads, st.zero_bytes >> 20,
+			st.free_bytes >> 20, st.lent_bytes >> 20, st.seconds);
 	return KJ_EXIT_OK;
 }
 

@@ -395,6 +395,16 @@ static int copy_swapped(int in, const struct core *c, const struct swapmap *swap
 	return 0;
 }
 
+/* --exclude=lent: the pages B was given are left out; A's contents of
+ * them are in the core at the source pages, and A's jump-back code swaps
+ * each pair on resume, bringing them home. */
+static void count_lent(const struct swapmap *swap, struct save_stats *st)
+{
+	for (size_t i = 0; i < swap->n; i++)
+		if (swap->src[i] != swap->dest[i])
+			st->lent_bytes += PAGE;
+}
+
 /* Notes and program headers after the data; then the ELF header at 0. */
 static int finish_image(const struct core *c, const struct save_opts *o, uint64_t entry,
 			struct writer *w, const struct outloads *ol, struct save_stats *st,
@@ -412,7 +422,8 @@ static int finish_image(const struct core *c, const struct save_opts *o, uint64_
 	memset(&in, 0, sizeof(in));
 	put_le32((uint8_t *)&in.version, 1);
 	put_le32((uint8_t *)&in.flags, (o->exclude_zero ? KJ_IMAGE_ZERO_EXCLUDED : 0) |
-					 (o->exclude_free ? KJ_IMAGE_FREE_EXCLUDED : 0));
+					 (o->exclude_free ? KJ_IMAGE_FREE_EXCLUDED : 0) |
+					 (st->lent_bytes ? KJ_IMAGE_LENT_EXCLUDED : 0));
 	put_le64((uint8_t *)&in.entry, entry);
 	put_le64((uint8_t *)&in.data_bytes, st->data_bytes);
 	put_le64((uint8_t *)&in.zero_bytes, st->zero_bytes);
@@ -588,8 +599,11 @@ int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error
 		goto out_unlink;
 	}
 	sha256_init(&w.sha);
+	if (have_swap && o->exclude_lent)
+		count_lent(&swap, st);
 	if (copy_loads(in, &c, &freemap, o, &w, &ol, st, err) < 0 ||
-	    (have_swap && copy_swapped(in, &c, &swap, &freemap, o, &w, &ol, st, err) < 0) ||
+	    (have_swap && !o->exclude_lent &&
+	     copy_swapped(in, &c, &swap, &freemap, o, &w, &ol, st, err) < 0) ||
 	    finish_image(&c, o, entry, &w, &ol, st, err) < 0)
 		goto out_unlink;
 	if (fchmod(out, 0600) < 0 || fsync(out) < 0) {

@@ -15,6 +15,8 @@ struct save_opts {
 	bool entry_given;
 	bool exclude_zero;     /* record all-zero pages as zero, not as data */
 	bool exclude_free;     /* leave out pages free in A (through VMCOREINFO) */
+	bool exclude_lent;     /* leave out the pages A lent to B (swapped): their
+				* contents are in the source pages, which are saved */
 	bool verify;           /* re-read the image and check its SHA-256 */
 	bool progress;         /* show progress (on a terminal) */
 };
@@ -24,6 +26,7 @@ struct save_stats {
 	uint64_t data_bytes;   /* written */
 	uint64_t zero_bytes;   /* recorded as zero */
 	uint64_t free_bytes;   /* left out as free */
+	uint64_t lent_bytes;   /* left out as lent to B (saved at the source pages) */
 	uint64_t nloads;       /* PT_LOADs in the image */
 	double seconds;
 };
