@@ -110,7 +110,10 @@ struct purgatory_header {
 	uint32_t flags;       /* PURGATORY_FLAG_* */
 	uint32_t serial_port; /* I/O port of a 16550 UART for messages, 0 = none */
 	uint32_t nr_regions;  /* used entries of regions[] */
-	uint8_t sha256[32];   /* digest over regions[0..nr_regions) in order */
+	/* SHA-256 over the SHA-256 digests of regions[0..nr_regions), in
+	 * order: one pass over the bytes gives both the check and, compared
+	 * region by region, the name of a bad region. */
+	uint8_t sha256[32];
 	struct purgatory_region regions[PURGATORY_MAX_REGIONS];
 	struct purgatory_regs64 regs64; /* used when entry_mode == ENTRY_64 */
 	struct purgatory_regs32 regs32; /* used when entry_mode == ENTRY_32 */

@@ -144,6 +144,7 @@ int plan_add(struct kj_plan *p, const char *what, const void *buf, size_t bufsz,
 	s->mem = mem;
 	s->memsz = memsz;
 	s->outside_ok = false;
+	s->has_sha256 = false;
 	snprintf(s->what, sizeof(s->what), "%s", what);
 	return 0;
 }

@@ -27,6 +27,9 @@ struct kj_segment {
 	char what[48];     /* "kernel", "initrd", "boot_params+cmdline", "purgatory" */
 	bool outside_ok;   /* placed outside --mem-min/--mem-max on purpose (kexec
 			    * jump: memory kernel A keeps, preserved by the swap) */
+	bool has_sha256;   /* sha256 holds the digest of buf (computed by the loader
+			    * while checking it, so it is not read twice) */
+	uint8_t sha256[32];
 };
 
 struct kj_plan {

@@ -522,14 +522,20 @@ int purgatory_set_regions(struct purgatory *p, const struct purgatory_input *in,
 	memset(p->hdr->regions, 0, sizeof(p->hdr->regions));
 	if (ext)
 		memset(ext->region_sha256, 0, sizeof(ext->region_sha256));
+	/* the digest of the regions' digests (purgatory-abi.h); one pass */
 	sha256_init(&ctx);
 	for (i = 0; i < n; i++) {
+		uint8_t d[SHA256_DIGEST_SIZE];
+
 		p->hdr->regions[i].start = in[i].mem;
 		p->hdr->regions[i].size = in[i].bufsz;
-		if (in[i].bufsz)
-			sha256_update(&ctx, in[i].buf, in[i].bufsz);
+		if (in[i].sha256)
+			memcpy(d, in[i].sha256, sizeof(d));
+		else
+			sha256(in[i].bufsz ? in[i].buf : "", in[i].bufsz, d);
+		sha256_update(&ctx, d, sizeof(d));
 		if (ext)
-			sha256(in[i].bufsz ? in[i].buf : "", in[i].bufsz, ext->region_sha256[i]);
+			memcpy(ext->region_sha256[i], d, sizeof(d));
 	}
 	sha256_final(&ctx, p->hdr->sha256);
 	p->hdr->nr_regions = (uint32_t)n;

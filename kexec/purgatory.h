@@ -36,6 +36,7 @@ struct purgatory_input {
 	const void *buf;
 	size_t bufsz;
 	uint64_t mem;
+	const uint8_t *sha256; /* its SHA-256 if the caller computed it already, else NULL */
 };
 
 /* Parse a purgatory ELF image (pure: works on any bytes). */

@@ -180,6 +180,7 @@ int purgatory_verify(const struct purgatory_header *hdr,
 {
 	struct sha256_ctx ctx;
 	uint8_t digest[SHA256_DIGEST_SIZE];
+	uint8_t region[PURGATORY_MAX_REGIONS][SHA256_DIGEST_SIZE];
 	uint32_t i;
 
 	*bad = 0;
@@ -197,21 +198,22 @@ int purgatory_verify(const struct purgatory_header *hdr,
 		}
 	}
 
+	/* one digest per region, then the digest of those */
 	sha256_init(&ctx);
-	for (i = 0; i < hdr->nr_regions; i++)
-		sha256_update(&ctx, (const void *)(uintptr_t)hdr->regions[i].start,
-			      (size_t)hdr->regions[i].size);
+	for (i = 0; i < hdr->nr_regions; i++) {
+		sha256((const void *)(uintptr_t)hdr->regions[i].start, (size_t)hdr->regions[i].size,
+		       region[i]);
+		sha256_update(&ctx, region[i], SHA256_DIGEST_SIZE);
+	}
 	sha256_final(&ctx, digest);
 	if (digest_equal(digest, hdr->sha256))
 		return PURGATORY_VERIFY_OK;
 
-	/* Slow path, only taken on failure: name the first bad region. */
+	/* name the first bad region, from the tool's per-region digests */
 	*bad = hdr->nr_regions;
 	if (ext_valid(ext)) {
 		for (i = 0; i < hdr->nr_regions; i++) {
-			sha256((const void *)(uintptr_t)hdr->regions[i].start,
-			       (size_t)hdr->regions[i].size, digest);
-			if (!digest_equal(digest, ext->region_sha256[i])) {
+			if (!digest_equal(region[i], ext->region_sha256[i])) {
 				*bad = i;
 				break;
 			}

@@ -402,12 +402,13 @@ def main():
                         f"{nreg} regions = the other segments",
                         "regions " + ", ".join(f"{x:#x}+{y:#x}" for x, y in regs)
                         + " != other segments " + ", ".join(f"{x:#x}+{y:#x}" for x, y in want))
+                # the digest of the regions' digests (purgatory-abi.h)
                 sha = hashlib.sha256()
                 missing = []
                 for start, size in regs:
                     owner = [s for s in segs if s.mem <= start and start + size <= s.mem + s.memsz]
                     if owner:
-                        sha.update(owner[0].read(start, size))
+                        sha.update(hashlib.sha256(owner[0].read(start, size)).digest())
                     else:
                         missing.append(start)
                 stored = bytes(h[OFF_SHA256:OFF_SHA256 + 32])

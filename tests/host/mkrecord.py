@@ -103,8 +103,8 @@ def main():
                      cl.PURGATORY_HEADER_SIZE)
     sha = hashlib.sha256()
     regions = [(m, len(d)) for m, _, d in segs]
-    for m, _, d in segs:
-        sha.update(d)
+    for m, _, d in segs:  # the digest of the regions' digests
+        sha.update(hashlib.sha256(d).digest())
     struct.pack_into("<I", h, cl.OFF_NR_REGIONS, len(regions))
     h[cl.OFF_SHA256:cl.OFF_SHA256 + 32] = sha.digest()
     for i, (m, n) in enumerate(regions):

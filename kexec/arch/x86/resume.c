@@ -13,7 +13,8 @@
  * were (same selectors: PURGATORY_FLAG_KEEP_SEGMENTS) and at 0(%rsp) the
  * peer's re-entry point, 0 here (the header's zero entry_stack words).
  *
- * Checks before anything is loaded: the image's SHA-256 (kdump's note),
+ * Checks before anything is loaded: the image's SHA-256 (kdump's note,
+ * computed in the same pass as the purgatory's digests),
  * that it was saved on a machine with this memory map (the KEXECJMP
  * memory-map note), that its memory is RAM here, and that it fits: the
  * kernel takes at most half of RAM in segments, and the staging areas
@@ -124,37 +125,54 @@ static int find_note(const struct kj_file *f, const struct core *c, uint32_t typ
 	return -1;
 }
 
-/* SHA-256 over every PT_LOAD's file bytes, in program-header order, with
- * progress on a terminal (hundreds of MiB take seconds). */
-static void image_digest(const struct kj_file *f, const struct core *c, uint64_t total,
-			 uint8_t out[SHA256_DIGEST_SIZE])
+/*
+ * One pass over the staging areas (the image's file bytes, in program-
+ * header order): each area's SHA-256 for the purgatory, and the digest of
+ * them all, which is the image's own (kdump's note), compared before
+ * anything is loaded.  With one area the two are the same.  Progress on a
+ * terminal: hundreds of MiB take seconds.
+ */
+static void digest_areas(const struct kj_file *f, const struct stage_plan *sp,
+			 struct kj_segment *seg, uint8_t image[SHA256_DIGEST_SIZE])
 {
-	struct sha256_ctx ctx;
+	struct sha256_ctx all, one;
 	bool tty = isatty(STDERR_FILENO);
-	uint64_t done = 0;
+	uint64_t total = 0, done = 0;
 	unsigned shown = 101;
 
-	sha256_init(&ctx);
-	for (size_t i = 0; i < c->nloads; i++) {
-		const uint8_t *p = f->data + c->loads[i].offset;
-		uint64_t left = c->loads[i].filesz;
+	for (size_t a = 0; a < sp->narea; a++)
+		total += sp->area[a].len;
+	sha256_init(&all);
+	for (size_t a = 0; a < sp->narea; a++) {
+		const uint8_t *p = f->data + sp->area[a].offset;
+		uint64_t left = sp->area[a].len;
 
+		sha256_init(&one);
 		while (left) {
 			size_t k = left > (8u << 20) ? (8u << 20) : (size_t)left;
 
-			sha256_update(&ctx, p, k);
+			sha256_update(&one, p, k);
+			if (sp->narea > 1)
+				sha256_update(&all, p, k);
 			p += k;
 			left -= k;
 			done += k;
-			if (tty && total && (unsigned)(done * 100 / total) != shown) {
+			if (tty && (unsigned)(done * 100 / total) != shown) {
 				shown = (unsigned)(done * 100 / total);
 				fprintf(stderr, "\rkexec: checking %s: %u%%", f->name, shown);
 			}
 		}
+		sha256_final(&one, seg[a].sha256);
+		seg[a].has_sha256 = true;
 	}
 	if (tty && total)
 		fprintf(stderr, "\r\033[K");
-	sha256_final(&ctx, out);
+	if (sp->narea > 1)
+		sha256_final(&all, image);
+	else if (sp->narea == 1)
+		memcpy(image, seg[0].sha256, SHA256_DIGEST_SIZE);
+	else
+		sha256_final(&all, image);
 }
 
 /*
@@ -228,7 +246,8 @@ int x86_resume_plan(const struct kj_load_input *in, struct kj_plan *plan, struct
 	struct core c;
 	const uint8_t *desc;
 	size_t desclen, need, nl = 0;
-	uint8_t *ctl;
+	uint8_t *ctl, want_digest[SHA256_DIGEST_SIZE];
+	bool have_digest = false;
 	int rc = -1;
 
 	memset(&sp, 0, sizeof(sp));
@@ -256,8 +275,6 @@ int x86_resume_plan(const struct kj_load_input *in, struct kj_plan *plan, struct
 		file_bytes += c.loads[i].filesz;
 	entry = c.entry;
 	if (find_note(f, &c, KJ_NOTE_IMAGE, &desc, &desclen) == 0) {
-		uint8_t digest[SHA256_DIGEST_SIZE];
-
 		if (desclen < sizeof(struct kj_note_image) || le32(desc) != 1) {
 			kj_fail(err, KJ_EXIT_BADFILE, "%s: its image note is damaged", name);
 			goto out;
@@ -270,15 +287,8 @@ int x86_resume_plan(const struct kj_load_input *in, struct kj_plan *plan, struct
 				name, file_bytes, le64(desc + 16));
 			goto out;
 		}
-		if (!o->no_checks) {
-			image_digest(f, &c, file_bytes, digest);
-			if (memcmp(digest, desc + 40, SHA256_DIGEST_SIZE)) {
-				kj_fail(err, KJ_EXIT_BADFILE,
-					"%s: SHA-256 mismatch: the saved memory is damaged; resuming it would crash the kernel",
-					name);
-				goto out;
-			}
-		}
+		memcpy(want_digest, desc + 40, SHA256_DIGEST_SIZE);
+		have_digest = true;
 	}
 	if (find_note(f, &c, KJ_NOTE_MEMMAP, &desc, &desclen) == 0 &&
 	    check_memmap(desc, desclen, &in->sys->mm, name, err) < 0)
@@ -331,6 +341,18 @@ int x86_resume_plan(const struct kj_load_input *in, struct kj_plan *plan, struct
 		if (plan_add(plan, "staging", f->data + sp.area[i].offset, (size_t)sp.area[i].len,
 			     sp.area[i].mem, align_up(sp.area[i].len, KJ_PAGE_SIZE), err) < 0)
 			goto out;
+	if (!o->no_checks) {
+		uint8_t digest[SHA256_DIGEST_SIZE];
+
+		/* the staging areas are the first segments */
+		digest_areas(f, &sp, plan->seg, digest);
+		if (have_digest && memcmp(digest, want_digest, SHA256_DIGEST_SIZE)) {
+			kj_fail(err, KJ_EXIT_BADFILE,
+				"%s: SHA-256 mismatch: the saved memory is damaged; resuming it would crash the kernel",
+				name);
+			goto out;
+		}
+	}
 
 	for (size_t i = 0; i < in->sys->mm.n; i++)
 		if (in->sys->mm.e[i].type == E820_TYPE_RAM && range_end(in->sys->mm.e[i].r) > top)

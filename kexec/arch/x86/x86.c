@@ -238,6 +238,7 @@ int x86_finish(const struct kj_load_input *in, struct kj_plan *plan, struct purg
 		pin[n].buf = plan->seg[i].buf;
 		pin[n].bufsz = plan->seg[i].bufsz;
 		pin[n].mem = plan->seg[i].mem;
+		pin[n].sha256 = plan->seg[i].has_sha256 ? plan->seg[i].sha256 : NULL;
 		n++;
 	}
 	return purgatory_set_regions(pg, pin, n, err);
