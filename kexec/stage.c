@@ -125,6 +125,23 @@ int stage_free_ranges(const struct stage_load *l, size_t n, const struct memmap 
 	}
 	free(cov);
 	qsort(sp->free, sp->nfree, sizeof(*sp->free), cmp_range);
+
+	/* pages the image only zeroes: inside a zero tail, whole pages */
+	sp->zfree = calloc(n ? n : 1, sizeof(*sp->zfree));
+	if (!sp->zfree) {
+		stage_free(sp);
+		return kj_fail(err, KJ_EXIT_FAILURE, "%s: out of memory", name);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct range z = range_from_bounds(align_up(l[i].paddr + l[i].filesz, KJ_PAGE_SIZE),
+						   align_down(l[i].paddr + l[i].memsz, KJ_PAGE_SIZE));
+
+		z = range_intersect(z, place);
+		z = range_intersect(z, range_from_bounds(LOW_1M, limit));
+		if (z.size)
+			sp->zfree[sp->nzfree++] = z;
+	}
+	qsort(sp->zfree, sp->nzfree, sizeof(*sp->zfree), cmp_range);
 	return 0;
 
 out_limit:
@@ -132,6 +149,33 @@ out_limit:
 	return kj_fail(err, KJ_EXIT_BADFILE,
 		       "%s: memory above 0x%" PRIx64 " is out of reach of this kernel's kexec", name,
 		       limit);
+}
+
+int stage_reserve(struct stage_plan *sp, struct range r)
+{
+	for (size_t i = 0; i < sp->nfree; i++) {
+		struct range f = sp->free[i], *nf;
+
+		if (!range_contains(f, r))
+			continue;
+		/* f becomes [f.start, r.start) and [end(r), end(f)) */
+		nf = realloc(sp->free, (sp->nfree + 1) * sizeof(*nf));
+		if (!nf)
+			return -1;
+		sp->free = nf;
+		memmove(&nf[i + 1], &nf[i], (sp->nfree - i) * sizeof(*nf));
+		sp->nfree++;
+		nf[i] = range_from_bounds(f.start, r.start);
+		nf[i + 1] = range_from_bounds(range_end(r), range_end(f));
+		/* drop empty pieces */
+		for (size_t k = i + 2; k-- > i;)
+			if (!nf[k].size) {
+				memmove(&nf[k], &nf[k + 1], (sp->nfree - k - 1) * sizeof(*nf));
+				sp->nfree--;
+			}
+		return 0;
+	}
+	return -1;
 }
 
 static int cmp_size_desc(const void *a, const void *b)
@@ -182,7 +226,7 @@ int stage_build(const struct stage_load *l, size_t n, size_t max_areas, const ch
 {
 	struct range *bysize;
 	uint64_t total = 0, free_total = 0, best = 0;
-	size_t li = 0, cap = 0, a = 0;
+	size_t li = 0, cap = 0, a = 0, ncand = 0;
 	uint64_t done_in_load = 0; /* file bytes of l[li] already given an area */
 	long last_area = -2;
 
@@ -190,13 +234,22 @@ int stage_build(const struct stage_load *l, size_t n, size_t max_areas, const ch
 		max_areas = KJ_SEGMENT_MAX;
 	for (size_t i = 0; i < n; i++)
 		total += l[i].filesz;
-	bysize = malloc((sp->nfree ? sp->nfree : 1) * sizeof(*bysize));
+	/* candidates: free and zero-only RAM, adjacent ranges merged */
+	bysize = malloc((sp->nfree + sp->nzfree + 1) * sizeof(*bysize));
 	if (!bysize)
 		return kj_fail(err, KJ_EXIT_FAILURE, "%s: out of memory", name);
 	memcpy(bysize, sp->free, sp->nfree * sizeof(*bysize));
-	qsort(bysize, sp->nfree, sizeof(*bysize), cmp_size_desc);
-	for (size_t i = 0; i < sp->nfree; i++) {
-		free_total += sp->free[i].size;
+	memcpy(bysize + sp->nfree, sp->zfree, sp->nzfree * sizeof(*bysize));
+	qsort(bysize, sp->nfree + sp->nzfree, sizeof(*bysize), cmp_range);
+	for (size_t i = 0; i < sp->nfree + sp->nzfree; i++) {
+		if (ncand && range_end(bysize[ncand - 1]) == bysize[i].start)
+			bysize[ncand - 1].size += bysize[i].size;
+		else
+			bysize[ncand++] = bysize[i];
+	}
+	qsort(bysize, ncand, sizeof(*bysize), cmp_size_desc);
+	for (size_t i = 0; i < ncand; i++) {
+		free_total += bysize[i].size;
 		if (i < max_areas)
 			best += bysize[i].size;
 	}
@@ -207,7 +260,7 @@ int stage_build(const struct stage_load *l, size_t n, size_t max_areas, const ch
 	 * segment, one user buffer); where the next PT_LOAD's bytes do not
 	 * follow in the file, a new area starts on the next page.
 	 */
-	for (size_t f = 0; f < sp->nfree && li < n; f++) {
+	for (size_t f = 0; f < ncand && li < n; f++) {
 		uint64_t cur = bysize[f].start, end = range_end(bysize[f]);
 
 		while (li < n && cur < end) {
@@ -256,16 +309,16 @@ int stage_build(const struct stage_load *l, size_t n, size_t max_areas, const ch
 	if (li < n) {
 		if (free_total < total)
 			return kj_fail(err, KJ_EXIT_NOROOM,
-				       "%s: staging needs %" PRIu64 " MiB of RAM the image leaves alone, this machine has %" PRIu64
-				       " MiB there: the image must leave out more (kdump save --exclude=zero,free)",
+				       "%s: staging needs %" PRIu64 " MiB of RAM the image leaves alone or only zeroes, this machine has %" PRIu64
+				       " MiB there: the image must leave out more (kdump save --exclude=zero,free,lent)",
 				       name, MIB(total) + 1, MIB(free_total));
 		return kj_fail(err, KJ_EXIT_NOROOM,
-			       "%s: staging needs %" PRIu64 " MiB in at most %zu pieces of RAM the image leaves alone; the %zu largest hold %" PRIu64
+			       "%s: staging needs %" PRIu64 " MiB in at most %zu pieces of RAM the image leaves alone or only zeroes; the %zu largest hold %" PRIu64
 			       " MiB",
 			       name, MIB(total) + 1, max_areas, max_areas, MIB(best));
 	}
 
-	/* The copy list: each PT_LOAD's bytes from the areas, then its zeros. */
+	/* The copy list: each PT_LOAD's bytes from the areas, then the zeros. */
 	sp->copy_bytes = sp->zero_bytes = 0;
 	a = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -290,10 +343,12 @@ int stage_build(const struct stage_load *l, size_t n, size_t max_areas, const ch
 				goto oom;
 			done += k;
 		}
+	}
+	/* the zero fills after every copy: they may land on staging areas */
+	for (size_t i = 0; i < n; i++)
 		if (push_copy(sp, &cap, l[i].paddr + l[i].filesz, PURGATORY_COPY_ZERO,
 			      l[i].memsz - l[i].filesz, -1, &last_area) < 0)
 			goto oom;
-	}
 	return 0;
 oom:
 	return kj_fail(err, KJ_EXIT_FAILURE, "%s: out of memory", name);
@@ -309,21 +364,37 @@ int stage_check(const struct stage_plan *sp, const struct kj_plan *plan, struct 
 {
 	struct purgatory_copy *sorted;
 
+	bool zeros = false;
+
 	for (size_t i = 0; i < sp->ncopy; i++) {
 		const struct purgatory_copy *c = &sp->copy[i];
 		struct range dst = range_make(c->dst, c->len);
-		bool src_ok = c->src == PURGATORY_COPY_ZERO;
+		bool is_zero = c->src == PURGATORY_COPY_ZERO, src_ok = is_zero;
 
-		/* Rule: no destination overlaps a segment.  Segments hold what
-		 * the purgatory reads (areas, list, page tables) and runs
-		 * (itself); a copy over one would destroy it before, or while,
-		 * it is used. */
-		for (size_t s = 0; s < plan->nseg; s++)
-			if (range_overlaps(dst, range_make(plan->seg[s].mem, plan->seg[s].memsz)))
+		/* Rule: zero fills come after every copy (they may wipe
+		 * staging areas, which must have been read by then). */
+		if (zeros && !is_zero)
+			return kj_fail(err, KJ_EXIT_FAILURE,
+				       "internal error: staging copy to 0x%" PRIx64 " after a zero fill",
+				       c->dst);
+		zeros = zeros || is_zero;
+		/* Rule: no copy lands on a segment, and no zero fill on one but
+		 * a staging area.  Segments hold what the purgatory reads
+		 * (areas, list, page tables) and runs (itself); a write over
+		 * one would destroy it before, or while, it is used. */
+		for (size_t s = 0; s < plan->nseg; s++) {
+			bool staging = false;
+
+			if (!range_overlaps(dst, range_make(plan->seg[s].mem, plan->seg[s].memsz)))
+				continue;
+			for (size_t a = 0; a < sp->narea; a++)
+				staging = staging || sp->area[a].mem == plan->seg[s].mem;
+			if (!is_zero || !staging)
 				return kj_fail(err, KJ_EXIT_FAILURE,
 					       "internal error: staging would write 0x%" PRIx64 "-0x%" PRIx64
 					       " over segment %zu (%s)",
 					       c->dst, c->dst + c->len, s, plan->seg[s].what);
+		}
 		/* Rule: a copy reads loaded bytes of one staging area, which
 		 * is a segment: anything else would be whatever was in RAM. */
 		for (size_t a = 0; a < sp->narea && !src_ok; a++) {
@@ -364,5 +435,6 @@ void stage_free(struct stage_plan *sp)
 {
 	free(sp->copy);
 	free(sp->free);
+	free(sp->zfree);
 	memset(sp, 0, sizeof(*sp));
 }

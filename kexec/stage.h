@@ -11,12 +11,20 @@
  * goes and which ranges become zeros (p_memsz beyond p_filesz); it runs
  * after the digest check, before entering the image.
  *
- * Why the order of the copies does not matter, and nothing is overwritten
- * before it is read: every destination lies inside the image's PT_LOADs,
- * and every byte the purgatory reads or runs from (staging areas, the list,
- * page tables, its own code and stack) lies in a page no PT_LOAD touches.
- * stage_check() proves exactly that on the final plan before any system
- * call.  Memory the image does not cover is left alone, as its saver meant.
+ * Staging areas go in RAM no PT_LOAD touches, or in pages a PT_LOAD
+ * covers only with zeros (p_memsz beyond p_filesz: makedumpfile -E images
+ * cover all RAM that way).  The list holds every copy first and every
+ * zero fill after them.
+ *
+ * Why nothing is overwritten before it is read: every copy's destination
+ * holds file bytes of the image, and no segment (staging areas, the list,
+ * page tables, the purgatory's code and stack) lies in such a page; zero
+ * fills may land on staging areas, but only after every copy is done, and
+ * never on the list, the page tables or the purgatory, which lie in RAM
+ * the image does not touch at all.  So the order among the copies does not
+ * matter.  stage_check() proves exactly that on the final plan before any
+ * system call.  Memory the image does not cover is left alone, as its
+ * saver meant.
  *
  * Pure functions over descriptions: the tests call them without root.
  */
@@ -56,30 +64,38 @@ struct stage_plan {
 	uint64_t zero_bytes;         /* bytes it zeroes */
 	struct range *free;          /* RAM the image leaves alone, sorted */
 	size_t nfree;
+	struct range *zfree;         /* RAM the image only zeroes, sorted */
+	size_t nzfree;
 };
 
 /*
  * Check the loads (no overlaps, inside `ram_limit`, each inside RAM of mm)
  * and compute the memory they leave alone: RAM of mm inside `place`, at
- * or above 1 MiB, below `limit`, minus every page a PT_LOAD touches.
+ * or above 1 MiB, below `limit`, minus every page a PT_LOAD touches; and
+ * the pages PT_LOADs only zero (inside p_memsz beyond p_filesz).
  */
 int stage_free_ranges(const struct stage_load *l, size_t n, const struct memmap *mm,
 		      struct range place, uint64_t limit, const char *name,
 		      struct stage_plan *sp, struct kj_error *err);
 
+/* Take r (page aligned, inside one free range) out of the free ranges:
+ * room for what must survive every copy and zero fill (the list, the
+ * purgatory), reserved before the staging areas take the rest. */
+int stage_reserve(struct stage_plan *sp, struct range r);
+
 /*
- * Choose at most max_areas staging areas for the file bytes (largest free
- * ranges first; one area may not span two discontiguous pieces of the
+ * Choose at most max_areas staging areas for the file bytes (largest
+ * ranges of free or zero-only RAM first; one area may not span two discontiguous pieces of the
  * file) and build the copy list.  Call after stage_free_ranges().
  */
 int stage_build(const struct stage_load *l, size_t n, size_t max_areas, const char *name,
 		struct stage_plan *sp, struct kj_error *err);
 
 /*
- * The proof, on the final plan: no destination overlaps any segment of
- * the plan (staging areas, list, page tables, purgatory), every copy reads
- * from inside one staging area's loaded bytes, and destinations do not
- * overlap each other.
+ * The proof, on the final plan: no copy's destination overlaps any
+ * segment of the plan; zero fills come after every copy and overlap no
+ * segment but staging areas; every copy reads from inside one staging
+ * area's loaded bytes; destinations do not overlap each other.
  */
 int stage_check(const struct stage_plan *sp, const struct kj_plan *plan, struct kj_error *err);
 

@@ -176,11 +176,33 @@ static void discontiguous_and_adjacent(void **state)
 	memmap_free(&mm);
 }
 
+/* An image that covers all RAM, zero pages as p_memsz beyond p_filesz
+ * (makedumpfile -E): staged in the pages it only zeroes, wiped last. */
+static void staged_in_zeros(void **state)
+{
+	struct stage_load l[3] = {
+		{ 0x100000, 0x100000, SIM_SIZE - 0x100000 - 0x300000 + 0x123, 0 },
+		{ SIM_SIZE - 0x200000 + 0x123, 0x1000, 0x1000, 0 },
+		{ SIM_SIZE - 0x1f0000, 0x1f0000, 0x1f0000, 0 },
+	};
+	struct memmap mm;
+	uint8_t *file;
+	size_t size, nareas;
+
+	(void)state;
+	map_init(&mm, SIM_SIZE);
+	file = make_file(l, 3, 0, &size);
+	plan_and_run(l, 3, file, &mm, &nareas);
+	assert_int_equal(nareas, 1);
+	free(file);
+	memmap_free(&mm);
+}
+
 /* No RAM left alone: a clear error with the sizes. */
 static void no_room(void **state)
 {
 	struct stage_load l[2] = {
-		{ 0x100000, 0x1000000, SIM_SIZE - 0x100000 - 0x2000, 0 },
+		{ 0x100000, SIM_SIZE - 0x100000 - 0x2000, SIM_SIZE - 0x100000 - 0x2000, 0 },
 		{ SIM_SIZE - 0x2000, 0x1000, 0x1000, 0 },
 	};
 	struct stage_plan sp;
@@ -195,7 +217,7 @@ static void no_room(void **state)
 					   "full.elf", &sp, &err), 0);
 	assert_int_equal(stage_build(l, 2, 14, "full.elf", &sp, &err), -1);
 	assert_int_equal(err.exit_code, KJ_EXIT_NOROOM);
-	assert_non_null(strstr(err.msg, "full.elf: staging needs 17 MiB of RAM the image leaves alone, this machine has 0 MiB"));
+	assert_non_null(strstr(err.msg, "full.elf: staging needs 63 MiB of RAM the image leaves alone or only zeroes, this machine has 0 MiB"));
 	stage_free(&sp);
 	memmap_free(&mm);
 }
@@ -220,7 +242,7 @@ static void too_fragmented(void **state)
 					   "frag.elf", &sp, &err), 0);
 	assert_int_equal(sp.nfree, 40);
 	assert_int_equal(stage_build(l, 40, 14, "frag.elf", &sp, &err), -1);
-	if (!strstr(err.msg, "frag.elf: staging needs 3 MiB in at most 14 pieces of RAM the image leaves alone; the 14 largest hold 1 MiB"))
+	if (!strstr(err.msg, "frag.elf: staging needs 3 MiB in at most 14 pieces of RAM the image leaves alone or only zeroes; the 14 largest hold 1 MiB"))
 		fail_msg("%s", err.msg);
 	stage_free(&sp);
 	memmap_free(&mm);
@@ -486,6 +508,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(many_ranges),
 		cmocka_unit_test(discontiguous_and_adjacent),
+		cmocka_unit_test(staged_in_zeros),
 		cmocka_unit_test(no_room),
 		cmocka_unit_test(too_fragmented),
 		cmocka_unit_test(bad_images),

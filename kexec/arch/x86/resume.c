@@ -332,10 +332,43 @@ int x86_resume_plan(const struct kj_load_input *in, struct kj_plan *plan, struct
 		goto out;
 	}
 
-	/* staging: areas, then the control segment and the purgatory, in RAM
-	 * the image leaves alone */
-	if (stage_free_ranges(loads, nl, &in->sys->mm, plan->place, limit, name, &sp, err) < 0 ||
-	    stage_build(loads, nl, KJ_SEGMENT_MAX - 2, name, &sp, err) < 0)
+	/*
+	 * Staging.  First the room for what must survive every copy and zero
+	 * fill, in RAM the image does not touch at all: the page tables and
+	 * copy list (sized for the most entries the list can have: a copy per
+	 * PT_LOAD and per area boundary, a zero fill per PT_LOAD) and the
+	 * purgatory.  Then the staging areas, in what is left and in the
+	 * pages the image only zeroes.
+	 */
+	if (stage_free_ranges(loads, nl, &in->sys->mm, plan->place, limit, name, &sp, err) < 0)
+		goto out;
+	for (size_t i = 0; i < in->sys->mm.n; i++)
+		if (in->sys->mm.e[i].type == E820_TYPE_RAM && range_end(in->sys->mm.e[i].r) > top)
+			top = range_end(in->sys->mm.e[i].r);
+	if (top > limit)
+		top = limit;
+	if (is64 && top > 512 * ONE_GIB) {
+		kj_fail(err, KJ_EXIT_NOROOM, "%s: RAM above 512 GiB is not supported for staging", name);
+		goto out;
+	}
+	list_off = is64 ? pagetable_size(top) : 0;
+	ctl_size = list_off + (2 * nl + KJ_SEGMENT_MAX) * sizeof(struct purgatory_copy);
+	if (find_free(plan, &sp, ctl_size, KJ_PAGE_SIZE, FOUR_GIB, &ctl_addr) < 0 ||
+	    stage_reserve(&sp, range_make(ctl_addr, align_up(ctl_size, KJ_PAGE_SIZE))) < 0) {
+		kj_fail(err, KJ_EXIT_NOROOM,
+			"%s: no room below 4 GiB for the copy list (%" PRIu64 " KiB) in RAM the image leaves alone",
+			name, ctl_size >> 10);
+		goto out;
+	}
+	if (x86_purgatory_open(in, plan, &pg, err) < 0)
+		goto out;
+	if (find_free(plan, &sp, pg.memsz, pg.align, x86_purgatory_limit(&pg), &pg_addr) < 0 ||
+	    stage_reserve(&sp, range_make(pg_addr, align_up(pg.memsz, KJ_PAGE_SIZE))) < 0) {
+		kj_fail(err, KJ_EXIT_NOROOM,
+			"%s: no room below 4 GiB for the purgatory in RAM the image leaves alone", name);
+		goto out;
+	}
+	if (stage_build(loads, nl, KJ_SEGMENT_MAX - 2, name, &sp, err) < 0)
 		goto out;
 	for (size_t i = 0; i < sp.narea; i++)
 		if (plan_add(plan, "staging", f->data + sp.area[i].offset, (size_t)sp.area[i].len,
@@ -354,23 +387,11 @@ int x86_resume_plan(const struct kj_load_input *in, struct kj_plan *plan, struct
 		}
 	}
 
-	for (size_t i = 0; i < in->sys->mm.n; i++)
-		if (in->sys->mm.e[i].type == E820_TYPE_RAM && range_end(in->sys->mm.e[i].r) > top)
-			top = range_end(in->sys->mm.e[i].r);
-	if (top > limit)
-		top = limit;
-	list_off = is64 ? pagetable_size(top) : 0;
-	if (is64 && top > 512 * ONE_GIB) {
-		kj_fail(err, KJ_EXIT_NOROOM, "%s: RAM above 512 GiB is not supported for staging", name);
+	if (sp.ncopy > 2 * nl + KJ_SEGMENT_MAX) {
+		kj_fail(err, KJ_EXIT_FAILURE, "%s: internal error: %zu list entries", name, sp.ncopy);
 		goto out;
 	}
 	ctl_size = list_off + sp.ncopy * sizeof(struct purgatory_copy);
-	if (find_free(plan, &sp, ctl_size, KJ_PAGE_SIZE, FOUR_GIB, &ctl_addr) < 0) {
-		kj_fail(err, KJ_EXIT_NOROOM,
-			"%s: no room below 4 GiB for the copy list (%" PRIu64 " KiB) in RAM the image leaves alone",
-			name, ctl_size >> 10);
-		goto out;
-	}
 	ctl = calloc(1, align_up(ctl_size, KJ_PAGE_SIZE));
 	if (!ctl || plan_own(plan, ctl, err) < 0) {
 		if (!ctl)
@@ -390,13 +411,6 @@ int x86_resume_plan(const struct kj_load_input *in, struct kj_plan *plan, struct
 		     ctl_addr, align_up(ctl_size, KJ_PAGE_SIZE), err) < 0)
 		goto out;
 
-	if (x86_purgatory_open(in, plan, &pg, err) < 0)
-		goto out;
-	if (find_free(plan, &sp, pg.memsz, pg.align, x86_purgatory_limit(&pg), &pg_addr) < 0) {
-		kj_fail(err, KJ_EXIT_NOROOM,
-			"%s: no room below 4 GiB for the purgatory in RAM the image leaves alone", name);
-		goto out;
-	}
 	if (x86_purgatory_relocate(in, &pg, pg_addr, err) < 0)
 		goto out;
 	pg.hdr->flags |= PURGATORY_FLAG_STAGED | PURGATORY_FLAG_KEEP_SEGMENTS;
