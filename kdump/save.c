@@ -320,8 +320,29 @@ static int copy_loads(int in, const struct core *c, const struct bitmap *freemap
 		ol->open = false;
 		while (pos < l->memsz) {
 			size_t n = CHUNK, have;
+			uint64_t skip = 0;
+
+			/* free pages are left out unread: reading /proc/vmcore
+			 * is most of the cost */
+			while (!((l->paddr + pos + skip) % PAGE) && l->memsz - pos - skip >= PAGE &&
+			       is_free(freemap, (l->paddr + pos + skip) / PAGE))
+				skip += PAGE;
+			if (skip) {
+				ol->open = false;
+				st->free_bytes += skip;
+				pos += skip;
+				done += skip;
+				continue;
+			}
 			if (n > l->memsz - pos)
 				n = (size_t)(l->memsz - pos);
+			/* and stop reading where free pages begin */
+			for (uint64_t b = align_up(l->paddr + pos + 1, PAGE) - (l->paddr + pos); b < n;
+			     b += PAGE)
+				if (n - b >= PAGE && is_free(freemap, (l->paddr + pos + b) / PAGE)) {
+					n = (size_t)b;
+					break;
+				}
 			/* bytes beyond p_filesz are zero in the source too */
 			have = pos < l->filesz ? (size_t)(l->filesz - pos < n ? l->filesz - pos : n) : 0;
 			if (have && pread(in, chunk, have, (off_t)(l->offset + pos)) != (ssize_t)have) {
