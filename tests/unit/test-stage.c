@@ -480,6 +480,40 @@ static void resume_image(void **state)
 	plan_free(&p);
 	memmap_free(&other);
 
+	/* a core without our notes (cp /proc/vmcore, makedumpfile -E): no
+	 * digest or map to check, the entry from --entry */
+	{
+		uint8_t *plain;
+		size_t psz;
+		struct kj_file k;
+		struct kj_options o;
+		struct kj_sysinfo sys;
+		struct kj_load_input in;
+
+		plain = make_core(l, 100, 0, NULL, &psz);
+		put_le32(plain + 64 + 4 * 0, 0); /* the PT_NOTE becomes PT_NULL */
+		memset(&o, 0, sizeof(o));
+		o.kernel = "vmcore.copy";
+		o.elf_args = KJ_ARGS_NONE;
+		memset(&sys, 0, sizeof(sys));
+		sys.arch = KJ_ARCH_X86_64;
+		sys.mm = mm;
+		sys.ram_pages = SIM_SIZE / 4096;
+		k = (struct kj_file){ "vmcore.copy", plain, psz, false, false };
+		in = (struct kj_load_input){ .o = &o, .sys = &sys, .kernel = &k };
+		assert_int_equal(x86_build_plan(&in, &p, &err), -1);
+		assert_non_null(strstr(err.msg, "vmcore.copy: the image records no entry: give --entry=ADDR"));
+		plan_free(&p);
+		o.entry = 0x200100;
+		o.entry_given = true;
+		if (x86_build_plan(&in, &p, &err) < 0)
+			fail_msg("%s", err.msg);
+		h = p.seg[p.nseg - 1].buf;
+		assert_int_equal(h->regs64.rip, 0x200100);
+		plan_free(&p);
+		free(plain);
+	}
+
 	/* more than half of RAM: the kernel would refuse it */
 	assert_int_equal(resume(core, size, &mm, 1 * MiB, &p, &err), -1);
 	assert_int_equal(err.exit_code, KJ_EXIT_NOROOM);
