@@ -583,6 +583,12 @@ int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error
 		fprintf(stderr, "kdump: warning: %s; free pages are saved too\n", err->msg);
 		err->msg[0] = '\0';
 	}
+	/* A source page of the swap holds A's contents of its destination:
+	 * nothing worth saving when that page was free in A (the source page
+	 * itself is the kernel's buffer for B, which a resume makes stale). */
+	for (size_t i = 0; have_swap && freemap.w && i < swap.n; i++)
+		if (swap.src[i] != swap.dest[i] && is_free(&freemap, swap.dest[i] / PAGE))
+			mark_free(&freemap, swap.src[i] / PAGE, 1);
 
 	/* a temporary file beside the final one, renamed at the end */
 	dir = strdup(o->out);
