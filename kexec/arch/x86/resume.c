@@ -327,7 +327,7 @@ int x86_resume_plan(const struct kj_load_input *in, struct kj_plan *plan, struct
 	if (file_bytes + (4u << 20) > half) {
 		kj_fail(err, KJ_EXIT_NOROOM,
 			"%s: holds %" PRIu64 " MiB of memory contents; kexec_load(2) takes at most half of RAM, %" PRIu64
-			" MiB here: save with kdump save --exclude=zero,free to leave zero and free pages out",
+			" MiB here: kdump save --exclude=zero,free,lent (its default) leaves zero, free and lent pages out",
 			name, MIB(file_bytes), MIB(half));
 		goto out;
 	}
