@@ -102,6 +102,49 @@ int kj_sysinfo_read(struct kj_sysinfo *s, bool need_cmdline, struct kj_error *er
 	return 0;
 }
 
+/*
+ * For a crash kernel: the "Crash kernel" regions of /proc/iomem (crashkernel=
+ * reserved them; a ,low one may come with the main one) and each CPU's
+ * crash notes (/sys/devices/system/cpu/cpuN/crash_notes: the physical
+ * address of the note buffer the kernel fills at panic; crash_notes_size).
+ */
+int kj_sysinfo_read_crash(struct kj_sysinfo *s, struct kj_error *err)
+{
+	struct iomem io;
+	FILE *f = fopen("/proc/iomem", "re");
+
+	if (!f)
+		return kj_fail(err, KJ_EXIT_FAILURE, "/proc/iomem: %s", strerror(errno));
+	if (iomem_parse(f, "/proc/iomem", &io, err) < 0) {
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	for (size_t i = 0; i < io.n && s->ncrash < KJ_MAX_CRASH_REGIONS; i++)
+		if (!strcmp(io.e[i].name, "Crash kernel") && io.e[i].r.size)
+			s->crash[s->ncrash++] = io.e[i].r;
+	iomem_free(&io);
+	for (unsigned cpu = 0; s->ncpu_notes < KJ_MAX_CPUS; cpu++) {
+		char path[96], *line = NULL;
+		unsigned long long addr, size = 0;
+
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%u/crash_notes", cpu);
+		if (read_text(path, &line) < 0)
+			break;
+		if (sscanf(line, "%llx", &addr) != 1)
+			addr = 0;
+		free(line);
+		line = NULL;
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%u/crash_notes_size", cpu);
+		if (read_text(path, &line) == 0 && sscanf(line, "%llu", &size) != 1)
+			size = 0;
+		free(line);
+		if (addr && size)
+			s->cpu_notes[s->ncpu_notes++] = range_make(addr, size);
+	}
+	return 0;
+}
+
 void kj_sysinfo_free(struct kj_sysinfo *s)
 {
 	memmap_free(&s->mm);
@@ -263,6 +306,8 @@ static int load_file(const struct kj_options *o, const struct kj_sysinfo *sys,
 	}
 	if (!in->nr_initrds)
 		flags |= KJ_KEXEC_FILE_NO_INITRAMFS;
+	if (o->image_type == KJ_IMAGE_CRASH)
+		flags |= KJ_KEXEC_FILE_ON_CRASH;
 	if (o->debug)
 		fprintf(stderr, "kexec: kexec_file_load(kernel %s, initrd %s, \"%s\", 0x%lx)\n",
 			o->kernel, in->nr_initrds ? o->initrds[0] : "none", line, flags);
@@ -307,6 +352,10 @@ static int do_load(const struct kj_options *o, struct kj_error *err)
 
 	if (kj_sysinfo_read(&sys, o->reuse_cmdline || o->jump_back_helper, err) < 0)
 		return -1;
+	if (o->image_type == KJ_IMAGE_CRASH && kj_sysinfo_read_crash(&sys, err) < 0) {
+		kj_sysinfo_free(&sys);
+		return -1;
+	}
 	if (inputs_read(o, &sys, &in, err) < 0) {
 		kj_sysinfo_free(&sys);
 		return -1;

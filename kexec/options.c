@@ -238,9 +238,9 @@ static int check_combination(struct kj_options *o, bool action_given, struct kj_
 						o->action == KJ_ACTION_EXEC))
 		return kj_fail(err, KJ_EXIT_USAGE,
 			       "a crash kernel is not executed by hand; it boots on panic");
-	if (o->image_type == KJ_IMAGE_CRASH && loads)
+	if (o->image_type == KJ_IMAGE_CRASH && (o->preserve_context || o->jump_back_helper))
 		return kj_fail(err, KJ_EXIT_USAGE,
-			       "--load-panic is not supported yet by this kexec");
+			       "--load-panic and kexec jump cannot be used together: a crash kernel does not return");
 
 	if (o->jump_back_helper) {
 		if (o->preserve_context)

@@ -342,6 +342,83 @@ case_preserve() {
 }
 case_preserve
 
+# ------------------------------------------------------------ kexec -p
+# A crash kernel: KEXEC_ON_CRASH, every segment inside the "Crash kernel"
+# region, an ELF core header (PT_NOTEs at the CPUs' crash notes and
+# VMCOREINFO, PT_LOADs = RAM minus the low 1 MiB and the crash region) found
+# through elfcorehdr=, and without a region a clear error and no call.
+crash_root() { # crash_root ROOT: the 512 MiB machine with crashkernel=128M
+	newroot "$1"
+	sed -i 's/^00100000-1ffdffff : System RAM$/&\n  08000000-0fffffff : Crash kernel/' "$1/proc/iomem"
+	mkdir -p "$1/sys/devices/system/cpu/cpu0"
+	echo 1ff2c000 >"$1/sys/devices/system/cpu/cpu0/crash_notes"
+	echo 432 >"$1/sys/devices/system/cpu/cpu0/crash_notes_size"
+	echo "2a1e000 1000" >"$1/sys/kernel/vmcoreinfo" # both hex, as the kernel prints them
+}
+case_crash() {
+	local rec=$work/crash root=$work/root-crash
+	crash_root "$root"
+	[ -n "$K64" ] || { fail crash-load "no amd64 kernel"; return; }
+	if ! kx "$rec" "$root" "$KEXEC" -- -c -p "$K64" --initrd="$INITRD" --append="$CMDLINE"; then
+		fail crash-load "exit non-zero"; show "$rec/stderr"
+	elif ! grep -Eq '^syscall=kexec_load .*flags=0x3e0001$' "$rec/call"; then
+		fail crash-load "flags are not KEXEC_ARCH_X86_64 | KEXEC_ON_CRASH"; show "$rec/call"
+	elif ! python3 - "$rec" <<'PY'
+import re, struct, sys, glob
+rec = sys.argv[1]
+segs = [tuple(int(x, 16) for x in re.findall(r"(?:mem|memsz)=0x([0-9a-f]+)", l))
+        for l in open(rec + "/segments")]
+for mem, memsz in segs:
+    if not (0x8000000 <= mem and mem + memsz <= 0x10000000):
+        sys.exit("segment 0x%x+0x%x outside the crash region" % (mem, memsz))
+hdr = [f for f in glob.glob(rec + "/seg*.bin") if open(f, "rb").read(4) == b"\x7fELF"
+       and struct.unpack_from("<H", open(f, "rb").read(18), 16)[0] == 4]
+if not hdr:
+    sys.exit("no ELF core header segment")
+b = open(hdr[0], "rb").read()
+phoff, = struct.unpack_from("<Q", b, 32)
+phnum, = struct.unpack_from("<H", b, 56)
+notes, loads = [], []
+for i in range(phnum):
+    t, _, off, _, paddr, filesz, memsz = struct.unpack_from("<IIQQQQQ", b, phoff + 56 * i)
+    (notes if t == 4 else loads).append((paddr if t == 1 else off, memsz))
+if sorted(notes) != [(0x2a1e000, 0x1000), (0x1ff2c000, 432)]:
+    sys.exit("PT_NOTEs %s" % notes)
+want = [(0x100000, 0x8000000 - 0x100000), (0x10000000, 0x1ffe0000 - 0x10000000)]
+if loads != want:
+    sys.exit("PT_LOADs %s, want %s" % ([(hex(a), hex(n)) for a, n in loads], want))
+line = b"".join(open(f, "rb").read() for f in glob.glob(rec + "/seg*.bin"))
+if not re.search(rb"elfcorehdr=0x[0-9a-f]+", line):
+    sys.exit("no elfcorehdr= on the command line")
+PY
+	then
+		fail crash-load "the plan"
+	else
+		pass crash-load
+	fi
+
+	rec=$work/crash-none
+	newroot "$root"
+	kx "$rec" "$root" "$KEXEC" -- -c -p "$K64" --initrd="$INITRD"
+	if [ $? -ne 4 ] || ! grep -q 'no memory is reserved for a crash kernel.*crashkernel=' "$rec/stderr" ||
+		[ -e "$rec/call" ]; then
+		fail crash-no-region "expected exit 4, the crashkernel= hint and no call"; show "$rec/stderr"
+	else
+		pass crash-no-region
+	fi
+
+	rec=$work/crash-file
+	crash_root "$root"
+	if ! kx "$rec" "$root" "$KEXEC" -- -s -p "$K64" --initrd="$INITRD" --append="$CMDLINE"; then
+		fail crash-file "exit non-zero"; show "$rec/stderr"
+	elif ! grep -Eq '^syscall=kexec_file_load .*flags=0x2$' "$rec/call"; then
+		fail crash-file "flags are not KEXEC_FILE_ON_CRASH"; show "$rec/call"
+	else
+		pass crash-file
+	fi
+}
+case_crash
+
 # ------------------------------------------------------------ -e
 # Only inside a user namespace: the shim records reboot(2) and the
 # SIOCSIFFLAGS ioctls, the namespace makes sure nothing else gets through.

@@ -133,8 +133,11 @@ static void conflicts(void **state)
 	expect_usage(&err, "invalid option -- 'Q'");
 	assert_int_equal(PARSE(&o, &err, "-l", "k", "--initrd"), -1);
 	expect_usage(&err, "needs an argument");
-	assert_int_equal(PARSE(&o, &err, "-p", "k"), -1);
-	expect_usage(&err, "not supported yet");
+	assert_int_equal(PARSE(&o, &err, "-p", "k"), 0);
+	assert_int_equal(o.action, KJ_ACTION_LOAD);
+	assert_int_equal(o.image_type, KJ_IMAGE_CRASH);
+	assert_int_equal(PARSE(&o, &err, "-p", "--load-preserve-context", "k"), -1);
+	expect_usage(&err, "--load and --load-panic cannot be used together");
 }
 
 static void numbers(void **state)

@@ -17,6 +17,7 @@
 #include "bootparam.h"
 #include "bzimage.h"
 #include "cmdline.h"
+#include "crash.h"
 #include "elf-exec.h"
 #include "exitcodes.h"
 #include "jump.h"
@@ -377,17 +378,27 @@ int x86_build_plan(const struct kj_load_input *in, struct kj_plan *plan, struct 
 	struct purgatory pg;
 	struct bootparam_input bpi;
 	struct jump_ctx jump;
+	struct crash_ctx crash;
 	uint64_t initrd_addr = 0, bp_addr, pg_addr, bp_size, top;
 	size_t patch_off = 0, seed_off;
 	char *line = NULL;
 	uint8_t *bp;
-	bool is_linux, confine;
+	bool is_linux, confine, crashing;
 	int rc = -1;
 
 	memset(&k, 0, sizeof(k));
 	memset(&jump, 0, sizeof(jump));
+	memset(&crash, 0, sizeof(crash));
 	top = o->mem_max_given ? (o->mem_max == UINT64_MAX ? UINT64_MAX : o->mem_max + 1) : UINT64_MAX;
 	place = range_from_bounds(o->mem_min, top);
+	crashing = o->image_type == KJ_IMAGE_CRASH;
+	if (crashing) {
+		/* everything goes into the crash kernel region */
+		if (!sys->ncrash)
+			return kj_fail(err, KJ_EXIT_NOROOM,
+				       "no memory is reserved for a crash kernel (no \"Crash kernel\" in /proc/iomem): boot with crashkernel=256M");
+		place = range_intersect(place, crash_main_region(sys));
+	}
 	plan_init(plan, &sys->mm, place, sys->ram_pages, x86_dest_limit(sys->arch));
 	plan->flags = sys->arch == KJ_ARCH_I386 ? KEXEC_ARCH_386 : KEXEC_ARCH_X86_64;
 	if (o->preserve_context || o->jump_back_helper)
@@ -431,6 +442,9 @@ int x86_build_plan(const struct kj_load_input *in, struct kj_plan *plan, struct 
 		rc = place_elf(in, plan, &k, err);
 	if (rc < 0)
 		return -1;
+	if (!is_linux && crashing)
+		return kj_fail(err, KJ_EXIT_USAGE, "%s: a crash kernel must be a Linux kernel (--args-linux)",
+			       o->kernel);
 	if (!is_linux)
 		return plan_program(in, plan, &k, err);
 	rc = -1;
@@ -457,6 +471,9 @@ int x86_build_plan(const struct kj_load_input *in, struct kj_plan *plan, struct 
 			goto out;
 	}
 
+	if (crashing && (crash_begin(plan, sys, &crash, err) < 0 ||
+			 crash_cmdline(&line, &crash, k.cmdline_max, err) < 0))
+		goto out;
 	if (confine) {
 		if (jump_begin(plan, sys, place, &jump, err) < 0 ||
 		    jump_cmdline(&line, &jump, k.cmdline_max, &patch_off, err) < 0)
@@ -479,7 +496,7 @@ int x86_build_plan(const struct kj_load_input *in, struct kj_plan *plan, struct 
 	memset(&bpi, 0, sizeof(bpi));
 	bpi.setup_header = k.setup_header;
 	bpi.header_end = k.header_end;
-	bpi.e820 = confine ? &jump.b_map : &sys->mm;
+	bpi.e820 = crashing ? &crash.map : confine ? &jump.b_map : &sys->mm;
 	bpi.cmdline_addr = bp_addr + BP_SIZE;
 	bpi.initrd_addr = initrd_addr;
 	bpi.initrd_size = in->initrd_size;
@@ -511,5 +528,6 @@ int x86_build_plan(const struct kj_load_input *in, struct kj_plan *plan, struct 
 out:
 	free(line);
 	jump_free(&jump);
+	crash_free(&crash);
 	return rc;
 }
