@@ -432,8 +432,7 @@ static int finish_image(const struct core *c, const struct save_opts *o, uint64_
 			struct kj_error *err)
 {
 	struct kj_note_image in;
-	const uint8_t *desc;
-	size_t dl, phsz = sizeof(Elf64_Phdr), nph = ol->n + 1;
+	size_t phsz = sizeof(Elf64_Phdr), nph = ol->n + 1;
 	uint64_t notes_off, notes_len = 0, phoff;
 	uint8_t eh[sizeof(Elf64_Ehdr)], nb[256], *ph;
 
@@ -453,32 +452,23 @@ static int finish_image(const struct core *c, const struct save_opts *o, uint64_
 	notes_len += elfnote_put(nb, KJ_NOTE_NAME, KJ_NOTE_IMAGE, &in, sizeof(in));
 	if (w_data(w, nb, notes_len, false) < 0)
 		return -1;
-	/* the machine's memory map and VMCOREINFO travel with the image */
-	if (core_find_note(c->notes, c->notes_len, KJ_NOTE_NAME, KJ_NOTE_MEMMAP, &desc, &dl) == 0) {
-		uint8_t *n = malloc(elfnote_size(KJ_NOTE_NAME, dl));
-		size_t k;
-		if (!n)
-			return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
-		k = elfnote_put(n, KJ_NOTE_NAME, KJ_NOTE_MEMMAP, desc, dl);
-		if (w_data(w, n, k, false) < 0) {
-			free(n);
-			return -1;
+	/* Every note of the core travels with the image (the CPUs' registers
+	 * of a crash dump, VMCOREINFO, the machine's memory map), but an old
+	 * image note of ours: the one above replaces it. */
+	for (size_t at = 0; c->notes_len - at >= 12;) {
+		uint32_t namesz = le32(c->notes + at), descsz = le32(c->notes + at + 4);
+		uint32_t type = le32(c->notes + at + 8);
+		uint64_t next = 12 + align_up(namesz, 4) + align_up(descsz, 4);
+
+		if (next > c->notes_len - at || (!namesz && !descsz && !type))
+			break; /* damaged, or the padding after the last note */
+		if (!(type == KJ_NOTE_IMAGE && namesz == sizeof(KJ_NOTE_NAME) &&
+		      !memcmp(c->notes + at + 12, KJ_NOTE_NAME, sizeof(KJ_NOTE_NAME)))) {
+			if (w_data(w, c->notes + at, (size_t)next, false) < 0)
+				return -1;
+			notes_len += next;
 		}
-		free(n);
-		notes_len += k;
-	}
-	if (core_find_note(c->notes, c->notes_len, "VMCOREINFO", 0, &desc, &dl) == 0) {
-		uint8_t *n = malloc(elfnote_size("VMCOREINFO", dl));
-		size_t k;
-		if (!n)
-			return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
-		k = elfnote_put(n, "VMCOREINFO", 0, desc, dl);
-		if (w_data(w, n, k, false) < 0) {
-			free(n);
-			return -1;
-		}
-		free(n);
-		notes_len += k;
+		at += (size_t)next;
 	}
 	/* program headers: the PT_NOTE, then the PT_LOADs */
 	if (w_data(w, "\0\0\0\0\0\0\0", (size_t)(align_up(w->off, 8) - w->off), false) < 0)
@@ -545,6 +535,20 @@ static uint64_t entry_from_cmdline(void)
 	return v;
 }
 
+/* Started by kexec -p: no kexec_jump_back_entry=, and not resumable. */
+static bool crash_kernel(void)
+{
+	FILE *f = fopen("/proc/cmdline", "re");
+	char line[4096];
+	bool crash = false;
+
+	if (f && fgets(line, sizeof(line), f))
+		crash = strstr(line, "elfcorehdr=") && !strstr(line, "kexec_jump_back_entry=");
+	if (f)
+		fclose(f);
+	return crash;
+}
+
 int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error *err)
 {
 	struct core c;
@@ -570,7 +574,8 @@ int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error
 	for (size_t i = 0; i < c.nloads; i++)
 		st->total_bytes += c.loads[i].memsz;
 	entry = o->entry_given ? o->entry : entry_from_cmdline();
-	if (!entry)
+	/* no entry is no surprise in a crash kernel (a dump, not a hibernation) */
+	if (!entry && strcmp(o->from, "/proc/vmcore") == 0 && !crash_kernel())
 		fprintf(stderr, "kdump: warning: no kexec_jump_back_entry= on /proc/cmdline and no --entry: the image records no entry\n");
 	{
 		struct oldmem_ctx mc = { in, &c, NULL };
