@@ -407,6 +407,17 @@ PY
 		pass crash-no-region
 	fi
 
+	rec=$work/crash-small
+	crash_root "$root"
+	sed -i 's/08000000-0fffffff : Crash kernel/08000000-083fffff : Crash kernel/' "$root/proc/iomem"
+	kx "$rec" "$root" "$KEXEC" -- -c -p "$K64" --initrd="$INITRD"
+	if [ $? -ne 4 ] || ! grep -q 'crash kernel region 0x8000000-0x8400000 holds 4 MiB: boot with a larger crashkernel=' "$rec/stderr" ||
+		[ -e "$rec/call" ]; then
+		fail crash-too-small "expected exit 4, the region's size and no call"; show "$rec/stderr"
+	else
+		pass crash-too-small
+	fi
+
 	rec=$work/crash-file
 	crash_root "$root"
 	if ! kx "$rec" "$root" "$KEXEC" -- -s -p "$K64" --initrd="$INITRD" --append="$CMDLINE"; then

@@ -369,7 +369,7 @@ static int plan_program(const struct kj_load_input *in, struct kj_plan *plan,
 	return x86_finish(in, plan, &pg, err);
 }
 
-int x86_build_plan(const struct kj_load_input *in, struct kj_plan *plan, struct kj_error *err)
+static int build_plan(const struct kj_load_input *in, struct kj_plan *plan, struct kj_error *err)
 {
 	const struct kj_options *o = in->o;
 	const struct kj_sysinfo *sys = in->sys;
@@ -529,5 +529,23 @@ out:
 	free(line);
 	jump_free(&jump);
 	crash_free(&crash);
+	return rc;
+}
+
+int x86_build_plan(const struct kj_load_input *in, struct kj_plan *plan, struct kj_error *err)
+{
+	int rc = build_plan(in, plan, err);
+
+	if (rc < 0 && in->o->image_type == KJ_IMAGE_CRASH && in->sys->ncrash &&
+	    err->exit_code == KJ_EXIT_NOROOM) {
+		/* what does not fit, fits in a larger reservation */
+		struct range cr = crash_main_region(in->sys);
+		size_t len = strlen(err->msg);
+
+		snprintf(err->msg + len, sizeof(err->msg) - len,
+			 "; the crash kernel region 0x%" PRIx64 "-0x%" PRIx64 " holds %" PRIu64
+			 " MiB: boot with a larger crashkernel=",
+			 cr.start, range_end(cr), cr.size >> 20);
+	}
 	return rc;
 }
