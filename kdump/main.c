@@ -5,17 +5,20 @@
  *
  *   kdump save [--from CORE] [--entry ADDR] [--exclude=LIST|--no-exclude] [--verify] IMAGE
  *   kdump info [--verify] IMAGE
+ *   kdump dmesg [FILE]
  */
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "dmesg.h"
 #include "exitcodes.h"
 #include "info.h"
 #include "options.h"
@@ -38,8 +41,10 @@ static void usage(FILE *out)
 {
 	fputs("Usage: kdump save [OPTION]... IMAGE\n"
 	      "       kdump info [--verify] IMAGE\n"
+	      "       kdump dmesg [FILE]\n"
 	      "Save kernel A's memory (from /proc/vmcore in kernel B) as an image\n"
-	      "kexec -l --args-none can load, and show what an image holds.\n"
+	      "kexec -l --args-none can load, show what an image holds, and print\n"
+	      "the kernel log an ELF core holds.\n"
 	      "\n"
 	      "save:\n"
 	      "     --from=CORE          read this ELF core instead of /proc/vmcore\n"
@@ -53,6 +58,14 @@ static void usage(FILE *out)
 	      "     --no-exclude         save every page\n"
 	      "     --verify             re-read the image and check its SHA-256\n"
 	      " -q, --quiet              no progress, even on a terminal\n"
+	      "\n"
+	      "info:\n"
+	      "     --verify             re-read the image and check its SHA-256\n"
+	      "\n"
+	      "dmesg:\n"
+	      "  print the kernel log (printk ring buffer, Linux 5.10 and later) of the\n"
+	      "  kernel whose memory FILE holds, /proc/vmcore by default or a saved\n"
+	      "  image, as makedumpfile --dump-dmesg writes it\n"
 	      "\n"
 	      "Other:\n"
 	      " -h, --help               show this help\n"
@@ -175,10 +188,38 @@ static int cmd_info(int argc, char **argv)
 	return KJ_EXIT_OK;
 }
 
+static int cmd_dmesg(int argc, char **argv)
+{
+	struct kj_error err = { 0, "" };
+	const char *path = NULL;
+	bool options = true;
+
+	for (int i = 1; i < argc; i++) {
+		if (options && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
+			usage(stdout);
+			return KJ_EXIT_OK;
+		} else if (options && !strcmp(argv[i], "--")) {
+			options = false;
+		} else if (options && argv[i][0] == '-' && argv[i][1]) {
+			return usage_error("unrecognized option '%s'", argv[i]);
+		} else if (path) {
+			return usage_error("unexpected argument '%s'", argv[i]);
+		} else {
+			path = argv[i];
+		}
+	}
+	if (kdump_dmesg(path ? path : "/proc/vmcore", stdout, &err) < 0) {
+		fflush(stdout);
+		fprintf(stderr, "kdump: %s\n", err.msg);
+		return err.exit_code ? err.exit_code : KJ_EXIT_FAILURE;
+	}
+	return KJ_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		return usage_error("a command is needed: save or info");
+		return usage_error("a command is needed: save, info or dmesg");
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		usage(stdout);
 		return KJ_EXIT_OK;
@@ -191,5 +232,7 @@ int main(int argc, char **argv)
 		return cmd_save(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "info"))
 		return cmd_info(argc - 1, argv + 1);
-	return usage_error("unknown command '%s' (save or info)", argv[1]);
+	if (!strcmp(argv[1], "dmesg"))
+		return cmd_dmesg(argc - 1, argv + 1);
+	return usage_error("unknown command '%s' (save, info or dmesg)", argv[1]);
 }
