@@ -46,7 +46,10 @@
 
 #define PAGE 4096u
 #define CHUNK (4u << 20)   /* read and write in 4 MiB pieces */
-#define DATA_START PAGE
+/* Program headers follow the ELF header, as makedumpfile and other dump
+ * readers expect; room for them is reserved before the data (see
+ * phdr_budget()). */
+#define PHDRS_MAX (PN_XNUM - 1)
 
 static volatile sig_atomic_t interrupted;
 
@@ -149,7 +152,9 @@ static int find_free_pages(int fd, const struct core *c, const struct swapmap *s
 		vmcoreinfo_free(&vi);
 		return kj_fail(err, KJ_EXIT_FAILURE, "out of memory for the free-page map");
 	}
-	rc = freepages_walk(&vi, c->is64, &mem, b->npfn, mark_free, b, err);
+	/* the old kernel's word size is its machine's, not the ELF class (an
+	 * i386 kernel with RAM above 4 GiB gets an ELF64 header) */
+	rc = freepages_walk(&vi, c->machine == EM_X86_64, &mem, b->npfn, mark_free, b, err);
 	vmcoreinfo_free(&vi);
 	if (rc < 0) {
 		free(b->w);
@@ -213,6 +218,9 @@ struct outloads {
 	struct core_load *v;
 	size_t n, cap;
 	bool open;               /* v[n-1] may still grow */
+	size_t zero_runs_left;   /* zero runs that may still be recorded as zeros:
+				  * each may cost a program header */
+	size_t budget;           /* program headers there is room for */
 };
 
 static struct core_load *cur(struct outloads *o)
@@ -277,7 +285,11 @@ static int emit_page(const struct save_opts *o, const struct bitmap *freemap, st
 	if (k == PAGE && is_free(freemap, paddr / PAGE)) {
 		ol->open = false;
 		st->free_bytes += k;
-	} else if (o->exclude_zero && all_zero(data, k)) {
+	} else if (o->exclude_zero && all_zero(data, k) &&
+		   ((cl = cur(ol)) && cl->paddr + cl->memsz == paddr && cl->memsz != cl->filesz ?
+			    true /* the zero run goes on */ :
+			    ol->zero_runs_left ? (ol->zero_runs_left--, true) : false)) {
+		/* (when the budget of program headers is spent, zeros are data) */
 		cl = cur(ol);
 		if (!cl || cl->paddr + cl->memsz != paddr) {
 			if (open_load(ol, paddr, w->off) < 0)
@@ -426,7 +438,50 @@ static void count_lent(const struct swapmap *swap, struct save_stats *st)
 			st->lent_bytes += PAGE;
 }
 
-/* Notes and program headers after the data; then the ELF header at 0. */
+/*
+ * How many program headers the image may need, known before any data is
+ * read: one per run of pages that are not left out (free pages split the
+ * core's ranges), one per lent page saved on its own, the PT_NOTE, and a
+ * share for zero runs (each may split a run once more).  Zero runs beyond
+ * that share are saved as data: the count stays bounded, and the headers
+ * fit in the room reserved after the ELF header.
+ */
+#define ZERO_RUNS_MAX 8192u
+
+static void phdr_budget(const struct core *c, const struct bitmap *freemap,
+			const struct save_opts *o, const struct swapmap *swap,
+			struct outloads *ol)
+{
+	uint64_t runs = 1; /* the PT_NOTE */
+
+	for (size_t i = 0; i < c->nloads; i++) {
+		const struct core_load *l = &c->loads[i];
+		bool in_run = false;
+
+		for (uint64_t a = align_down(l->paddr, PAGE); a < l->paddr + l->memsz; a += PAGE) {
+			bool f = is_free(freemap, a / PAGE) && a >= l->paddr &&
+				 a + PAGE <= l->paddr + l->memsz;
+
+			if (!f && !in_run)
+				runs++;
+			in_run = !f;
+		}
+	}
+	if (swap && !o->exclude_lent)
+		runs += swap->n;
+	ol->zero_runs_left = o->exclude_zero ? ZERO_RUNS_MAX : 0;
+	runs += ol->zero_runs_left;
+	if (runs > PHDRS_MAX) {
+		/* fewer zero runs recorded as zeros, down to none */
+		uint64_t over = runs - PHDRS_MAX;
+
+		ol->zero_runs_left -= over < ol->zero_runs_left ? over : ol->zero_runs_left;
+		runs = PHDRS_MAX;
+	}
+	ol->budget = (size_t)runs;
+}
+
+/* Notes after the data, program headers after the ELF header. */
 static int finish_image(const struct core *c, const struct save_opts *o, uint64_t entry,
 			struct writer *w, const struct outloads *ol, struct save_stats *st,
 			struct kj_error *err)
@@ -470,10 +525,14 @@ static int finish_image(const struct core *c, const struct save_opts *o, uint64_
 		}
 		at += (size_t)next;
 	}
-	/* program headers: the PT_NOTE, then the PT_LOADs */
-	if (w_data(w, "\0\0\0\0\0\0\0", (size_t)(align_up(w->off, 8) - w->off), false) < 0)
+	/* program headers, in the room reserved after the ELF header: the
+	 * PT_NOTE, then the PT_LOADs */
+	if (w_flush(w) < 0)
 		return -1;
-	phoff = w->off;
+	phoff = sizeof(Elf64_Ehdr);
+	if (nph > ol->budget)
+		return kj_fail(err, KJ_EXIT_FAILURE, "internal error: %zu program headers, room for %zu",
+			       nph, ol->budget);
 	ph = calloc(nph, phsz);
 	if (!ph)
 		return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
@@ -492,9 +551,9 @@ static int finish_image(const struct core *c, const struct save_opts *o, uint64_
 		put_le64(p + 40, ol->v[i].memsz);
 		put_le64(p + 48, PAGE);
 	}
-	if (w_data(w, ph, nph * phsz, false) < 0 || w_flush(w) < 0) {
+	if (pwrite(w->fd, ph, nph * phsz, (off_t)phoff) != (ssize_t)(nph * phsz)) {
 		free(ph);
-		return -1;
+		return kj_fail(err, KJ_EXIT_FAILURE, "%s: write failed: %s", w->name, strerror(errno));
 	}
 	free(ph);
 	memset(eh, 0, sizeof(eh));
@@ -553,7 +612,7 @@ int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error
 {
 	struct core c;
 	struct bitmap freemap = { NULL, 0 };
-	struct outloads ol = { NULL, 0, 0, false };
+	struct outloads ol = { NULL, 0, 0, false, 0, 0 };
 	struct writer w = { .fd = -1 };
 	struct swapmap swap = { NULL, NULL, 0 };
 	bool have_swap = false;
@@ -581,7 +640,7 @@ int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error
 		struct oldmem_ctx mc = { in, &c, NULL };
 		struct oldmem mem = { oldmem_read, &mc };
 		struct kj_error serr = { 0, "" };
-		if (entry && swapmap_read(&mem, c.is64, entry, &swap, &serr) == 0)
+		if (entry && swapmap_read(&mem, c.machine == EM_X86_64, entry, &swap, &serr) == 0)
 			have_swap = true;
 	}
 	if (o->exclude_free && find_free_pages(in, &c, have_swap ? &swap : NULL, &freemap, err) < 0) {
@@ -594,6 +653,8 @@ int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error
 	for (size_t i = 0; have_swap && freemap.w && i < swap.n; i++)
 		if (swap.src[i] != swap.dest[i] && is_free(&freemap, swap.dest[i] / PAGE))
 			mark_free(&freemap, swap.src[i] / PAGE, 1);
+
+	phdr_budget(&c, &freemap, o, have_swap ? &swap : NULL, &ol);
 
 	/* a temporary file beside the final one, renamed at the end */
 	dir = strdup(o->out);
@@ -623,7 +684,8 @@ int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error
 	}
 	w.fd = out;
 	w.name = o->out;
-	w.off = DATA_START;
+	/* the data after the ELF header and the room for program headers */
+	w.off = align_up(sizeof(Elf64_Ehdr) + ol.budget * sizeof(Elf64_Phdr), PAGE);
 	w.err = err;
 	w.buf = malloc(CHUNK);
 	if (!w.buf) {

@@ -133,6 +133,7 @@ static void save_zero_pages(void **state)
 	struct core c;
 	const uint8_t *desc;
 	size_t dl;
+	uint64_t data_off = 0;
 	int fd;
 	static const struct { uint64_t paddr, filesz, memsz; } want[] = {
 		{ 0x0, 0x1000, 0x3000 },      /* D Z Z */
@@ -174,6 +175,18 @@ static void save_zero_pages(void **state)
 	assert_int_equal(core_find_note(c.notes, c.notes_len, KJ_NOTE_NAME, KJ_NOTE_MEMMAP, &desc, &dl), 0);
 	assert_int_equal(core_find_note(c.notes, c.notes_len, "VMCOREINFO", 0, &desc, &dl), 0);
 	assert_memory_equal(desc, "OSRELEASE=6.12.0", 16);
+	/* program headers right after the ELF header (makedumpfile reads
+	 * them there), data after them */
+	{
+		uint8_t eh[64];
+
+		assert_int_equal(pread(fd, eh, 64, 0), 64);
+		assert_int_equal(le64(eh + 32), 64);
+	}
+	for (size_t i = 0; i < c.nloads && !data_off; i++)
+		if (c.loads[i].filesz)
+			data_off = c.loads[i].offset;
+	assert_true(data_off >= 64 + 56 * (c.nloads + 1));
 	core_free(&c);
 	close(fd);
 	assert_int_equal(kdump_verify_image(img, &err), 0);
@@ -182,9 +195,9 @@ static void save_zero_pages(void **state)
 	fd = open(img, O_RDWR);
 	{
 		uint8_t b;
-		assert_int_equal(pread(fd, &b, 1, 4096 + 10), 1);
+		assert_int_equal(pread(fd, &b, 1, (off_t)data_off + 10), 1);
 		b ^= 1;
-		assert_int_equal(pwrite(fd, &b, 1, 4096 + 10), 1);
+		assert_int_equal(pwrite(fd, &b, 1, (off_t)data_off + 10), 1);
 	}
 	close(fd);
 	assert_int_equal(kdump_verify_image(img, &err), -1);
