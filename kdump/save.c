@@ -228,7 +228,7 @@ static struct core_load *cur(struct outloads *o)
 	return o->open ? &o->v[o->n - 1] : NULL;
 }
 
-static int open_load(struct outloads *o, uint64_t paddr, uint64_t off)
+static int open_load(struct outloads *o, uint64_t paddr, uint64_t off, uint64_t vaddr)
 {
 	if (o->n == o->cap) {
 		size_t nc = o->cap ? o->cap * 2 : 256;
@@ -238,7 +238,7 @@ static int open_load(struct outloads *o, uint64_t paddr, uint64_t off)
 		o->v = nv;
 		o->cap = nc;
 	}
-	o->v[o->n++] = (struct core_load){ off, paddr, 0, 0 };
+	o->v[o->n++] = (struct core_load){ off, paddr, 0, 0, vaddr };
 	o->open = true;
 	return 0;
 }
@@ -277,7 +277,7 @@ static bool all_zero(const uint8_t *p, size_t n)
 /* One page (or the partial page at a range's end) of A's memory at paddr:
  * left out when free, recorded as zero, or written as data. */
 static int emit_page(const struct save_opts *o, const struct bitmap *freemap, struct writer *w,
-		     struct outloads *ol, struct save_stats *st, uint64_t paddr,
+		     struct outloads *ol, struct save_stats *st, uint64_t paddr, uint64_t vaddr,
 		     const uint8_t *data, size_t k, struct kj_error *err)
 {
 	struct core_load *cl;
@@ -292,7 +292,7 @@ static int emit_page(const struct save_opts *o, const struct bitmap *freemap, st
 		/* (when the budget of program headers is spent, zeros are data) */
 		cl = cur(ol);
 		if (!cl || cl->paddr + cl->memsz != paddr) {
-			if (open_load(ol, paddr, w->off) < 0)
+			if (open_load(ol, paddr, w->off, vaddr) < 0)
 				return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
 			cl = cur(ol);
 		}
@@ -302,7 +302,7 @@ static int emit_page(const struct save_opts *o, const struct bitmap *freemap, st
 		cl = cur(ol);
 		/* data after zeros, or not contiguous: a new PT_LOAD */
 		if (!cl || cl->memsz != cl->filesz || cl->paddr + cl->memsz != paddr) {
-			if (open_load(ol, paddr, w->off) < 0)
+			if (open_load(ol, paddr, w->off, vaddr) < 0)
 				return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
 			cl = cur(ol);
 		}
@@ -373,7 +373,10 @@ static int copy_loads(int in, const struct core *c, const struct bitmap *freemap
 					free(chunk);
 					return kj_fail(err, KJ_EXIT_FAILURE, "interrupted");
 				}
-				if (emit_page(o, freemap, w, ol, st, paddr, chunk + at, k, err) < 0) {
+				/* the source's virtual address carries over, if any */
+				if (emit_page(o, freemap, w, ol, st, paddr,
+					      l->vaddr ? l->vaddr + (paddr - l->paddr) : 0, chunk + at,
+					      k, err) < 0) {
 					free(chunk);
 					return -1;
 				}
@@ -422,7 +425,7 @@ static int copy_swapped(int in, const struct core *c, const struct swapmap *swap
 				       "%s: A's copy of page 0x%" PRIx64 " (at 0x%" PRIx64 ") is not in the dump",
 				       o->from, swap->dest[i], swap->src[i]);
 		st->total_bytes += PAGE;
-		if (emit_page(o, freemap, w, ol, st, swap->dest[i], page, PAGE, err) < 0)
+		if (emit_page(o, freemap, w, ol, st, swap->dest[i], 0, page, PAGE, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -546,6 +549,7 @@ static int finish_image(const struct core *c, const struct save_opts *o, uint64_
 		put_le32(p, PT_LOAD);
 		put_le32(p + 4, PF_R | PF_W | PF_X);
 		put_le64(p + 8, ol->v[i].filesz ? ol->v[i].offset : 0);
+		put_le64(p + 16, ol->v[i].vaddr);
 		put_le64(p + 24, ol->v[i].paddr);
 		put_le64(p + 32, ol->v[i].filesz);
 		put_le64(p + 40, ol->v[i].memsz);

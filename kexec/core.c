@@ -63,7 +63,7 @@ int core_parse(const uint8_t *hdr, size_t hdrlen, uint64_t file_size, const char
 		elf_phdr_get(hdr + h.phoff + (uint64_t)i * h.phentsize, h.is64, &ph);
 		if (ph.type != PT_LOAD && ph.type != PT_NOTE)
 			continue;
-		l = (struct core_load){ ph.offset, ph.paddr, ph.filesz, ph.memsz };
+		l = (struct core_load){ ph.offset, ph.paddr, ph.filesz, ph.memsz, ph.vaddr };
 		if (l.offset > file_size || l.filesz > file_size - l.offset) {
 			core_free(c);
 			return kj_fail(err, KJ_EXIT_BADFILE,

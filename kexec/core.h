@@ -15,6 +15,7 @@ struct core_load {
 	uint64_t paddr;
 	uint64_t filesz;
 	uint64_t memsz;
+	uint64_t vaddr;    /* p_vaddr, 0 when the core gives none */
 };
 
 struct core {

@@ -15,11 +15,13 @@ size_t elfcore_size(const struct elfcore_spec *spec)
 	return eh + (spec->nnotes + spec->nloads) * ph;
 }
 
-static void put_phdr(uint8_t *p, bool is64, uint32_t type, uint64_t addr, uint64_t size)
+static void put_phdr(uint8_t *p, bool is64, uint32_t type, uint64_t addr, uint64_t size,
+		     uint64_t vaddr)
 {
 	if (is64) {
 		put_le32(p + offsetof(Elf64_Phdr, p_type), type);
 		put_le64(p + offsetof(Elf64_Phdr, p_offset), addr);
+		put_le64(p + offsetof(Elf64_Phdr, p_vaddr), vaddr);
 		put_le64(p + offsetof(Elf64_Phdr, p_paddr), addr);
 		put_le64(p + offsetof(Elf64_Phdr, p_filesz), size);
 		put_le64(p + offsetof(Elf64_Phdr, p_memsz), size);
@@ -30,6 +32,7 @@ static void put_phdr(uint8_t *p, bool is64, uint32_t type, uint64_t addr, uint64
 	} else {
 		put_le32(p + offsetof(Elf32_Phdr, p_type), type);
 		put_le32(p + offsetof(Elf32_Phdr, p_offset), (uint32_t)addr);
+		put_le32(p + offsetof(Elf32_Phdr, p_vaddr), (uint32_t)vaddr);
 		put_le32(p + offsetof(Elf32_Phdr, p_paddr), (uint32_t)addr);
 		put_le32(p + offsetof(Elf32_Phdr, p_filesz), (uint32_t)size);
 		put_le32(p + offsetof(Elf32_Phdr, p_memsz), (uint32_t)size);
@@ -87,9 +90,14 @@ int elfcore_build(const struct elfcore_spec *spec, uint8_t *buf, size_t buflen,
 	}
 	at = eh;
 	for (size_t i = 0; i < spec->nnotes; i++, at += ph)
-		put_phdr(buf + at, spec->is64, PT_NOTE, spec->notes[i].start, spec->notes[i].size);
-	for (size_t i = 0; i < spec->nloads; i++, at += ph)
-		put_phdr(buf + at, spec->is64, PT_LOAD, spec->loads[i].start, spec->loads[i].size);
+		put_phdr(buf + at, spec->is64, PT_NOTE, spec->notes[i].start, spec->notes[i].size, 0);
+	for (size_t i = 0; i < spec->nloads; i++, at += ph) {
+		struct range r = spec->loads[i];
+
+		put_phdr(buf + at, spec->is64, PT_LOAD, r.start, r.size,
+			 spec->direct_map && range_end(r) <= spec->direct_end ? spec->direct_map + r.start
+									      : 0);
+	}
 	return 0;
 }
 

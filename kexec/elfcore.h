@@ -23,7 +23,17 @@ struct elfcore_spec {
 	size_t nnotes;
 	const struct range *loads;   /* physical memory ranges */
 	size_t nloads;
+	/* A PT_LOAD's p_vaddr: direct_map + its address when it ends at or
+	 * below direct_end, else 0.  Dump readers without the kernel's
+	 * symbols need it on i386 (lowmem at PAGE_OFFSET); x86_64's direct map
+	 * is randomized and found through VMCOREINFO instead. */
+	uint64_t direct_map;
+	uint64_t direct_end;
 };
+
+/* i386 (3G/1G split): lowmem at 0xc0000000, below 896 MiB. */
+#define ELFCORE_I386_PAGE_OFFSET 0xc0000000ull
+#define ELFCORE_I386_LOWMEM_END  0x38000000ull
 
 /* Bytes the header needs. */
 size_t elfcore_size(const struct elfcore_spec *spec);

@@ -412,6 +412,24 @@ kj_debian_tool() {
 	rm -f "$ROOT/.complete"
 }
 
+# kj_host_tool ARCH PACKAGE PROGRAM ARGS...: run PROGRAM from Debian's
+# PACKAGE (for ARCH's Debian architecture) on the host, with the shared
+# libraries and the loader of the unpacked tree (host-side checks in
+# verify(), e.g. makedumpfile --dump-dmesg on a saved dump).
+kj_host_tool() {
+	local tree triplet ld
+	tree=$(kj_memo "debian-tool-$1-$2" _kj_debian_tool_tree "$(kj_debian_arch "$1")" "$2" "$3") ||
+		return 1
+	case "$(kj_debian_arch "$1")" in
+		amd64) triplet=x86_64-linux-gnu ld=ld-linux-x86-64.so.2 ;;
+		i386) triplet=i386-linux-gnu ld=ld-linux.so.2 ;;
+	esac
+	local prog=$3
+	shift 3
+	"$tree/lib/$triplet/$ld" --library-path "$tree/lib/$triplet:$tree/usr/lib/$triplet" \
+		"$tree/$prog" "$@"
+}
+
 # kj_kexec_tree IMPL ARCH: a directory to merge into a guest root that
 # holds sbin/kexec.  IMPL: ours | ours-hooks | debian | none
 kj_kexec_tree() {

@@ -119,6 +119,10 @@ int crash_begin(struct kj_plan *plan, const struct kj_sysinfo *sys, struct crash
 		if (range_end(loads[i]) > FOUR_GIB)
 			spec.is64 = true;
 	spec.machine = sys->arch == KJ_ARCH_X86_64 ? EM_X86_64 : EM_386;
+	if (sys->arch == KJ_ARCH_I386) {
+		spec.direct_map = ELFCORE_I386_PAGE_OFFSET;
+		spec.direct_end = ELFCORE_I386_LOWMEM_END;
+	}
 	for (size_t i = 0; i < sys->ncpu_notes; i++)
 		notes[spec.nnotes++] = sys->cpu_notes[i];
 	if (sys->vmcoreinfo_size)

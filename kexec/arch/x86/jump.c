@@ -260,6 +260,10 @@ int jump_finish(struct kj_plan *plan, const struct kj_sysinfo *sys, struct jump_
 
 	/* The ELF core header: A's RAM outside every segment. */
 	spec.machine = spec.is64 ? EM_X86_64 : EM_386;
+	if (sys->arch == KJ_ARCH_I386) {
+		spec.direct_map = ELFCORE_I386_PAGE_OFFSET;
+		spec.direct_end = ELFCORE_I386_LOWMEM_END;
+	}
 	for (size_t i = 0; i < sys->mm.n && nram < sizeof(ram) / sizeof(ram[0]); i++)
 		if (sys->mm.e[i].type == E820_TYPE_RAM)
 			ram[nram++] = sys->mm.e[i].r;
