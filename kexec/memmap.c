@@ -287,10 +287,11 @@ int memmap_read_firmware_dir(const char *dir, struct memmap *out, struct kj_erro
 		}
 		continue;
 bad:
+		/* the message first: de points into d */
+		kj_fail(err, KJ_EXIT_FAILURE, "%s/%s: unreadable or malformed entry", dir, de->d_name);
 		closedir(d);
 		memmap_free(out);
-		return kj_fail(err, KJ_EXIT_FAILURE, "%s/%s: unreadable or malformed entry", dir,
-			       de->d_name);
+		return -1;
 	}
 	closedir(d);
 	memmap_sort(out);

@@ -71,6 +71,7 @@ kx() {
 	mkdir -p "$out"
 	rm -f "$out/loaded"
 	"${USERNS[@]}" env "${envs[@]}" KEXEC_SHIM_OUT="$out" KEXEC_SHIM_ROOT="$root" \
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
 		LD_PRELOAD="$SHIM" "$bin" "$@" >"$out/stdout" 2>"$out/stderr"
 	local rc=$?
 	local exe
