@@ -22,6 +22,7 @@ EXTRA_DIST += \
 	tests/host/README \
 	tests/host/mkroot.sh \
 	tests/host/mkrecord.py \
+	tests/host/mkbad.py \
 	tests/host/compare.py \
 	tests/host/check-load.py \
 	tests/host/test-checker.sh \

@@ -431,6 +431,48 @@ PY
 }
 case_crash
 
+# ------------------------------------------------------------ bad input
+# Each class of bad input: one line naming the file and what is wrong, the
+# documented exit code, and no system call at all (nothing half-loaded).
+bad() { # bad NAME EXIT REGEX -- ARGS...
+	local name=$1 want=$2 re=$3 rec=$work/bad-$1 rc
+	shift 4
+	kx "$rec" "$work/root-bad" "$KEXEC" -- "$@"
+	rc=$?
+	if [ $rc -ne "$want" ]; then
+		fail "bad-$name" "exit $rc, want $want"; show "$rec/stderr"
+	elif [ "$(grep -vc "^Try 'kexec --help'" "$rec/stderr")" -ne 1 ]; then
+		fail "bad-$name" "not one line (and for a usage error, the --help hint)"; show "$rec/stderr"
+	elif ! grep -Eq "$re" "$rec/stderr"; then
+		fail "bad-$name" "message does not match /$re/"; show "$rec/stderr"
+	elif [ -e "$rec/call" ]; then
+		fail "bad-$name" "a system call was made"; show "$rec/call"
+	else
+		pass "bad-$name"
+	fi
+}
+case_bad_input() {
+	local b=$work/bad
+	newroot "$work/root-bad"
+	[ -n "$K64" ] || { fail bad-input "no amd64 kernel"; return; }
+	$py "$here/mkbad.py" "$b" "$K64" || { fail bad-input "mkbad.py failed"; return; }
+	bad bzimage-truncated 3 "trunc16k.bzImage: .*(truncated|past the end|needs)" -- -c -l "$b/trunc16k.bzImage"
+	bad bzimage-setup-only 3 "truncsetup.bzImage: .*(truncated|past the end|needs)" -- -c -l "$b/truncsetup.bzImage"
+	bad bzimage-old-protocol 3 "oldproto.bzImage: .*(protocol|2\.05)" -- -c -l "$b/oldproto.bzImage"
+	bad wrong-magic 3 "magic.bin: not a kernel" -- -c -l "$b/magic.bin"
+	bad elf-truncated 3 "trunc.elf: .*(truncated|past the end)" -- -c -l --args-none "$b/trunc.elf"
+	bad elf-overlap 3 "overlap.elf: .*overlap" -- -c -l --args-none "$b/overlap.elf"
+	bad elf-absurd 3 "absurd.elf: program header 0 asks for memory up to" -- -c -l --args-none "$b/absurd.elf"
+	bad elf-entry 3 "entry.elf: .*entry" -- -c -l --args-none "$b/entry.elf"
+	bad initrd-half-ram 4 "huge.initrd.* more than half of RAM" -- -c -l "$K64" --initrd="$b/huge.initrd"
+	bad initrd-no-room 4 "no room for the initrd .* below 0x[0-9a-f]+ and within 0x1000000-0x5200000" -- -c -l "$K64" --initrd="$INITRD" --mem-min=0x1000000 --mem-max=0x51fffff
+	bad mem-min-above-max 2 "mem-min.*mem-max" -- -c -l "$K64" --mem-min=0x8000000 --mem-max=0x4000000
+	bad cmdline-too-long 2 "command line.*(long|bytes)" -- -c -l "$K64" --append="$(head -c 5000 /dev/zero | tr '\0' x)"
+	bad image-damaged 3 "core-damaged.elf: SHA-256 mismatch" -- -c -l --args-none "$b/core-damaged.elf"
+	bad image-other-machine 3 "core-othermap.elf: .*(other RAM|not RAM on this machine)" -- -c -l --args-none "$b/core-othermap.elf"
+}
+case_bad_input
+
 # ------------------------------------------------------------ -e
 # Only inside a user namespace: the shim records reboot(2) and the
 # SIOCSIFFLAGS ioctls, the namespace makes sure nothing else gets through.

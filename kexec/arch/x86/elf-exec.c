@@ -62,10 +62,12 @@ int elf_image_parse(const uint8_t *buf, size_t len, const char *name, bool allow
 		if (ph.paddr + ph.memsz < ph.paddr)
 			return kj_fail(err, KJ_EXIT_BADFILE,
 				       "%s: program header %u wraps around memory", name, i);
-		if (out->nload == ELF_MAX_LOADS && out->is_core)
-			return kj_fail(err, KJ_EXIT_NOROOM,
-				       "%s: the image has more than %d memory ranges; loading more than kexec_load(2)'s segments (staging) is not implemented yet",
-				       name, ELF_MAX_LOADS);
+		/* no x86 machine has physical memory up there (x86_64's
+		 * 4-level paging reaches 64 TiB, 5-level 4 PiB) */
+		if (ph.paddr + ph.memsz > (1ull << 52))
+			return kj_fail(err, KJ_EXIT_BADFILE,
+				       "%s: program header %u asks for memory up to 0x%" PRIx64
+				       ", beyond any x86 machine's", name, i, ph.paddr + ph.memsz);
 		if (out->nload == ELF_MAX_LOADS)
 			return kj_fail(err, KJ_EXIT_BADFILE, "%s: more than %d loadable segments",
 				       name, ELF_MAX_LOADS);

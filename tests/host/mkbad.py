@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Make the bad input files of the host tests' bad-input cases.
+
+    mkbad.py DIR BZIMAGE
+
+writes into DIR, from a real bzImage:
+  trunc16k.bzImage   the first 16 KiB (the classic silent failure)
+  truncsetup.bzImage the setup sectors only
+  oldproto.bzImage   boot protocol 2.05 (too old: no relocatable kernel)
+  magic.bin          no kernel magic at all
+  trunc.elf          an ELF program whose segment runs past the end
+  overlap.elf        two PT_LOADs on the same memory
+  absurd.elf         a PT_LOAD of 2^63 bytes
+  entry.elf          an entry outside every segment
+  core-damaged.elf   a kdump image whose data does not match its digest
+  core-othermap.elf  a kdump image of a machine with other RAM
+  huge.initrd        a sparse 300 MiB initrd (more than half of 512 MiB)
+"""
+import hashlib
+import os
+import struct
+import sys
+
+out, bz = sys.argv[1], sys.argv[2]
+os.makedirs(out, exist_ok=True)
+k = open(bz, "rb").read()
+
+
+def put(name, data):
+    with open(os.path.join(out, name), "wb") as f:
+        f.write(data)
+
+
+put("trunc16k.bzImage", k[:16384])
+setup_sects = k[0x1f1] or 4
+put("truncsetup.bzImage", k[:(setup_sects + 1) * 512])
+old = bytearray(k)
+struct.pack_into("<H", old, 0x206, 0x0205)
+put("oldproto.bzImage", bytes(old))
+put("magic.bin", b"\x00" * 8192)
+
+
+def elf(loads, entry, etype=2, notes=b""):
+    """ELF64 x86_64: loads = [(paddr, data, memsz, fileoff_override)]."""
+    nph = len(loads) + (1 if notes else 0)
+    hdr = 64 + 56 * nph
+    body = bytearray()
+    phs = []
+    off = (hdr + 4095) & ~4095
+    if notes:
+        phs.append(struct.pack("<IIQQQQQQ", 4, 0, off, 0, 0, len(notes), len(notes), 4))
+        body += notes
+        off += len(notes)
+    for paddr, data, memsz, fo in loads:
+        phs.append(struct.pack("<IIQQQQQQ", 1, 7, fo if fo is not None else off, paddr, paddr,
+                               len(data), memsz, 4096))
+        body += data
+        off += len(data)
+    eh = bytearray(64)
+    eh[0:4] = b"\x7fELF"
+    eh[4], eh[5], eh[6] = 2, 1, 1
+    struct.pack_into("<HHIQQQIHHHHHH", eh, 16, etype, 62, 1, entry, 64, 0, 0, 64, 56, nph, 0, 0, 0)
+    f = bytes(eh) + b"".join(phs)
+    f += b"\x00" * (((hdr + 4095) & ~4095) - len(f))
+    return f + bytes(body)
+
+
+code = b"\xf4" * 4096
+put("trunc.elf", elf([(0x3000000, code, 4096, None)], 0x3000000)[:-2048])
+put("overlap.elf", elf([(0x3000000, code, 8192, None), (0x3001000, code, 4096, None)], 0x3000000))
+absurd = bytearray(elf([(0x3000000, code, 4096, None)], 0x3000000))
+struct.pack_into("<Q", absurd, 64 + 40, 1 << 63)  # p_memsz
+put("absurd.elf", bytes(absurd))
+put("entry.elf", elf([(0x3000000, code, 4096, None)], 0x9000000))
+
+
+def note(name, ntype, desc):
+    n = name.encode() + b"\0"
+    pad = lambda b: b + b"\0" * (-len(b) % 4)
+    return struct.pack("<III", len(n), len(desc), ntype) + pad(n) + pad(desc)
+
+
+def kdump_image(data, ram_end, damage=False):
+    sha = hashlib.sha256(data).digest()
+    img = struct.pack("<IIQQQQ", 1, 0, 0x3000010, len(data), 0, 0) + sha
+    mm = struct.pack("<II", 1, 3) + b"".join(
+        struct.pack("<QQII", s, n, t, 0) for s, n, t in
+        [(0, 0x9fc00, 1), (0x9fc00, 0x400, 2), (0x100000, ram_end - 0x100000, 1)])
+    notes = note("KEXECJMP", 0x4b4a0002, img) + note("KEXECJMP", 0x4b4a0001, mm)
+    if damage:
+        data = data[:100] + bytes([data[100] ^ 1]) + data[101:]
+    return elf([(0x3000000, data, len(data), None)], 0x3000010, etype=4, notes=notes)
+
+
+put("core-damaged.elf", kdump_image(code, 0x1ffe0000, damage=True))
+put("core-othermap.elf", kdump_image(code, 0x3ffe0000))
+with open(os.path.join(out, "huge.initrd"), "wb") as f:
+    f.truncate(300 << 20)
