@@ -16,6 +16,10 @@ writes into DIR, from a real bzImage:
   core-damaged.elf   a kdump image whose data does not match its digest
   core-othermap.elf  a kdump image of a machine with other RAM
   huge.initrd        a sparse 300 MiB initrd (more than half of 512 MiB)
+  core-huge.elf      a saved image holding 300 MiB (sparse)
+  core-frag.elf      a saved image touching every other page of RAM: the
+                     memory it leaves alone is 65520 single pages, too
+                     fragmented to stage its 64 KiB in 14 segments
 """
 import hashlib
 import os
@@ -97,3 +101,32 @@ put("core-damaged.elf", kdump_image(code, 0x1ffe0000, damage=True))
 put("core-othermap.elf", kdump_image(code, 0x3ffe0000))
 with open(os.path.join(out, "huge.initrd"), "wb") as f:
     f.truncate(300 << 20)
+
+
+def core_layout(loads, entry):
+    """A core of many PT_LOADs: loads = [(paddr, filesz, memsz)], data zero
+    (written sparse) at consecutive offsets after the headers."""
+    nph = len(loads)
+    off = (64 + 56 * nph + 4095) & ~4095
+    eh = bytearray(64)
+    eh[0:4] = b"\x7fELF"
+    eh[4], eh[5], eh[6] = 2, 1, 1
+    struct.pack_into("<HHIQQQIHHHHHH", eh, 16, 4, 62, 1, entry, 64, 0, 0, 64, 56, nph, 0, 0, 0)
+    phs = bytearray()
+    for paddr, filesz, memsz in loads:
+        phs += struct.pack("<IIQQQQQQ", 1, 7, off, paddr, paddr, filesz, memsz, 4096)
+        off += filesz
+    return bytes(eh) + bytes(phs), off
+
+
+def put_sparse(name, head, size):
+    with open(os.path.join(out, name), "wb") as f:
+        f.write(head)
+        f.truncate(size)
+
+
+head, size = core_layout([(0x1000000, 300 << 20, 300 << 20)], 0x1000000)
+put_sparse("core-huge.elf", head, size)
+head, size = core_layout([(0x100000 + 2 * i * 4096, 1, 4096)
+                          for i in range((0x1ffe0000 - 0x100000) // 8192)], 0x100000)
+put_sparse("core-frag.elf", head, size)

@@ -469,6 +469,8 @@ case_bad_input() {
 	bad mem-min-above-max 2 "mem-min.*mem-max" -- -c -l "$K64" --mem-min=0x8000000 --mem-max=0x4000000
 	bad cmdline-too-long 2 "command line.*(long|bytes)" -- -c -l "$K64" --append="$(head -c 5000 /dev/zero | tr '\0' x)"
 	bad image-damaged 3 "core-damaged.elf: SHA-256 mismatch" -- -c -l --args-none "$b/core-damaged.elf"
+	bad image-half-ram 4 "core-huge.elf: holds 300 MiB of memory contents; kexec_load\\(2\\) takes at most half of RAM" -- -c -l --args-none --entry=0x1000000 "$b/core-huge.elf"
+	bad image-no-staging-room 4 "core-frag.elf: no room below 4 GiB for the copy list \\([0-9]+ KiB\\) in RAM the image leaves alone" -- -c -l --args-none --entry=0x100000 "$b/core-frag.elf"
 	bad image-other-machine 3 "core-othermap.elf: .*(other RAM|not RAM on this machine)" -- -c -l --args-none "$b/core-othermap.elf"
 }
 case_bad_input
