@@ -33,6 +33,7 @@
 #include "exitcodes.h"
 #include "kdump-image.h"
 #include "le.h"
+#include "oldmem.h"
 #include "swapmap.h"
 
 #define PAGE 4096u
@@ -445,87 +446,6 @@ out:
 
 /* ------------------------------------------------------------ ELF cores */
 
-struct core_mem {
-	int fd;
-	const struct core *c;
-	const struct swapmap *swap; /* A's pages lent to B, or NULL */
-};
-
-static int pread_full(int fd, void *buf, size_t len, uint64_t off)
-{
-	size_t at = 0;
-
-	while (at < len) {
-		ssize_t k = pread(fd, (uint8_t *)buf + at, len - at, (off_t)(off + at));
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		at += (size_t)k;
-	}
-	return 0;
-}
-
-/* Physical memory through the core's PT_LOADs, a page at most at a time:
- * bytes past p_filesz (within p_memsz) are zero, pages no PT_LOAD covers
- * are unreadable.  core_parse checked offset + filesz against the file's
- * size and paddr + memsz for overflow. */
-static int core_mem_read(void *ctx, uint64_t paddr, void *buf, size_t len)
-{
-	struct core_mem *m = ctx;
-	uint8_t *out = buf;
-
-	if (paddr + len < paddr)
-		return -1;
-	while (len) {
-		uint64_t page = paddr & ~(uint64_t)(PAGE - 1), at = paddr, rel;
-		size_t n = (size_t)(page + PAGE - paddr);
-		const struct core_load *l = NULL;
-
-		if (n > len)
-			n = len;
-		if (m->swap)
-			at = swapmap_lookup(m->swap, page) + (paddr - page);
-		for (size_t i = 0; i < m->c->nloads && !l; i++) {
-			const struct core_load *c = &m->c->loads[i];
-
-			if (at >= c->paddr && at - c->paddr < c->memsz && n <= c->memsz - (at - c->paddr))
-				l = c;
-		}
-		if (!l)
-			return -1;
-		rel = at - l->paddr;
-		if (rel < l->filesz) {
-			size_t k = l->filesz - rel < n ? (size_t)(l->filesz - rel) : n;
-
-			if (pread_full(m->fd, out, k, l->offset + rel) < 0)
-				return -1;
-			memset(out + k, 0, n - k);
-		} else {
-			memset(out, 0, n);
-		}
-		out += n;
-		paddr += n;
-		len -= n;
-	}
-	return 0;
-}
-
-static uint64_t entry_from_cmdline(void)
-{
-	FILE *f = fopen("/proc/cmdline", "re");
-	char line[4096];
-	uint64_t v = 0;
-
-	if (!f)
-		return 0;
-	if (fgets(line, sizeof(line), f))
-		cmdline_get_u64(line, "kexec_jump_back_entry", &v);
-	fclose(f);
-	return v;
-}
-
 /* Prefix err's message with the file's name. */
 static int fail_in(struct kj_error *err, const char *path)
 {
@@ -581,7 +501,7 @@ int kdump_dmesg(const char *path, FILE *out, struct kj_error *err)
 	    dl >= sizeof(struct kj_note_image))
 		entry = le64(desc + offsetof(struct kj_note_image, entry));
 	else if (!strcmp(path, "/proc/vmcore"))
-		entry = entry_from_cmdline();
+		entry = jump_back_entry_from_cmdline();
 	cm = (struct core_mem){ fd, &c, NULL };
 	if (entry) {
 		struct kj_error serr = { 0, "" };

@@ -41,6 +41,7 @@
 #include "range.h"
 #include "save.h"
 #include "sha256.h"
+#include "oldmem.h"
 #include "swapmap.h"
 #include "vmcoreinfo.h"
 
@@ -85,45 +86,6 @@ static bool is_free(const struct bitmap *b, uint64_t pfn)
 	return b->w && pfn < b->npfn && (b->w[pfn / 64] >> (pfn % 64)) & 1;
 }
 
-struct oldmem_ctx {
-	int fd;
-	const struct core *c;
-	const struct swapmap *swap;  /* A's pages B was given, and where A's contents are */
-};
-
-/* Physical memory of A, read through the core's PT_LOADs, a page at most at
- * a time: a page B was given is read from the page holding A's contents. */
-static int oldmem_read(void *ctx, uint64_t paddr, void *buf, size_t len)
-{
-	struct oldmem_ctx *m = ctx;
-	uint8_t *out = buf;
-
-	while (len) {
-		const struct core_load *l = NULL;
-		uint64_t page = paddr & ~(uint64_t)(PAGE - 1), at = paddr;
-		size_t n = (size_t)(page + PAGE - paddr);
-		ssize_t r;
-
-		if (m->swap)
-			at = swapmap_lookup(m->swap, page) + (paddr - page);
-		if (n > len)
-			n = len;
-		for (size_t i = 0; i < m->c->nloads; i++)
-			if (at >= m->c->loads[i].paddr &&
-			    at + n <= m->c->loads[i].paddr + m->c->loads[i].filesz)
-				l = &m->c->loads[i];
-		if (!l)
-			return -1;
-		r = pread(m->fd, out, n, (off_t)(l->offset + (at - l->paddr)));
-		if (r != (ssize_t)n)
-			return -1;
-		out += n;
-		paddr += n;
-		len -= n;
-	}
-	return 0;
-}
-
 static int find_free_pages(int fd, const struct core *c, const struct swapmap *swap,
 			   struct bitmap *b, struct kj_error *err)
 {
@@ -132,8 +94,8 @@ static int find_free_pages(int fd, const struct core *c, const struct swapmap *s
 	struct vmcoreinfo vi;
 	/* After a kexec jump A's kernel usually lies in B's window: read those
 	 * pages where the swap put A's contents. */
-	struct oldmem_ctx mc = { fd, c, swap };
-	struct oldmem mem = { oldmem_read, &mc };
+	struct core_mem mc = { fd, c, swap };
+	struct oldmem mem = { core_mem_read, &mc };
 	uint64_t top = 0;
 	int rc;
 
@@ -407,7 +369,7 @@ static int copy_swapped(int in, const struct core *c, const struct swapmap *swap
 			const struct bitmap *freemap, const struct save_opts *o, struct writer *w,
 			struct outloads *ol, struct save_stats *st, struct kj_error *err)
 {
-	struct oldmem_ctx mc = { in, c, NULL };
+	struct core_mem mc = { in, c, NULL };
 	uint8_t page[PAGE];
 
 	ol->open = false;
@@ -420,7 +382,7 @@ static int copy_swapped(int in, const struct core *c, const struct swapmap *swap
 			ol->open = false;
 			continue;
 		}
-		if (oldmem_read(&mc, swap->src[i], page, PAGE) < 0)
+		if (core_mem_read(&mc, swap->src[i], page, PAGE) < 0)
 			return kj_fail(err, KJ_EXIT_BADFILE,
 				       "%s: A's copy of page 0x%" PRIx64 " (at 0x%" PRIx64 ") is not in the dump",
 				       o->from, swap->dest[i], swap->src[i]);
@@ -584,20 +546,6 @@ static int finish_image(const struct core *c, const struct save_opts *o, uint64_
 /* Re-read the image's data and compare with its stored digest. */
 int kdump_verify_image(const char *path, struct kj_error *err);
 
-static uint64_t entry_from_cmdline(void)
-{
-	FILE *f = fopen("/proc/cmdline", "re");
-	char line[4096];
-	uint64_t v = 0;
-
-	if (!f)
-		return 0;
-	if (fgets(line, sizeof(line), f))
-		cmdline_get_u64(line, "kexec_jump_back_entry", &v);
-	fclose(f);
-	return v;
-}
-
 /* Started by kexec -p: no kexec_jump_back_entry=, and not resumable. */
 static bool crash_kernel(void)
 {
@@ -636,13 +584,13 @@ int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error
 	}
 	for (size_t i = 0; i < c.nloads; i++)
 		st->total_bytes += c.loads[i].memsz;
-	entry = o->entry_given ? o->entry : entry_from_cmdline();
+	entry = o->entry_given ? o->entry : jump_back_entry_from_cmdline();
 	/* no entry is no surprise in a crash kernel (a dump, not a hibernation) */
 	if (!entry && strcmp(o->from, "/proc/vmcore") == 0 && !crash_kernel())
 		fprintf(stderr, "kdump: warning: no kexec_jump_back_entry= on /proc/cmdline and no --entry: the image records no entry\n");
 	{
-		struct oldmem_ctx mc = { in, &c, NULL };
-		struct oldmem mem = { oldmem_read, &mc };
+		struct core_mem mc = { in, &c, NULL };
+		struct oldmem mem = { core_mem_read, &mc };
 		struct kj_error serr = { 0, "" };
 		if (entry && swapmap_read(&mem, c.machine == EM_X86_64, entry, &swap, &serr) == 0)
 			have_swap = true;
