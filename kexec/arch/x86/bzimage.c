@@ -35,10 +35,14 @@ int bzimage_parse(const uint8_t *buf, size_t len, const char *name, struct bzima
 
 	setup_sects = buf[BZ_SETUP_SECTS] ? buf[BZ_SETUP_SECTS] : 4;
 	bz->setup_size = (size_t)(setup_sects + 1) * 512;
-	if (bz->setup_size >= len)
+	if (bz->setup_size > len)
 		return kj_fail(err, KJ_EXIT_BADFILE,
 			       "%s: truncated: setup code needs %zu bytes, the file has %zu", name,
 			       bz->setup_size, len);
+	if (bz->setup_size == len)
+		return kj_fail(err, KJ_EXIT_BADFILE,
+			       "%s: truncated: the file ends after the setup code (%zu bytes), the kernel itself is missing",
+			       name, len);
 	bz->setup = buf;
 	bz->pm = buf + bz->setup_size;
 	bz->pm_size = len - bz->setup_size;
