@@ -113,7 +113,10 @@ int plan_find_space_in(const struct kj_plan *p, struct range limit, uint64_t siz
 		if (p->mm->e[i].type != E820_TYPE_RAM)
 			continue;
 		area = range_intersect(p->mm->e[i].r, limit);
-		/* only whole pages of RAM can hold a segment */
+		/* only whole pages of RAM can hold a segment (none above a
+		 * start in the last page: rounding it up would wrap to 0) */
+		if (align_up(area.start, KJ_PAGE_SIZE) < area.start)
+			continue;
 		area = range_from_bounds(align_up(area.start, KJ_PAGE_SIZE),
 					 align_down(range_end(area), KJ_PAGE_SIZE));
 		if (fit_in(p, area, size, align, top_down, &at) < 0)
