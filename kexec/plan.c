@@ -84,6 +84,8 @@ static int fit_in(const struct kj_plan *p, struct range area, uint64_t size, uin
 			return 0;
 		}
 		cand = align_up(highest_end, align);
+		if (cand < highest_end)
+			return -1; /* rounding up wrapped: no room above */
 	}
 	return -1;
 }
