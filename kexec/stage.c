@@ -124,7 +124,8 @@ int stage_free_ranges(const struct stage_load *l, size_t n, const struct memmap 
 		}
 	}
 	free(cov);
-	qsort(sp->free, sp->nfree, sizeof(*sp->free), cmp_range);
+	if (sp->nfree) /* sp->free is NULL without */
+		qsort(sp->free, sp->nfree, sizeof(*sp->free), cmp_range);
 
 	/* pages the image only zeroes: inside a zero tail, whole pages */
 	sp->zfree = calloc(n ? n : 1, sizeof(*sp->zfree));
@@ -238,7 +239,8 @@ int stage_build(const struct stage_load *l, size_t n, size_t max_areas, const ch
 	bysize = malloc((sp->nfree + sp->nzfree + 1) * sizeof(*bysize));
 	if (!bysize)
 		return kj_fail(err, KJ_EXIT_FAILURE, "%s: out of memory", name);
-	memcpy(bysize, sp->free, sp->nfree * sizeof(*bysize));
+	if (sp->nfree)
+		memcpy(bysize, sp->free, sp->nfree * sizeof(*bysize));
 	memcpy(bysize + sp->nfree, sp->zfree, sp->nzfree * sizeof(*bysize));
 	qsort(bysize, sp->nfree + sp->nzfree, sizeof(*bysize), cmp_range);
 	for (size_t i = 0; i < sp->nfree + sp->nzfree; i++) {
@@ -417,7 +419,8 @@ int stage_check(const struct stage_plan *sp, const struct kj_plan *plan, struct 
 	sorted = malloc((sp->ncopy ? sp->ncopy : 1) * sizeof(*sorted));
 	if (!sorted)
 		return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
-	memcpy(sorted, sp->copy, sp->ncopy * sizeof(*sorted));
+	if (sp->ncopy) /* sp->copy is NULL without */
+		memcpy(sorted, sp->copy, sp->ncopy * sizeof(*sorted));
 	qsort(sorted, sp->ncopy, sizeof(*sorted), cmp_copy_dst);
 	for (size_t i = 1; i < sp->ncopy; i++)
 		if (sorted[i].dst < sorted[i - 1].dst + sorted[i - 1].len) {
