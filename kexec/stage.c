@@ -67,6 +67,9 @@ int stage_free_ranges(const struct stage_load *l, size_t n, const struct memmap 
 		}
 		cov[ncov++] = range_from_bounds(align_down(r.start, KJ_PAGE_SIZE),
 						align_up(range_end(r), KJ_PAGE_SIZE));
+		if (align_up(range_end(r), KJ_PAGE_SIZE) < range_end(r))
+			cov[ncov - 1] = range_from_bounds(align_down(r.start, KJ_PAGE_SIZE),
+							  UINT64_MAX); /* up to the top */
 	}
 	qsort(cov, ncov, sizeof(*cov), cmp_range);
 	/* Destinations must not overlap: the last copy would win, silently. */
@@ -96,6 +99,8 @@ int stage_free_ranges(const struct stage_load *l, size_t n, const struct memmap 
 		r = range_intersect(r, range_from_bounds(LOW_1M, limit));
 		pos = align_up(r.start, KJ_PAGE_SIZE);
 		end = align_down(range_end(r), KJ_PAGE_SIZE);
+		if (pos < r.start)
+			continue; /* starts in the last page: rounding up wrapped */
 		while (pos < end) {
 			uint64_t stop = end;
 
@@ -137,6 +142,8 @@ int stage_free_ranges(const struct stage_load *l, size_t n, const struct memmap 
 		struct range z = range_from_bounds(align_up(l[i].paddr + l[i].filesz, KJ_PAGE_SIZE),
 						   align_down(l[i].paddr + l[i].memsz, KJ_PAGE_SIZE));
 
+		if (align_up(l[i].paddr + l[i].filesz, KJ_PAGE_SIZE) < l[i].paddr + l[i].filesz)
+			continue; /* the file bytes end in the last page: no whole page after */
 		z = range_intersect(z, place);
 		z = range_intersect(z, range_from_bounds(LOW_1M, limit));
 		if (z.size)
