@@ -146,6 +146,11 @@ int stage_free_ranges(const struct stage_load *l, size_t n, const struct memmap 
 			continue; /* the file bytes end in the last page: no whole page after */
 		z = range_intersect(z, place);
 		z = range_intersect(z, range_from_bounds(LOW_1M, limit));
+		/* place (--mem-min) and limit need not be page aligned */
+		if (align_up(z.start, KJ_PAGE_SIZE) < z.start)
+			continue;
+		z = range_from_bounds(align_up(z.start, KJ_PAGE_SIZE),
+				      align_down(range_end(z), KJ_PAGE_SIZE));
 		if (z.size)
 			sp->zfree[sp->nzfree++] = z;
 	}
