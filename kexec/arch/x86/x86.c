@@ -160,7 +160,14 @@ static int place_elf(const struct kj_load_input *in, struct kj_plan *plan,
 		if (j == i + 1 && elf.load[i].paddr == start) {
 			buf = elf.load[i].data; /* used in place, no copy */
 		} else {
-			uint8_t *b = calloc(1, fileend > start ? fileend - start : 1);
+			uint8_t *b;
+
+			/* a copy spans the zeros between the PT_LOADs: refuse
+			 * what the kernel would (half of RAM) before allocating */
+			if (plan_check_ram_share((end - start) / KJ_PAGE_SIZE, plan->ram_pages,
+						 "ELF PT_LOAD", err) < 0)
+				return -1;
+			b = calloc(1, fileend > start ? fileend - start : 1);
 			if (!b)
 				return kj_fail(err, KJ_EXIT_FAILURE, "%s: out of memory", name);
 			for (size_t q = i; q < j; q++)
