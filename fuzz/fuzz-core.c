@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * libFuzzer target: ELF cores and saved images (kexec/core.c).  The input
+ * is the file: core_parse on all of it and on a prefix (as core_open reads
+ * headers, asking for more when they do not fit), core_open through a
+ * memfd, and core_find_note over the notes it gathered and over the raw
+ * bytes.
+ */
+#include "fuzz.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "core.h"
+#include "kdump-image.h"
+
+static void find_notes(const uint8_t *notes, size_t len)
+{
+	static const struct {
+		const char *name;
+		uint32_t type;
+	} want[] = {
+		{ KJ_NOTE_NAME, KJ_NOTE_IMAGE },
+		{ KJ_NOTE_NAME, KJ_NOTE_MEMMAP },
+		{ "VMCOREINFO", 0 },
+		{ "CORE", 1 /* NT_PRSTATUS */ },
+		{ "", 0 },
+	};
+	uint8_t *copy = fz_dup(notes, len);
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const uint8_t *desc = NULL;
+		size_t dlen = 0;
+
+		if (core_find_note(copy, len, want[i].name, want[i].type, &desc, &dlen) == 0) {
+			FUZZ_CHECK(desc >= copy && dlen <= (size_t)(copy + len - desc));
+			if (dlen)
+				FUZZ_CHECK(desc[dlen - 1] == desc[dlen - 1]);
+		}
+	}
+	free(copy);
+}
+
+static void check_core(const struct core *c, uint64_t file_size)
+{
+	for (size_t i = 0; i < c->nloads; i++) {
+		const struct core_load *l = &c->loads[i];
+
+		FUZZ_CHECK(l->offset <= file_size && l->filesz <= file_size - l->offset);
+		FUZZ_CHECK(l->filesz <= l->memsz && l->paddr + l->memsz >= l->paddr);
+	}
+	for (size_t i = 0; i < c->nnote_refs; i++)
+		FUZZ_CHECK(c->note_refs[i].offset <= file_size &&
+			   c->note_refs[i].filesz <= file_size - c->note_refs[i].offset);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
+{
+	static int fd = -2;
+	struct kj_error err = { 0, "" };
+	struct core c;
+	size_t need = 0, hdrlen;
+
+	/* everything at hand */
+	if (core_parse(d, n, n, "fuzz.core", &c, &need, &err) == 0) {
+		uint8_t *notes = NULL;
+		size_t len = 0;
+
+		check_core(&c, n);
+		for (size_t i = 0; i < c.nnote_refs; i++) {
+			notes = realloc(notes, len + c.note_refs[i].filesz + 1);
+			if (!notes)
+				abort();
+			memcpy(notes + len, d + c.note_refs[i].offset, c.note_refs[i].filesz);
+			len += c.note_refs[i].filesz;
+		}
+		find_notes(notes ? notes : (const uint8_t *)"", len);
+		free(notes);
+		core_free(&c);
+	} else {
+		FUZZ_CHECK(need == 0);
+	}
+
+	/* only the first bytes: core_parse asks for what it needs */
+	hdrlen = n < 256 ? n / 2 : 256;
+	for (int round = 0; round < 3; round++) {
+		uint8_t *hdr = fz_dup(d, hdrlen);
+		int rc = core_parse(hdr, hdrlen, n, "fuzz.core", &c, &need, &err);
+
+		free(hdr);
+		if (rc == 0) {
+			check_core(&c, n);
+			core_free(&c);
+			break;
+		}
+		if (!need)
+			break;
+		FUZZ_CHECK(need > hdrlen && need <= n);
+		hdrlen = need;
+	}
+
+	/* core_open, as kdump and kexec read a file */
+	if (fd == -2)
+		fd = memfd_create("fuzz-core", MFD_CLOEXEC);
+	if (fd >= 0 && ftruncate(fd, 0) == 0 &&
+	    (n == 0 || pwrite(fd, d, n, 0) == (ssize_t)n)) {
+		if (core_open(fd, "fuzz.core", &c, &err) == 0) {
+			check_core(&c, n);
+			find_notes(c.notes ? c.notes : (const uint8_t *)"", c.notes_len);
+			core_free(&c);
+		}
+	}
+
+	/* the note walker on anything */
+	find_notes(d, n);
+	return 0;
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * libFuzzer target: the printk log reader (kdump/dmesg.c dmesg_print)
+ * over the old kernel's memory.  Input (fuzz.h): flags (bit 0: x86_64),
+ * an unused number, the VMCOREINFO text, and from FUZZ_MEM_OFFSET the
+ * physical memory from address 0.  Output goes to a counting sink: a
+ * failure must have printed nothing (dmesg.h).
+ */
+#include "fuzz.h"
+
+#include "dmesg.h"
+
+static ssize_t sink_write(void *ctx, const char *buf, size_t len)
+{
+	(void)buf;
+	*(size_t *)ctx += len;
+	return (ssize_t)len;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
+{
+	static const cookie_io_functions_t io = { NULL, sink_write, NULL, NULL };
+	struct kj_error err = { 0, "" };
+	struct fz_dump dump;
+	struct vmcoreinfo vi;
+	struct oldmem mem;
+	size_t written = 0;
+	FILE *out;
+	char *text;
+	int rc;
+
+	fz_dump_split(d, n, &dump);
+	text = (char *)fz_dup((const uint8_t *)dump.text, dump.text_len);
+	if (vmcoreinfo_parse(text, dump.text_len, &vi, &err) < 0) {
+		free(text);
+		return 0;
+	}
+	mem.read = fz_mem_read;
+	mem.ctx = &dump.mem;
+	out = fopencookie(&written, "w", io);
+	if (!out)
+		abort();
+	rc = dmesg_print(&vi, dump.is64, &mem, out, &err);
+	fflush(out);
+	if (rc < 0)
+		FUZZ_CHECK(written == 0 && err.msg[0]);
+	fclose(out);
+	vmcoreinfo_free(&vi);
+	free(text);
+	return 0;
+}

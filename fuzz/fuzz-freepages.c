@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * libFuzzer target: the free-page walker (kdump/freepages.c
+ * freepages_walk_stats) over the old kernel's memory.  Input (fuzz.h):
+ * flags (bit 0: x86_64), max_pfn (u64, at most 2^20 used), the VMCOREINFO
+ * text, and from FUZZ_MEM_OFFSET the physical memory from address 0.
+ * The runs it reports must be ascending, maximal, disjoint and below
+ * max_pfn, and none may be reported when it fails (freepages.h).
+ */
+#include "fuzz.h"
+
+#include "freepages.h"
+
+#define MAX_PFN (1ull << 20)
+
+struct runs {
+	uint64_t max_pfn, next, total;
+	size_t n;
+};
+
+static void mark(void *ctx, uint64_t pfn, uint64_t count)
+{
+	struct runs *r = ctx;
+
+	FUZZ_CHECK(count > 0);
+	FUZZ_CHECK(r->n == 0 || pfn > r->next); /* ascending, apart, maximal */
+	FUZZ_CHECK(pfn < r->max_pfn && count <= r->max_pfn - pfn);
+	r->next = pfn + count;
+	r->total += count;
+	r->n++;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
+{
+	struct kj_error err = { 0, "" };
+	struct fz_dump dump;
+	struct vmcoreinfo vi;
+	struct freepages_stats st;
+	struct oldmem mem;
+	struct runs r = { 0, 0, 0, 0 };
+	char *text;
+	int rc;
+
+	fz_dump_split(d, n, &dump);
+	text = (char *)fz_dup((const uint8_t *)dump.text, dump.text_len);
+	if (vmcoreinfo_parse(text, dump.text_len, &vi, &err) < 0) {
+		free(text);
+		return 0;
+	}
+	mem.read = fz_mem_read;
+	mem.ctx = &dump.mem;
+	r.max_pfn = dump.number % (MAX_PFN + 1);
+	memset(&st, 0, sizeof(st));
+	rc = freepages_walk_stats(&vi, dump.is64, &mem, r.max_pfn, mark, &r, &st, &err);
+	if (rc == 0) {
+		FUZZ_CHECK(st.free_pages == r.total && st.runs == r.n);
+		FUZZ_CHECK(st.layout && st.buddy_style && st.translation);
+	} else {
+		FUZZ_CHECK(r.n == 0 && err.msg[0]);
+	}
+	vmcoreinfo_free(&vi);
+	free(text);
+	return 0;
+}
