@@ -1,0 +1,1 @@
+# completion: see the files beside this one.

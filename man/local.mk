@@ -1,0 +1,1 @@
+# man: see the files beside this one.
