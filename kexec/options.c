@@ -82,6 +82,8 @@ void kj_usage(FILE *out)
 	      " -l, --load               load IMAGE for a later --exec\n"
 	      " -e, --exec               execute the loaded image now\n"
 	      " -f, --force              load IMAGE and execute it at once, without shutdown\n"
+	      " -p, --load-panic         load IMAGE as the crash kernel, run on a panic\n"
+	      "                          (with -u: unload it; with -S: ask about it)\n"
 	      " -u, --unload             unload the loaded image\n"
 	      " -S, --status             exit 1 if an image of the type is loaded, 0 if not\n"
 	      "                          (type: crash unless -l is given)\n"
