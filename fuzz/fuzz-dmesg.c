@@ -6,7 +6,7 @@
  * physical memory from address 0.  Output goes to a counting sink: a
  * failure must have printed nothing (dmesg.h).
  */
-#include "fuzz.h"
+#include "fuzz-kdump.h"
 
 #include "dmesg.h"
 
@@ -21,31 +21,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
 	static const cookie_io_functions_t io = { NULL, sink_write, NULL, NULL };
 	struct kj_error err = { 0, "" };
-	struct fz_dump dump;
-	struct vmcoreinfo vi;
-	struct oldmem mem;
+	struct fz_kdump k;
 	size_t written = 0;
 	FILE *out;
-	char *text;
 	int rc;
 
-	fz_dump_split(d, n, &dump);
-	text = (char *)fz_dup((const uint8_t *)dump.text, dump.text_len);
-	if (vmcoreinfo_parse(text, dump.text_len, &vi, &err) < 0) {
-		free(text);
+	if (fz_kdump_open(d, n, &k) < 0)
 		return 0;
-	}
-	mem.read = fz_mem_read;
-	mem.ctx = &dump.mem;
 	out = fopencookie(&written, "w", io);
 	if (!out)
 		abort();
-	rc = dmesg_print(&vi, dump.is64, &mem, out, &err);
+	rc = dmesg_print(&k.vi, k.dump.is64, &k.mem, out, &err);
 	fflush(out);
 	if (rc < 0)
 		FUZZ_CHECK(written == 0 && err.msg[0]);
 	fclose(out);
-	vmcoreinfo_free(&vi);
-	free(text);
+	fz_kdump_close(&k);
 	return 0;
 }

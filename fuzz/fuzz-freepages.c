@@ -7,7 +7,7 @@
  * The runs it reports must be ascending, maximal, disjoint and below
  * max_pfn, and none may be reported when it fails (freepages.h).
  */
-#include "fuzz.h"
+#include "fuzz-kdump.h"
 
 #include "freepages.h"
 
@@ -33,32 +33,22 @@ static void mark(void *ctx, uint64_t pfn, uint64_t count)
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
 	struct kj_error err = { 0, "" };
-	struct fz_dump dump;
-	struct vmcoreinfo vi;
 	struct freepages_stats st;
-	struct oldmem mem;
 	struct runs r = { 0, 0, 0, 0 };
-	char *text;
+	struct fz_kdump k;
 	int rc;
 
-	fz_dump_split(d, n, &dump);
-	text = (char *)fz_dup((const uint8_t *)dump.text, dump.text_len);
-	if (vmcoreinfo_parse(text, dump.text_len, &vi, &err) < 0) {
-		free(text);
+	if (fz_kdump_open(d, n, &k) < 0)
 		return 0;
-	}
-	mem.read = fz_mem_read;
-	mem.ctx = &dump.mem;
-	r.max_pfn = dump.number % (MAX_PFN + 1);
+	r.max_pfn = k.dump.number % (MAX_PFN + 1);
 	memset(&st, 0, sizeof(st));
-	rc = freepages_walk_stats(&vi, dump.is64, &mem, r.max_pfn, mark, &r, &st, &err);
+	rc = freepages_walk_stats(&k.vi, k.dump.is64, &k.mem, r.max_pfn, mark, &r, &st, &err);
 	if (rc == 0) {
 		FUZZ_CHECK(st.free_pages == r.total && st.runs == r.n);
 		FUZZ_CHECK(st.layout && st.buddy_style && st.translation);
 	} else {
 		FUZZ_CHECK(r.n == 0 && err.msg[0]);
 	}
-	vmcoreinfo_free(&vi);
-	free(text);
+	fz_kdump_close(&k);
 	return 0;
 }
