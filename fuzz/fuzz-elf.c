@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * libFuzzer target: ELF kernels and programs (elf_probe, elf_exec_parse,
- * elf_image_parse with and without ELF cores) and, for an ET_EXEC they
- * accept, the x86 loader's plan (x86_build_plan) on a fixed 512 MiB QEMU
+ * libFuzzer target: ELF kernels and programs (elf_probe, elf_exec_parse)
+ * and, for what it accepts, the x86 loader's plan (x86_build_plan) on a fixed 512 MiB QEMU
  * memory map.  The input is the file; its length picks the running
  * kernel (odd: i386) and --args-linux/none/elf (length / 2 % 3).
  */
@@ -12,26 +11,15 @@
 
 #include "elf-exec.h"
 #include "x86.h"
+#include "../tests/unit/qemu-map.h"
 
-static void qemu_map(struct memmap *mm)
-{
-	memset(mm, 0, sizeof(*mm));
-	memmap_add(mm, range_from_inclusive(0, 0x9fbff), E820_TYPE_RAM);
-	memmap_add(mm, range_from_inclusive(0x9fc00, 0x9ffff), E820_TYPE_RESERVED);
-	memmap_add(mm, range_from_inclusive(0xf0000, 0xfffff), E820_TYPE_RESERVED);
-	memmap_add(mm, range_from_inclusive(0x100000, 0x1ffdffff), E820_TYPE_RAM);
-	memmap_add(mm, range_from_inclusive(0x1ffe0000, 0x1fffffff), E820_TYPE_RESERVED);
-	memmap_add(mm, range_from_inclusive(0xfffc0000, 0xffffffff), E820_TYPE_RESERVED);
-}
-
-/* What elf_image_parse promises about an image it accepts. */
-static void check_image(const struct elf_exec *e, const uint8_t *d, size_t n, bool core)
+/* What elf_exec_parse promises about an image it accepts. */
+static void check_image(const struct elf_exec *e, const uint8_t *d, size_t n)
 {
 	bool entry_in = false;
 
 	FUZZ_CHECK(e->nload >= 1 && e->nload <= ELF_MAX_LOADS);
 	FUZZ_CHECK(e->machine == ELF_EM_386 || e->machine == ELF_EM_X86_64);
-	FUZZ_CHECK(core || !e->is_core);
 	for (size_t i = 0; i < e->nload; i++) {
 		const struct elf_load *l = &e->load[i];
 
@@ -45,7 +33,7 @@ static void check_image(const struct elf_exec *e, const uint8_t *d, size_t n, bo
 						   range_make(e->load[j].paddr, e->load[j].memsz)));
 		entry_in = entry_in || (e->entry >= l->paddr && e->entry - l->paddr < l->memsz);
 	}
-	FUZZ_CHECK(e->is_core || entry_in);
+	FUZZ_CHECK(entry_in);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
@@ -67,13 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		FUZZ_CHECK(n >= EI_NIDENT);
 	exec_ok = elf_exec_parse(d, n, "fuzz.elf", e, &err) == 0;
 	if (exec_ok)
-		check_image(e, d, n, false);
-	if (elf_image_parse(d, n, "fuzz.elf", true, e, &err) == 0) {
-		check_image(e, d, n, true);
-		FUZZ_CHECK(exec_ok || e->is_core);
-	} else {
-		FUZZ_CHECK(!exec_ok);
-	}
+		check_image(e, d, n);
 	free(e);
 	if (!exec_ok)
 		return 0;
@@ -92,7 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	o.no_checks = true; /* no SHA-256 of every segment: speed */
 	memset(&sys, 0, sizeof(sys));
 	sys.arch = n & 1 ? KJ_ARCH_I386 : KJ_ARCH_X86_64;
-	qemu_map(&sys.mm);
+	fixture_qemu_map(&sys.mm);
 	sys.ram_pages = 0x20000000 / 4096;
 	k = (struct kj_file){ "fuzz.elf", (unsigned char *)d, n, false, false };
 	memset(&in, 0, sizeof(in));

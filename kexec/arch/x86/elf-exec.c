@@ -15,12 +15,6 @@ bool elf_probe(const uint8_t *buf, size_t len)
 int elf_exec_parse(const uint8_t *buf, size_t len, const char *name, struct elf_exec *out,
 		   struct kj_error *err)
 {
-	return elf_image_parse(buf, len, name, false, out, err);
-}
-
-int elf_image_parse(const uint8_t *buf, size_t len, const char *name, bool allow_core,
-		    struct elf_exec *out, struct kj_error *err)
-{
 	struct elf_hdr h;
 
 	memset(out, 0, sizeof(*out));
@@ -29,8 +23,9 @@ int elf_image_parse(const uint8_t *buf, size_t len, const char *name, bool allow
 	out->is64 = h.is64;
 	out->machine = h.machine;
 	out->entry = h.entry;
-	out->is_core = h.type == ET_CORE;
-	if (h.type != ET_EXEC && !(allow_core && out->is_core))
+	/* ELF cores (saved images) are loaded by x86_resume_plan, which
+	 * x86_build_plan picks before this parser for --args-none */
+	if (h.type != ET_EXEC)
 		return kj_fail(err, KJ_EXIT_BADFILE, "%s: ELF type %u is not an executable (ET_EXEC)%s",
 			       name, h.type,
 			       h.type == ET_CORE ? "; an ELF core loads only with --args-none" : "");
@@ -86,8 +81,6 @@ int elf_image_parse(const uint8_t *buf, size_t len, const char *name, bool allow
 	}
 	if (!out->nload)
 		return kj_fail(err, KJ_EXIT_BADFILE, "%s: no loadable segments", name);
-	if (out->is_core)
-		return 0;
 	for (size_t j = 0; j < out->nload; j++)
 		if (out->entry >= out->load[j].paddr &&
 		    out->entry < out->load[j].paddr + out->load[j].memsz)

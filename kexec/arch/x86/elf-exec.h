@@ -21,8 +21,7 @@ struct elf_load {
 struct elf_exec {
 	bool is64;          /* ELFCLASS64 */
 	uint16_t machine;   /* EM_X86_64 (62) or EM_386 (3) */
-	uint64_t entry;     /* physical entry point (e_entry; 0 in a plain vmcore copy) */
-	bool is_core;       /* ET_CORE: a saved image or a /proc/vmcore copy */
+	uint64_t entry;     /* physical entry point (e_entry) */
 	struct elf_load load[ELF_MAX_LOADS];
 	size_t nload;
 };
@@ -35,10 +34,5 @@ bool elf_probe(const uint8_t *buf, size_t len);
  * addresses.  Checks every offset and size against len. */
 int elf_exec_parse(const uint8_t *buf, size_t len, const char *name, struct elf_exec *out,
 		   struct kj_error *err);
-/* The same, also taking an ELF core (ET_CORE) when allow_core: its PT_LOADs
- * are memory to put back at their physical addresses; its entry is not
- * checked here (the caller may take it from --entry). */
-int elf_image_parse(const uint8_t *buf, size_t len, const char *name, bool allow_core,
-		    struct elf_exec *out, struct kj_error *err);
 
 #endif
