@@ -10,17 +10,7 @@
 
 #include "bzimage.h"
 #include "x86.h"
-
-static void qemu_map(struct memmap *mm)
-{
-	memset(mm, 0, sizeof(*mm));
-	memmap_add(mm, range_from_inclusive(0, 0x9fbff), E820_TYPE_RAM);
-	memmap_add(mm, range_from_inclusive(0x9fc00, 0x9ffff), E820_TYPE_RESERVED);
-	memmap_add(mm, range_from_inclusive(0xf0000, 0xfffff), E820_TYPE_RESERVED);
-	memmap_add(mm, range_from_inclusive(0x100000, 0x1ffdffff), E820_TYPE_RAM);
-	memmap_add(mm, range_from_inclusive(0x1ffe0000, 0x1fffffff), E820_TYPE_RESERVED);
-	memmap_add(mm, range_from_inclusive(0xfffc0000, 0xffffffff), E820_TYPE_RESERVED);
-}
+#include "../tests/unit/qemu-map.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
@@ -60,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	o.no_checks = true; /* no SHA-256 of every segment: speed */
 	memset(&sys, 0, sizeof(sys));
 	sys.arch = n & 1 ? KJ_ARCH_I386 : KJ_ARCH_X86_64;
-	qemu_map(&sys.mm);
+	fixture_qemu_map(&sys.mm);
 	sys.ram_pages = 0x20000000 / 4096;
 	k = (struct kj_file){ "fuzz.bzImage", (unsigned char *)d, n, false, false };
 	memset(&in, 0, sizeof(in));

@@ -48,7 +48,7 @@ def u64(v): return struct.pack("<Q", v & 0xffffffffffffffff)
 
 
 # ---------------------------------------------------------------- memory maps
-# tests/unit/kernel-fixture.h fixture_qemu_map: start, last (inclusive), type
+# tests/unit/qemu-map.h fixture_qemu_map: start, last (inclusive), type
 QEMU_MAP = [(0, 0x9fbff, 1), (0x9fc00, 0x9ffff, 2), (0xf0000, 0xfffff, 2),
             (0x100000, 0x1ffdffff, 1), (0x1ffe0000, 0x1fffffff, 2),
             (0xfffc0000, 0xffffffff, 2)]

@@ -30,7 +30,8 @@ tests_unit_test_plan_LDADD = $(UNIT_LDADD)
 tests_unit_test_cmdline_SOURCES = tests/unit/test-cmdline.c
 tests_unit_test_cmdline_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_cmdline_LDADD = $(UNIT_LDADD)
-tests_unit_test_bzimage_SOURCES = tests/unit/test-bzimage.c tests/unit/kernel-fixture.h
+tests_unit_test_bzimage_SOURCES = tests/unit/test-bzimage.c tests/unit/kernel-fixture.h \
+	tests/unit/qemu-map.h
 tests_unit_test_bzimage_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_bzimage_LDADD = $(UNIT_LDADD)
 tests_unit_test_elf_SOURCES = tests/unit/test-elf.c tests/unit/kernel-fixture.h
