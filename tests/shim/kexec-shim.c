@@ -19,6 +19,12 @@
  *                         kexec_file_load fail with that errno.
  *   KEXEC_SHIM_ERRNO_FILE the same, for kexec_file_load only.
  *   KEXEC_SHIM_MACHINE    uname() reports this machine (e.g. i686).
+ *   KJ_SHIM_STATUS_FILE   at each faked kexec_load/kexec_file_load, the
+ *                         calling process's RssAnon, RssFile, VmHWM and
+ *                         VmRSS lines of /proc/self/status are written to
+ *                         this file (replacing it), before anything is
+ *                         recorded: the memory the program holds at the
+ *                         moment of the call (bench/load-host.sh).
  *
  * Record format (all in $KEXEC_SHIM_OUT)
  * --------------------------------------
@@ -347,6 +353,54 @@ static const char *errno_name(int e)
 	return "E?";
 }
 
+/* ------------------------------------------------ memory at the call */
+
+/* Copy the RssAnon, RssFile, VmHWM and VmRSS lines of /proc/self/status
+ * to $KJ_SHIM_STATUS_FILE.  Called first thing in a faked load, so the
+ * figures are the program's, not the recording's. */
+static void save_status(void)
+{
+	static const char *keys[] = { "RssAnon:", "RssFile:", "VmHWM:", "VmRSS:" };
+	const char *dest = getenv("KJ_SHIM_STATUS_FILE");
+	char buf[16384], out[512];
+	size_t len = 0, olen = 0;
+	int fd;
+
+	if (!dest || !*dest)
+		return;
+	fd = raw_open("/proc/self/status", O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	for (;;) {
+		ssize_t r = read(fd, buf + len, sizeof(buf) - 1 - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+		if (len == sizeof(buf) - 1)
+			break;
+	}
+	close(fd);
+	buf[len] = 0;
+	for (char *line = buf; *line;) {
+		char *nl = strchr(line, '\n');
+		size_t l = nl ? (size_t)(nl - line) + 1 : strlen(line);
+
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			if (!strncmp(line, keys[i], strlen(keys[i])) && olen + l < sizeof(out)) {
+				memcpy(out + olen, line, l);
+				olen += l;
+			}
+		line += l;
+	}
+	fd = raw_open(dest, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	write_all(fd, out, olen);
+	close(fd);
+}
+
 /* ------------------------------------------------------------ the calls */
 
 static long fake_kexec_load(unsigned long entry, unsigned long nr,
@@ -356,6 +410,7 @@ static long fake_kexec_load(unsigned long entry, unsigned long nr,
 	int err = injected_errno("KEXEC_SHIM_ERRNO");
 	int unload = nr == 0;
 
+	save_status();
 	bump_calls();
 	clear_record();
 	snprintf(line, sizeof(line), "syscall=kexec_load entry=0x%lx nr_segments=%lu flags=0x%lx%s",
@@ -392,6 +447,7 @@ static long fake_kexec_file_load(long kernel_fd, long initrd_fd, unsigned long c
 		err = injected_errno("KEXEC_SHIM_ERRNO_FILE");
 	int unload = !!(flags & SHIM_KEXEC_FILE_UNLOAD);
 
+	save_status();
 	bump_calls();
 	clear_record();
 	snprintf(line, sizeof(line),
