@@ -531,6 +531,7 @@ int kj_run(const struct kj_options *o)
 		return KJ_EXIT_OK;
 	case KJ_ACTION_VERSION:
 		printf("kexec-jump %s (%s)\n", PACKAGE_VERSION, KJ_CONFIGURE_SUMMARY);
+		printf("configured with: %s\n", *KJ_CONFIGURE_ARGS ? KJ_CONFIGURE_ARGS : "(no options)");
 		return KJ_EXIT_OK;
 	case KJ_ACTION_STATUS:
 		/* kexec-tools: the crash image unless -l selected the normal one. */
