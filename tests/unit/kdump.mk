@@ -15,11 +15,11 @@ tests_unit_test_vmcoreinfo_SOURCES = tests/unit/test-vmcoreinfo.c
 tests_unit_test_vmcoreinfo_CFLAGS = $(KDUMP_UNIT_CFLAGS)
 tests_unit_test_vmcoreinfo_LDADD = $(KDUMP_UNIT_LDADD)
 
-tests_unit_test_freepages_SOURCES = tests/unit/test-freepages.c
+tests_unit_test_freepages_SOURCES = tests/unit/test-freepages.c tests/unit/sim-mem.h
 tests_unit_test_freepages_CFLAGS = $(KDUMP_UNIT_CFLAGS)
 tests_unit_test_freepages_LDADD = $(KDUMP_UNIT_LDADD)
 
-tests_unit_test_dmesg_SOURCES = tests/unit/test-dmesg.c
+tests_unit_test_dmesg_SOURCES = tests/unit/test-dmesg.c tests/unit/sim-mem.h
 tests_unit_test_dmesg_CFLAGS = $(KDUMP_UNIT_CFLAGS)
 tests_unit_test_dmesg_LDADD = $(KDUMP_UNIT_LDADD)
 endif

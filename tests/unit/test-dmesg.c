@@ -35,6 +35,7 @@
 #endif
 
 #define MEM_SIZE (8u << 20)
+#define SIM_MEM_SIZE MEM_SIZE
 #define PHYS_BASE 0x100000ULL
 
 /* physical addresses of the pieces */
@@ -47,49 +48,7 @@
 #define COUNT_BITS 3 /* 8 descriptors */
 #define SIZE_BITS  8 /* 256 bytes of text data */
 
-/* ---- simulated physical memory ------------------------------------- */
-
-static struct sim {
-	uint8_t *mem;
-	uint64_t hole_start, hole_end; /* unreadable */
-} sim;
-
-static int sim_read(void *ctx, uint64_t paddr, void *buf, size_t len)
-{
-	struct sim *s = ctx;
-
-	if (paddr >= MEM_SIZE || len > MEM_SIZE - paddr)
-		return -1;
-	if (paddr < s->hole_end && paddr + len > s->hole_start)
-		return -1;
-	memcpy(buf, s->mem + paddr, len);
-	return 0;
-}
-
-static const struct oldmem simmem = { sim_read, &sim };
-
-static int setup(void **state)
-{
-	(void)state;
-	memset(&sim, 0, sizeof(sim));
-	sim.mem = calloc(1, MEM_SIZE);
-	return sim.mem ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	free(sim.mem);
-	sim.mem = NULL;
-	return 0;
-}
-
-static void put(uint64_t pa, uint64_t v, unsigned n)
-{
-	assert_true(pa + n <= MEM_SIZE);
-	for (unsigned i = 0; i < n; i++)
-		sim.mem[pa + i] = (uint8_t)(v >> (8 * i));
-}
+#include "sim-mem.h"
 
 /* ---- the kernel's layout, as its VMCOREINFO tells ---------------------- */
 
@@ -203,14 +162,14 @@ static uint64_t id_mask(const struct layout *L)
 static void set_prb(const struct layout *L, uint64_t count_bits, uint64_t size_bits,
 		    uint64_t tail, uint64_t head)
 {
-	put(PA_PRB_PTR, kvirt(L, PA_PRB), L->w);
-	put(PA_PRB + L->off_dring + L->off_count_bits, count_bits, 4);
-	put(PA_PRB + L->off_dring + L->off_descs, kvirt(L, PA_DESCS), L->w);
-	put(PA_PRB + L->off_dring + L->off_infos, kvirt(L, PA_INFOS), L->w);
-	put(PA_PRB + L->off_dring + L->off_head, head, L->w);
-	put(PA_PRB + L->off_dring + L->off_tail, tail, L->w);
-	put(PA_PRB + L->off_tring + L->off_size_bits, size_bits, 4);
-	put(PA_PRB + L->off_tring + L->off_data, kvirt(L, PA_DATA), L->w);
+	sim_put(PA_PRB_PTR, kvirt(L, PA_PRB), L->w);
+	sim_put(PA_PRB + L->off_dring + L->off_count_bits, count_bits, 4);
+	sim_put(PA_PRB + L->off_dring + L->off_descs, kvirt(L, PA_DESCS), L->w);
+	sim_put(PA_PRB + L->off_dring + L->off_infos, kvirt(L, PA_INFOS), L->w);
+	sim_put(PA_PRB + L->off_dring + L->off_head, head, L->w);
+	sim_put(PA_PRB + L->off_dring + L->off_tail, tail, L->w);
+	sim_put(PA_PRB + L->off_tring + L->off_size_bits, size_bits, 4);
+	sim_put(PA_PRB + L->off_tring + L->off_data, kvirt(L, PA_DATA), L->w);
 }
 
 enum { RESERVED = 0, COMMITTED = 1, FINALIZED = 2, REUSABLE = 3 };
@@ -225,13 +184,13 @@ static void add_record(const struct layout *L, uint64_t id, unsigned st, uint64_
 	uint64_t d = PA_DESCS + idx * L->sz_desc, in = PA_INFOS + idx * L->sz_info;
 	uint64_t at = begin % size > next % size ? 0 : begin % size;
 
-	put(d + L->off_state, ((uint64_t)st << (L->w * 8 - 2)) | (id & id_mask(L)), L->w);
-	put(d + L->off_lpos + L->off_begin, begin, L->w);
-	put(d + L->off_lpos + L->off_next, next, L->w);
-	put(in + L->off_ts, ts, 8);
-	put(in + L->off_text_len, text_len, 2);
+	sim_put(d + L->off_state, ((uint64_t)st << (L->w * 8 - 2)) | (id & id_mask(L)), L->w);
+	sim_put(d + L->off_lpos + L->off_begin, begin, L->w);
+	sim_put(d + L->off_lpos + L->off_next, next, L->w);
+	sim_put(in + L->off_ts, ts, 8);
+	sim_put(in + L->off_text_len, text_len, 2);
 	if (text) {
-		put(PA_DATA + at, id, L->w);
+		sim_put(PA_DATA + at, id, L->w);
 		assert_true(at + L->w + n <= size);
 		memcpy(sim.mem + PA_DATA + at + L->w, text, n);
 	}
@@ -424,42 +383,42 @@ static void test_bad_ring(void **state)
 	(void)state;
 	build_ring(&L64, 5);
 	/* huge rings */
-	put(PA_PRB + L64.off_count_bits, 60, 4);
+	sim_put(PA_PRB + L64.off_count_bits, 60, 4);
 	expect_fail(&L64, NULL, NULL, "count_bits");
-	put(PA_PRB + L64.off_count_bits, 27, 4);
+	sim_put(PA_PRB + L64.off_count_bits, 27, 4);
 	expect_fail(&L64, NULL, NULL, "count_bits");
-	put(PA_PRB + L64.off_count_bits, COUNT_BITS, 4);
-	put(PA_PRB + L64.off_tring + L64.off_size_bits, 0xffffffff, 4);
+	sim_put(PA_PRB + L64.off_count_bits, COUNT_BITS, 4);
+	sim_put(PA_PRB + L64.off_tring + L64.off_size_bits, 0xffffffff, 4);
 	expect_fail(&L64, NULL, NULL, "size_bits");
 	/* a ring of 2^31 bytes the dump does not hold */
-	put(PA_PRB + L64.off_tring + L64.off_size_bits, 31, 4);
+	sim_put(PA_PRB + L64.off_tring + L64.off_size_bits, 31, 4);
 	expect_fail(&L64, NULL, NULL, "not all in the dump");
-	put(PA_PRB + L64.off_tring + L64.off_size_bits, SIZE_BITS, 4);
+	sim_put(PA_PRB + L64.off_tring + L64.off_size_bits, SIZE_BITS, 4);
 	/* head and tail further apart than the ring holds */
-	put(PA_PRB + L64.off_head, 5 + 8, 8);
+	sim_put(PA_PRB + L64.off_head, 5 + 8, 8);
 	expect_fail(&L64, NULL, NULL, "further apart");
-	put(PA_PRB + L64.off_head, 4, 8);
+	sim_put(PA_PRB + L64.off_head, 4, 8);
 	expect_fail(&L64, NULL, NULL, "further apart");
-	put(PA_PRB + L64.off_head, 11, 8);
+	sim_put(PA_PRB + L64.off_head, 11, 8);
 	/* pointers outside the maps, outside the dump, wrapping around */
-	put(PA_PRB + L64.off_descs, 0x1234, 8);
+	sim_put(PA_PRB + L64.off_descs, 0x1234, 8);
 	expect_fail(&L64, NULL, NULL, "outside");
-	put(PA_PRB + L64.off_descs, 0xffff888000000000ULL + (1ULL << 40), 8);
+	sim_put(PA_PRB + L64.off_descs, 0xffff888000000000ULL + (1ULL << 40), 8);
 	expect_fail(&L64, NULL, NULL, "not all in the dump");
-	put(PA_PRB + L64.off_descs, 0xffffffffbfffffc0ULL, 8);
+	sim_put(PA_PRB + L64.off_descs, 0xffffffffbfffffc0ULL, 8);
 	expect_fail(&L64, NULL, NULL, "outside");
-	put(PA_PRB + L64.off_descs, kvirt(&L64, PA_DESCS), 8);
-	put(PA_PRB + L64.off_tring + L64.off_data, UINT64_MAX - 16, 8);
+	sim_put(PA_PRB + L64.off_descs, kvirt(&L64, PA_DESCS), 8);
+	sim_put(PA_PRB + L64.off_tring + L64.off_data, UINT64_MAX - 16, 8);
 	expect_fail(&L64, NULL, NULL, "outside");
-	put(PA_PRB + L64.off_tring + L64.off_data, kvirt(&L64, PA_DATA), 8);
-	put(PA_PRB_PTR, 0, 8);
+	sim_put(PA_PRB + L64.off_tring + L64.off_data, kvirt(&L64, PA_DATA), 8);
+	sim_put(PA_PRB_PTR, 0, 8);
 	expect_fail(&L64, NULL, NULL, "prb");
-	put(PA_PRB_PTR, kvirt(&L64, PA_PRB), 8);
+	sim_put(PA_PRB_PTR, kvirt(&L64, PA_PRB), 8);
 	/* a hole in the middle of the infos */
-	sim.hole_start = PA_INFOS + 100;
-	sim.hole_end = PA_INFOS + 101;
+	sim.holes[0] = (struct sim_hole){ PA_INFOS + 100, PA_INFOS + 101 };
+	sim.nholes = 1;
 	expect_fail(&L64, NULL, NULL, "infos");
-	sim.hole_start = sim.hole_end = 0;
+	sim.nholes = 0;
 	check_ok(&L64, EXPECTED);
 }
 
@@ -475,9 +434,9 @@ static void test_direct_map_base(void **state)
 
 	(void)state;
 	build_ring(&L64, 5);
-	put(PA_PRB + L64.off_descs, base + PA_DESCS, 8);
-	put(PA_PRB + L64.off_infos, base + PA_INFOS, 8);
-	put(PA_PRB + L64.off_tring + L64.off_data, base + PA_DATA, 8);
+	sim_put(PA_PRB + L64.off_descs, base + PA_DESCS, 8);
+	sim_put(PA_PRB + L64.off_infos, base + PA_INFOS, 8);
+	sim_put(PA_PRB + L64.off_tring + L64.off_data, base + PA_DATA, 8);
 	parse_vi(&L64, NULL, "NUMBER(page_offset_base)=0xffff9a0000000000\n", &vi);
 	assert_int_equal(run(&L64, &vi, &out, &err), 0);
 	assert_string_equal(out, EXPECTED);
@@ -492,13 +451,13 @@ static void test_bad_ring_i386(void **state)
 	(void)state;
 	build_ring(&L32, 5);
 	/* below PAGE_OFFSET, and lowmem ends at VMALLOC_START */
-	put(PA_PRB + L32.off_infos, 0x1000, 4);
+	sim_put(PA_PRB + L32.off_infos, 0x1000, 4);
 	expect_fail(&L32, NULL, NULL, "outside");
-	put(PA_PRB + L32.off_infos, kvirt(&L32, PA_INFOS), 4);
+	sim_put(PA_PRB + L32.off_infos, kvirt(&L32, PA_INFOS), 4);
 	expect_fail(&L32, NULL, "NUMBER(VMALLOC_START)=0xc0401000\n", "outside");
 	/* 64-bit offsets on a 32-bit kernel */
 	expect_fail(&L32, "SIZE(atomic_long_t)=", "SIZE(atomic_long_t)=8\n", "32-bit");
-	put(PA_PRB + L32.off_head, 5 + 100, 4);
+	sim_put(PA_PRB + L32.off_head, 5 + 100, 4);
 	expect_fail(&L32, NULL, NULL, "further apart");
 }
 
@@ -708,10 +667,10 @@ static void swap_case(const struct layout *L)
 	build_ring(L, 5);
 	memcpy(sim.mem + src, sim.mem + PA_DATA, 4096);
 	memset(sim.mem + PA_DATA, 'B', 4096); /* B's view of the page */
-	put(control + 2048 + (w == 8 ? 0x30 : 0x1c), list | 2 /* IND_INDIRECTION */, w);
-	put(list, PA_DATA | 1 /* IND_DESTINATION */, w);
-	put(list + w, src | 8 /* IND_SOURCE */, w);
-	put(list + 2 * w, 4 /* IND_DONE */, w);
+	sim_put(control + 2048 + (w == 8 ? 0x30 : 0x1c), list | 2 /* IND_INDIRECTION */, w);
+	sim_put(list, PA_DATA | 1 /* IND_DESTINATION */, w);
+	sim_put(list + w, src | 8 /* IND_SOURCE */, w);
+	sim_put(list + 2 * w, 4 /* IND_DONE */, w);
 	p = write_core(L, true, segs, 1, control + 0x123);
 	core_ok(p, EXPECTED);
 	unlink(p);
@@ -820,20 +779,20 @@ static void test_sample_i386(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_x86_64, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_i386_ids_wrap, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_x86_64_ids_wrap, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_skipped_states, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_empty_and_single, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_hostile_record, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_prb, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_vmcoreinfo, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_ring, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_direct_map_base, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_ring_i386, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_core_files, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_core_swap, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_core_bad_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_x86_64, sim_setup, sim_teardown),
+		cmocka_unit_test_setup_teardown(test_i386_ids_wrap, sim_setup, sim_teardown),
+		cmocka_unit_test_setup_teardown(test_x86_64_ids_wrap, sim_setup, sim_teardown),
+		cmocka_unit_test_setup_teardown(test_skipped_states, sim_setup, sim_teardown),
+		cmocka_unit_test_setup_teardown(test_empty_and_single, sim_setup, sim_teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_record, sim_setup, sim_teardown),
+		cmocka_unit_test_setup_teardown(test_no_prb, sim_setup, sim_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_vmcoreinfo, sim_setup, sim_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_ring, sim_setup, sim_teardown),
+		cmocka_unit_test_setup_teardown(test_direct_map_base, sim_setup, sim_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_ring_i386, sim_setup, sim_teardown),
+		cmocka_unit_test_setup_teardown(test_core_files, sim_setup, sim_teardown),
+		cmocka_unit_test_setup_teardown(test_core_swap, sim_setup, sim_teardown),
+		cmocka_unit_test_setup_teardown(test_core_bad_files, sim_setup, sim_teardown),
 		cmocka_unit_test(test_sample_x86_64),
 		cmocka_unit_test(test_sample_i386),
 	};

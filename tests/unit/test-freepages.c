@@ -28,76 +28,13 @@
 #endif
 
 #define MEM_SIZE (32u << 20)
+#define SIM_MEM_SIZE MEM_SIZE
 #define BUDDY_612 "-268435456"  /* PGTY_buddy << 24 */
 #define BUDDY_61  "-129"        /* ~PG_buddy (0x80) */
 #define T612_BUDDY 0xf0000000u
 #define T61_BUDDY  0xffffff7fu
 
-/* ---- simulated physical memory ------------------------------------- */
-
-struct hole {
-	uint64_t start, end;
-};
-
-struct sim {
-	unsigned char *mem;
-	struct hole holes[8];
-	int nholes;
-	unsigned reads;
-};
-
-static struct sim sim;
-
-static int sim_read(void *ctx, uint64_t paddr, void *buf, size_t len)
-{
-	struct sim *s = ctx;
-	int i;
-
-	s->reads++;
-	if (paddr >= MEM_SIZE || len > MEM_SIZE - paddr)
-		return -1;
-	for (i = 0; i < s->nholes; i++)
-		if (paddr < s->holes[i].end && paddr + len > s->holes[i].start)
-			return -1;
-	memcpy(buf, s->mem + paddr, len);
-	return 0;
-}
-
-static const struct oldmem simmem = { sim_read, &sim };
-
-static int setup(void **state)
-{
-	(void)state;
-	memset(&sim, 0, sizeof(sim));
-	sim.mem = calloc(1, MEM_SIZE);
-	return sim.mem ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	free(sim.mem);
-	sim.mem = NULL;
-	return 0;
-}
-
-static void put32(uint64_t pa, uint32_t v)
-{
-	int i;
-
-	assert_true(pa + 4 <= MEM_SIZE);
-	for (i = 0; i < 4; i++)
-		sim.mem[pa + i] = (unsigned char)(v >> (8 * i));
-}
-
-static void put64(uint64_t pa, uint64_t v)
-{
-	int i;
-
-	assert_true(pa + 8 <= MEM_SIZE);
-	for (i = 0; i < 8; i++)
-		sim.mem[pa + i] = (unsigned char)(v >> (8 * i));
-}
+#include "sim-mem.h"
 
 /* ---- collecting runs ------------------------------------------------ */
 
@@ -167,15 +104,15 @@ static char *flat_vi(const char *buddy, const char *extra)
 
 static void flat_page(uint32_t pfn, uint32_t type, uint32_t priv)
 {
-	put32(FM_ARRAY + pfn * 32 + 24, type);
-	put32(FM_ARRAY + pfn * 32 + 20, priv);
+	sim_put(FM_ARRAY + pfn * 32 + 24, type, 4);
+	sim_put(FM_ARRAY + pfn * 32 + 20, priv, 4);
 }
 
 static void flat_init(void)
 {
 	uint32_t p;
 
-	put32(0x1000, 0xc0000000u + FM_ARRAY);
+	sim_put(0x1000, 0xc0000000u + FM_ARRAY, 4);
 	for (p = 0; p < FM_PAGES; p++)
 		flat_page(p, 0xffffffffu, 0x55555555u); /* _mapcount -1 */
 }
@@ -309,17 +246,17 @@ static void test_flatmem_errors(void **state)
 	flat_page(258, 0xffffffffu, 0);
 
 	/* unreadable struct pages in the middle of the array */
-	sim.holes[0] = (struct hole){ FM_ARRAY + 700 * 32, FM_ARRAY + 701 * 32 };
+	sim.holes[0] = (struct sim_hole){ FM_ARRAY + 700 * 32, FM_ARRAY + 701 * 32 };
 	sim.nholes = 1;
 	expect_fail(flat_vi(BUDDY_612, NULL), FM_PAGES, "hole in the array");
 	/* the mem_map pointer itself unreadable (kernel image not dumped) */
-	sim.holes[0] = (struct hole){ 0x1000, 0x2000 };
+	sim.holes[0] = (struct sim_hole){ 0x1000, 0x2000 };
 	expect_fail(flat_vi(BUDDY_612, NULL), FM_PAGES, "mem_map unreadable");
 	sim.nholes = 0;
 	/* mem_map pointing outside lowmem */
-	put32(0x1000, 0x10000);
+	sim_put(0x1000, 0x10000, 4);
 	expect_fail(flat_vi(BUDDY_612, NULL), FM_PAGES, "mem_map outside lowmem");
-	put32(0x1000, 0);
+	sim_put(0x1000, 0, 4);
 	expect_fail(flat_vi(BUDDY_612, NULL), FM_PAGES, "mem_map NULL");
 }
 
@@ -341,9 +278,9 @@ static void test_flatmem_garbage(void **state)
 			sim.mem[FM_ARRAY + i] = (unsigned char)rand_r(&seed);
 		for (i = 0; i < FM_PAGES; i++) {
 			if (rand_r(&seed) % 3 == 0)
-				put32(FM_ARRAY + i * 32 + 24, T612_BUDDY);
+				sim_put(FM_ARRAY + i * 32 + 24, T612_BUDDY, 4);
 			if (rand_r(&seed) % 2 == 0)
-				put32(FM_ARRAY + i * 32 + 20, (uint32_t)rand_r(&seed) % 12);
+				sim_put(FM_ARRAY + i * 32 + 20, (uint32_t)rand_r(&seed) % 12, 4);
 		}
 		parse_vi(&vi, flat_vi(BUDDY_612, NULL));
 		if (freepages_walk(&vi, false, &simmem, FM_PAGES + (uint32_t)round,
@@ -377,17 +314,17 @@ static void test_sparsemem_static_i386(void **state)
 	(void)state;
 	/* section 0: memmap at phys 0x10000; section 1 (pfn 0x4000..) at
 	 * phys 0x100000, encoded as memmap - 0x4000 * 32; section 2 absent */
-	put32(0x2000, (0xc0000000u + 0x10000) | 0x3);
-	put32(0x2008, (0xc0000000u + 0x100000 - 0x4000 * 32) | 0xb);
-	put32(0x2010, 0);
+	sim_put(0x2000, (0xc0000000u + 0x10000) | 0x3, 4);
+	sim_put(0x2008, (0xc0000000u + 0x100000 - 0x4000 * 32) | 0xb, 4);
+	sim_put(0x2010, 0, 4);
 	for (p = 0; p < 0x4000; p++) {
-		put32(0x10000 + p * 32 + 24, 0xffffffffu);
-		put32(0x100000 + p * 32 + 24, 0xffffffffu);
+		sim_put(0x10000 + p * 32 + 24, 0xffffffffu, 4);
+		sim_put(0x100000 + p * 32 + 24, 0xffffffffu, 4);
 	}
-	put32(0x10000 + 0x3ff0 * 32 + 24, T612_BUDDY);
-	put32(0x10000 + 0x3ff0 * 32 + 20, 4);
-	put32(0x100000 + 24, T612_BUDDY);
-	put32(0x100000 + 20, 0);
+	sim_put(0x10000 + 0x3ff0 * 32 + 24, T612_BUDDY, 4);
+	sim_put(0x10000 + 0x3ff0 * 32 + 20, 4, 4);
+	sim_put(0x100000 + 24, T612_BUDDY, 4);
+	sim_put(0x100000 + 20, 0, 4);
 	parse_vi(&vi, text);
 	assert_int_equal(freepages_walk_stats(&vi, false, &simmem, 0xc000, collect, &r,
 					      &st, &err), 0);
@@ -420,8 +357,8 @@ static uint64_t vmemmap_phys(uint64_t pfn)
 
 static void x64_page(uint64_t pfn, uint32_t type, uint64_t priv)
 {
-	put32(vmemmap_phys(pfn) + 48, type);
-	put64(vmemmap_phys(pfn) + 40, priv);
+	sim_put(vmemmap_phys(pfn) + 48, type, 4);
+	sim_put(vmemmap_phys(pfn) + 40, priv, 8);
 }
 
 static void build_x64_vmemmap(bool l5)
@@ -430,26 +367,26 @@ static void build_x64_vmemmap(bool l5)
 	unsigned i;
 
 	if (l5) {
-		put64(0x1000000 + idx(DIRECT, 48) * 8, pml4 | PT_P);
-		put64(0x1000000 + idx(VMEMMAP, 48) * 8, pml4 | PT_P);
+		sim_put(0x1000000 + idx(DIRECT, 48) * 8, pml4 | PT_P, 8);
+		sim_put(0x1000000 + idx(VMEMMAP, 48) * 8, pml4 | PT_P, 8);
 	}
 	/* direct map: 2M pages over the first 32 MiB */
-	put64(pml4 + idx(DIRECT, 39) * 8, 0x1001000 | PT_P);
-	put64(0x1001000 + idx(DIRECT, 30) * 8, 0x1002000 | PT_P);
+	sim_put(pml4 + idx(DIRECT, 39) * 8, 0x1001000 | PT_P, 8);
+	sim_put(0x1001000 + idx(DIRECT, 30) * 8, 0x1002000 | PT_P, 8);
 	for (i = 0; i < 16; i++)
-		put64(0x1002000 + i * 8, ((uint64_t)i << 21) | PT_PSE);
+		sim_put(0x1002000 + i * 8, ((uint64_t)i << 21) | PT_PSE, 8);
 	/* vmemmap: 4K pages for section 0, nothing for 1, a 2M page for 2 */
-	put64(pml4 + idx(VMEMMAP, 39) * 8, 0x1003000 | PT_P);
-	put64(0x1003000 + idx(VMEMMAP, 30) * 8, 0x1004000 | PT_P);
-	put64(0x1004000 + 0 * 8, 0x1005000 | PT_P);
+	sim_put(pml4 + idx(VMEMMAP, 39) * 8, 0x1003000 | PT_P, 8);
+	sim_put(0x1003000 + idx(VMEMMAP, 30) * 8, 0x1004000 | PT_P, 8);
+	sim_put(0x1004000 + 0 * 8, 0x1005000 | PT_P, 8);
 	for (i = 0; i < 512; i++)
-		put64(0x1005000 + i * 8, (0x1200000 + (511 - i) * 4096ULL) | PT_P);
-	put64(0x1004000 + 2 * 8, 0x1400000 | PT_PSE);
+		sim_put(0x1005000 + i * 8, (0x1200000 + (511 - i) * 4096ULL) | PT_P, 8);
+	sim_put(0x1004000 + 2 * 8, 0x1400000 | PT_PSE, 8);
 	/* mem_section roots at phys 0x1100000, root 0 at phys 0x1101000 */
-	put64(0x1100000, DIRECT + 0x1101000);
-	put64(0x1101000 + 0 * 16, VMEMMAP | 0xf);
-	put64(0x1101000 + 1 * 16, 0);
-	put64(0x1101000 + 2 * 16, VMEMMAP | 0x3);
+	sim_put(0x1100000, DIRECT + 0x1101000, 8);
+	sim_put(0x1101000 + 0 * 16, VMEMMAP | 0xf, 8);
+	sim_put(0x1101000 + 1 * 16, 0, 8);
+	sim_put(0x1101000 + 2 * 16, VMEMMAP | 0x3, 8);
 	for (p = 0; p < 0x8000; p++)
 		x64_page(p, 0xffffffffu, 0x5555);
 	for (p = 0x10000; p < 0x18000; p++)
@@ -514,7 +451,7 @@ static void run_x64_vmemmap(bool l5)
 	vmcoreinfo_free(&vi);
 
 	/* a vmemmap page table entry missing: error, no marks */
-	put64(0x1005000 + 7 * 8, 0);
+	sim_put(0x1005000 + 7 * 8, 0, 8);
 	parse_vi(&vi, x64_vi(l5, NULL));
 	memset(&r, 0, sizeof(r));
 	assert_int_equal(freepages_walk(&vi, true, &simmem, 0x18000, collect, &r, &err), -1);
@@ -541,20 +478,20 @@ static void build_x64_direct(void)
 {
 	uint64_t p;
 
-	put64(0x1100000, DIRECT + 0x1101000);
-	put64(0x1101000 + 0 * 16, (DIRECT + 0x1200000) | 0x3);
-	put64(0x1101000 + 1 * 16, (DIRECT + 0x1600000 - 0x8000 * 64) | 0x3);
+	sim_put(0x1100000, DIRECT + 0x1101000, 8);
+	sim_put(0x1101000 + 0 * 16, (DIRECT + 0x1200000) | 0x3, 8);
+	sim_put(0x1101000 + 1 * 16, (DIRECT + 0x1600000 - 0x8000 * 64) | 0x3, 8);
 	for (p = 0; p < 0x8000; p++) {
-		put32(0x1200000 + p * 64 + 48, 0xffffffffu);
-		put32(0x1600000 + p * 64 + 48, 0xffffffffu);
+		sim_put(0x1200000 + p * 64 + 48, 0xffffffffu, 4);
+		sim_put(0x1600000 + p * 64 + 48, 0xffffffffu, 4);
 	}
-	put32(0x1200000 + 48, T61_BUDDY);
-	put64(0x1200000 + 40, 0);
-	put32(0x1600000 + 48, T61_BUDDY);
-	put64(0x1600000 + 40, 10);
-	put32(0x1600000 + 0x7ff0 * 64 + 48, T61_BUDDY);
-	put64(0x1600000 + 0x7ff0 * 64 + 40, 4);
-	sim.holes[0] = (struct hole){ 0x1f00000, 0x1f01000 }; /* init_top_pgt */
+	sim_put(0x1200000 + 48, T61_BUDDY, 4);
+	sim_put(0x1200000 + 40, 0, 8);
+	sim_put(0x1600000 + 48, T61_BUDDY, 4);
+	sim_put(0x1600000 + 40, 10, 8);
+	sim_put(0x1600000 + 0x7ff0 * 64 + 48, T61_BUDDY, 4);
+	sim_put(0x1600000 + 0x7ff0 * 64 + 40, 4, 8);
+	sim.holes[0] = (struct sim_hole){ 0x1f00000, 0x1f01000 }; /* init_top_pgt */
 	sim.nholes = 1;
 }
 
@@ -868,16 +805,16 @@ static void test_sample_i386(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_flatmem_612, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_flatmem_61, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_flatmem_old_mapcount, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_flatmem_max_pfn_clips, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_flatmem_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_flatmem_garbage, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sparsemem_static_i386, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_x64_vmemmap_4level, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_x64_vmemmap_5level, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_x64_direct_fallback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flatmem_612, sim_setup, sim_teardown),
+		cmocka_unit_test_setup_teardown(test_flatmem_61, sim_setup, sim_teardown),
+		cmocka_unit_test_setup_teardown(test_flatmem_old_mapcount, sim_setup, sim_teardown),
+		cmocka_unit_test_setup_teardown(test_flatmem_max_pfn_clips, sim_setup, sim_teardown),
+		cmocka_unit_test_setup_teardown(test_flatmem_errors, sim_setup, sim_teardown),
+		cmocka_unit_test_setup_teardown(test_flatmem_garbage, sim_setup, sim_teardown),
+		cmocka_unit_test_setup_teardown(test_sparsemem_static_i386, sim_setup, sim_teardown),
+		cmocka_unit_test_setup_teardown(test_x64_vmemmap_4level, sim_setup, sim_teardown),
+		cmocka_unit_test_setup_teardown(test_x64_vmemmap_5level, sim_setup, sim_teardown),
+		cmocka_unit_test_setup_teardown(test_x64_direct_fallback, sim_setup, sim_teardown),
 		cmocka_unit_test(test_sample_x86_64),
 		cmocka_unit_test(test_sample_i386),
 	};
