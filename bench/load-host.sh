@@ -154,7 +154,9 @@ run_one() {
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo "# load-host: kernel $kernel"
-echo "# load-host: ours $KEXEC; $kt_version (Debian); fake root: 4 GiB pc; ${#userns[@]:+user namespace; }runs $runs"
+ns="no user namespace"
+[ ${#userns[@]} -gt 0 ] && ns="in a user namespace"
+echo "# load-host: ours $KEXEC; $kt_version (Debian); fake root: 4 GiB pc; $ns; runs $runs"
 failed=0
 for size in $sizes; do
 	case "$size" in '' | *[!0-9]* | 0) die "BENCH_LOAD_SIZES: '$size' is not a size in MiB" ;; esac

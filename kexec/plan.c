@@ -150,8 +150,45 @@ int plan_add(struct kj_plan *p, const char *what, const void *buf, size_t bufsz,
 	s->memsz = memsz;
 	s->outside_ok = false;
 	s->has_sha256 = false;
+	s->split_ok = false;
 	snprintf(s->what, sizeof(s->what), "%s", what);
 	return 0;
+}
+
+int plan_split(struct kj_plan *p, size_t i, unsigned pieces, struct kj_error *err)
+{
+	struct kj_segment whole;
+	uint64_t piece;
+	size_t k, n;
+
+	if (i >= p->nseg)
+		return kj_fail(err, KJ_EXIT_FAILURE, "internal error: no segment %zu to split", i);
+	whole = p->seg[i];
+	if (pieces < 2 || whole.bufsz <= KJ_PAGE_SIZE || whole.has_sha256)
+		return 1;
+	piece = align_up((whole.bufsz + pieces - 1) / pieces, KJ_PAGE_SIZE);
+	n = (size_t)((whole.bufsz + piece - 1) / piece);
+	if (n < 2)
+		return 1;
+	if (p->nseg + n - 1 > KJ_SEGMENT_MAX)
+		return kj_fail(err, KJ_EXIT_NOROOM,
+			       "%s: %zu pieces do not fit in kexec_load(2)'s %d segments", whole.what,
+			       n, KJ_SEGMENT_MAX);
+	memmove(&p->seg[i + n], &p->seg[i + 1], (p->nseg - i - 1) * sizeof(p->seg[0]));
+	for (k = 0; k < n; k++) {
+		struct kj_segment *s = &p->seg[i + k];
+		uint64_t off = k * piece;
+
+		*s = whole;
+		s->buf = (const uint8_t *)whole.buf + off;
+		s->bufsz = k + 1 < n ? (size_t)piece : whole.bufsz - (size_t)off;
+		s->mem = whole.mem + off;
+		s->memsz = k + 1 < n ? piece : whole.memsz - off;
+		snprintf(s->what, sizeof(s->what), "%.38s %u/%u", whole.what,
+			 (unsigned char)(k + 1), (unsigned char)n); /* n <= 16 */
+	}
+	p->nseg += n - 1;
+	return (int)n;
 }
 
 static bool in_ram(const struct memmap *mm, struct range r)

@@ -29,6 +29,8 @@ struct kj_segment {
 			    * jump: memory kernel A keeps, preserved by the swap) */
 	bool has_sha256;   /* sha256 holds the digest of buf (computed by the loader
 			    * while checking it, so it is not read twice) */
+	bool split_ok;     /* contiguous pieces serve as well (an initrd): may be
+			    * cut for digests computed side by side (plan_split) */
 	uint8_t sha256[32];
 };
 
@@ -72,6 +74,11 @@ int plan_find_space_in(const struct kj_plan *p, struct range area, uint64_t size
 /* Append a segment (mem and memsz are page-rounded by the caller). */
 int plan_add(struct kj_plan *p, const char *what, const void *buf, size_t bufsz, uint64_t mem,
 	     uint64_t memsz, struct kj_error *err);
+
+/* Cut segment i into at most `pieces` contiguous segments with page-aligned
+ * boundaries, in its place (the ones after it move up); the memory and the
+ * bytes they cover are the segment's.  Returns how many it became. */
+int plan_split(struct kj_plan *p, size_t i, unsigned pieces, struct kj_error *err);
 
 /* The kernel's half-of-RAM rule for `pages` pages of `what`, usable before
  * a plan exists (to refuse a huge initrd before reading it). */

@@ -16,9 +16,12 @@
  * again for another address.
  */
 #include <elf.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "exitcodes.h"
 #include "elfhdr.h"
@@ -493,13 +496,90 @@ int purgatory_relocate(struct purgatory *p, uint64_t load_addr, struct kj_error 
 	return 0;
 }
 
+unsigned purgatory_digest_threads(void)
+{
+	cpu_set_t set;
+	long n;
+
+	/* the CPUs this process may run on (taskset, cpusets), else online ones */
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		n = CPU_COUNT(&set);
+	else
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		return 1;
+	return n > PURGATORY_DIGEST_THREADS_MAX ? PURGATORY_DIGEST_THREADS_MAX : (unsigned)n;
+}
+
+struct digest_pool {
+	const struct purgatory_digest *job;
+	const size_t *order; /* job indices, largest first */
+	size_t n;
+	size_t next;         /* next entry of order[] to take (atomic) */
+};
+
+static void *digest_worker(void *arg)
+{
+	struct digest_pool *pool = arg;
+	size_t k;
+
+	while ((k = __atomic_fetch_add(&pool->next, 1, __ATOMIC_RELAXED)) < pool->n) {
+		const struct purgatory_digest *j = &pool->job[pool->order[k]];
+
+		sha256(j->len ? j->buf : "", j->len, j->out);
+	}
+	return NULL;
+}
+
+void purgatory_digest_all(const struct purgatory_digest *job, size_t n, unsigned threads)
+{
+	pthread_t tid[PURGATORY_DIGEST_THREADS_MAX];
+	size_t order[PURGATORY_MAX_REGIONS * 2];
+	struct digest_pool pool = { job, order, 0, 0 };
+	unsigned started = 0, want;
+	uint64_t total = 0;
+	size_t i, k;
+
+	if (n > sizeof(order) / sizeof(order[0])) {
+		/* more than any plan has: one by one */
+		for (i = 0; i < n; i++)
+			sha256(job[i].len ? job[i].buf : "", job[i].len, job[i].out);
+		return;
+	}
+	/* largest first: the longest job starts at once, the small ones fill in */
+	for (i = 0; i < n; i++) {
+		for (k = i; k > 0 && job[order[k - 1]].len < job[i].len; k--)
+			order[k] = order[k - 1];
+		order[k] = i;
+		total += job[i].len;
+	}
+	pool.n = n;
+	if (!threads)
+		threads = purgatory_digest_threads();
+	want = threads > n ? (unsigned)n : threads;
+	if (total < PURGATORY_DIGEST_PARALLEL_MIN)
+		want = 1; /* a thread costs more than it saves */
+	if (want > PURGATORY_DIGEST_THREADS_MAX)
+		want = PURGATORY_DIGEST_THREADS_MAX;
+	/* this thread is one of them; a thread that cannot start leaves its
+	 * share to the others */
+	for (; started + 1 < want; started++)
+		if (pthread_create(&tid[started], NULL, digest_worker, &pool) != 0)
+			break;
+	digest_worker(&pool);
+	for (k = 0; k < started; k++)
+		pthread_join(tid[k], NULL);
+}
+
 int purgatory_set_regions(struct purgatory *p, const struct purgatory_input *in,
 			  size_t n, struct kj_error *err)
 {
 	struct sha256_ctx ctx;
 	struct purg_tail *t;
 	struct purgatory_header_ext *ext = NULL;
-	size_t i;
+	struct purgatory_digest job[PURGATORY_MAX_REGIONS] = { { NULL, 0, NULL } };
+	uint8_t d[PURGATORY_MAX_REGIONS][SHA256_DIGEST_SIZE];
+	size_t i, njob = 0;
 
 	if (!p->buf || !p->hdr || !(t = tail_of(p)))
 		return kj_fail(err, KJ_EXIT_FAILURE, "purgatory: no image to fill in");
@@ -519,23 +599,32 @@ int purgatory_set_regions(struct purgatory *p, const struct purgatory_input *in,
 	if (t->has_ext)
 		ext = &((struct purgatory_kjheader *)p->buf)->ext;
 
+	/* Each region is read once, here, where its pages are first touched
+	 * (files are mapped, not read): the regions' digests are independent,
+	 * so they are computed side by side, one thread per CPU. */
+	for (i = 0; i < n; i++) {
+		if (in[i].sha256) {
+			memcpy(d[i], in[i].sha256, SHA256_DIGEST_SIZE);
+			continue;
+		}
+		job[njob].buf = in[i].buf;
+		job[njob].len = in[i].bufsz;
+		job[njob].out = d[i];
+		njob++;
+	}
+	purgatory_digest_all(job, njob, 0);
+
 	memset(p->hdr->regions, 0, sizeof(p->hdr->regions));
 	if (ext)
 		memset(ext->region_sha256, 0, sizeof(ext->region_sha256));
-	/* the digest of the regions' digests (purgatory-abi.h); one pass */
+	/* the digest of the regions' digests (purgatory-abi.h) */
 	sha256_init(&ctx);
 	for (i = 0; i < n; i++) {
-		uint8_t d[SHA256_DIGEST_SIZE];
-
 		p->hdr->regions[i].start = in[i].mem;
 		p->hdr->regions[i].size = in[i].bufsz;
-		if (in[i].sha256)
-			memcpy(d, in[i].sha256, sizeof(d));
-		else
-			sha256(in[i].bufsz ? in[i].buf : "", in[i].bufsz, d);
-		sha256_update(&ctx, d, sizeof(d));
+		sha256_update(&ctx, d[i], SHA256_DIGEST_SIZE);
 		if (ext)
-			memcpy(ext->region_sha256[i], d, sizeof(d));
+			memcpy(ext->region_sha256[i], d[i], SHA256_DIGEST_SIZE);
 	}
 	sha256_final(&ctx, p->hdr->sha256);
 	p->hdr->nr_regions = (uint32_t)n;

@@ -46,7 +46,25 @@ int purgatory_parse(const void *elf, size_t len, const char *name,
 int purgatory_open(enum kj_arch arch, struct purgatory *p, struct kj_error *err);
 /* Apply the relocations for load_addr (page aligned, a multiple of align). */
 int purgatory_relocate(struct purgatory *p, uint64_t load_addr, struct kj_error *err);
-/* Record the regions and their SHA-256 in the header. */
+/* One buffer to hash: out receives the SHA-256 of len bytes at buf. */
+struct purgatory_digest {
+	const void *buf;
+	size_t len;
+	uint8_t *out;
+};
+
+#define PURGATORY_DIGEST_THREADS_MAX 8u
+/* Below this many bytes in all, digests are computed on one thread. */
+#define PURGATORY_DIGEST_PARALLEL_MIN ((uint64_t)4 << 20)
+
+/* How many threads digests are computed on: the CPUs this process may
+ * use, at most PURGATORY_DIGEST_THREADS_MAX. */
+unsigned purgatory_digest_threads(void);
+/* Compute n digests, side by side on up to `threads` threads (0: one per
+ * usable CPU), largest buffer first.  The results do not depend on threads. */
+void purgatory_digest_all(const struct purgatory_digest *job, size_t n, unsigned threads);
+/* Record the regions and their SHA-256 in the header (the digests the
+ * caller did not give are computed by purgatory_digest_all). */
 int purgatory_set_regions(struct purgatory *p, const struct purgatory_input *in,
 			  size_t n, struct kj_error *err);
 void purgatory_close(struct purgatory *p);

@@ -1,4 +1,5 @@
 /* The planner: finding space, and the kernel's rules checked before the call. */
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -160,6 +161,145 @@ static void segment_limit(void **state)
 	assert_non_null(strstr(err.msg, "at most 16"));
 	assert_int_equal(plan_check(&p, &err), 0);
 	plan_free(&p);
+}
+
+/* plan_split: contiguous pieces with page-aligned boundaries, in place. */
+static void split_pieces(void **state)
+{
+	static uint8_t buf[10 * 4096 + 5];
+	struct kj_plan p;
+	struct kj_error err = { 0, "" };
+
+	plan_default(&p);
+	assert_int_equal(plan_add(&p, "before", NULL, 0, 16 * MiB, 4096, &err), 0);
+	assert_int_equal(plan_add(&p, "initrd", buf, sizeof(buf), 32 * MiB, 11 * 4096, &err), 0);
+	assert_int_equal(plan_add(&p, "after", NULL, 0, 48 * MiB, 4096, &err), 0);
+	/* 10 pages and 5 bytes in 3: pieces of 4 pages, the last 2 pages and 5 bytes */
+	assert_int_equal(plan_split(&p, 1, 3, &err), 3);
+	assert_int_equal(p.nseg, 5);
+	assert_string_equal(p.seg[0].what, "before");
+	assert_string_equal(p.seg[4].what, "after");
+	assert_int_equal(p.seg[4].mem, 48 * MiB);
+	for (size_t k = 0; k < 3; k++) {
+		const struct kj_segment *s = &p.seg[1 + k];
+
+		assert_ptr_equal(s->buf, buf + k * 4 * 4096);
+		assert_int_equal(s->mem, 32 * MiB + k * 4 * 4096);
+		assert_int_equal(s->mem % 4096, 0);
+		assert_int_equal(s->memsz % 4096, 0);
+	}
+	assert_string_equal(p.seg[1].what, "initrd 1/3");
+	assert_string_equal(p.seg[3].what, "initrd 3/3");
+	assert_int_equal(p.seg[1].bufsz, 4 * 4096);
+	assert_int_equal(p.seg[3].bufsz, 2 * 4096 + 5);
+	assert_int_equal(p.seg[1].memsz, 4 * 4096);
+	assert_int_equal(p.seg[3].memsz, 3 * 4096); /* the tail of the whole */
+	assert_int_equal(plan_check(&p, &err), 0);
+	/* one piece, or a single page: unchanged */
+	assert_int_equal(plan_split(&p, 4, 4, &err), 1);
+	assert_int_equal(plan_split(&p, 1, 1, &err), 1);
+	assert_int_equal(p.nseg, 5);
+	/* no room for the pieces in 16 segments: refused, nothing changed */
+	while (p.nseg < KJ_SEGMENT_MAX)
+		assert_int_equal(plan_add(&p, "s", NULL, 0, (64 + (uint64_t)p.nseg) * MiB, 4096, &err), 0);
+	assert_int_equal(plan_split(&p, 1, 2, &err), -1);
+	assert_non_null(strstr(err.msg, "16 segments"));
+	assert_int_equal(p.nseg, KJ_SEGMENT_MAX);
+	assert_int_equal(p.seg[1].bufsz, 4 * 4096);
+	plan_free(&p);
+}
+
+/* A large initrd is one segment per usable CPU (at most 8, pieces of at
+ * least 16 MiB), never copied: the pieces point into the caller's bytes;
+ * the boot_params see one initrd and the purgatory checks every piece. */
+static void x86_plan_split_initrd(void **state)
+{
+	struct kj_file k;
+	struct kj_options o;
+	struct kj_sysinfo sys;
+	struct kj_load_input in;
+	struct kj_plan p;
+	struct kj_error err = { 0, "" };
+	size_t size = 40 * MiB + 12345;
+	uint8_t *initrd = malloc(size);
+	cpu_set_t saved, one;
+	unsigned cpus;
+
+	assert_non_null(initrd);
+	for (size_t i = 0; i < size; i++)
+		initrd[i] = (uint8_t)(i * 7 + (i >> 12));
+	fixture_kernel("KJ_TEST_BZIMAGE_AMD64", &k);
+	memset(&o, 0, sizeof(o));
+	o.kernel = "vmlinuz";
+	o.command_line = "console=ttyS0";
+	memset(&sys, 0, sizeof(sys));
+	sys.arch = KJ_ARCH_X86_64;
+	sys.mm = mm;
+	sys.ram_pages = (500 * MiB) / 4096;
+	in.o = &o;
+	in.sys = &sys;
+	in.kernel = &k;
+	in.initrd = initrd;
+	in.initrd_size = size;
+	assert_int_equal(sched_getaffinity(0, sizeof(saved), &saved), 0);
+
+	for (int pass = 0; pass < 2; pass++) {
+		const struct purgatory_header *h;
+		const uint8_t *bp = NULL;
+		uint64_t first = 0, next = 0, covered = 0;
+		size_t pieces = 0;
+
+		if (pass == 1) {
+			/* one CPU: the initrd stays one segment */
+			CPU_ZERO(&one);
+			CPU_SET(sched_getcpu() >= 0 ? sched_getcpu() : 0, &one);
+			assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
+		}
+		cpus = purgatory_digest_threads();
+		if (x86_build_plan(&in, &p, &err) < 0)
+			fail_msg("%s", err.msg);
+		for (size_t i = 0; i < p.nseg; i++) {
+			const struct kj_segment *s = &p.seg[i];
+
+			if (!strncmp(s->what, "initrd", 6)) {
+				if (!pieces)
+					first = next = s->mem;
+				assert_int_equal(s->mem, next); /* contiguous */
+				assert_ptr_equal(s->buf, initrd + covered); /* not a copy */
+				next += s->memsz;
+				covered += s->bufsz;
+				pieces++;
+			}
+			if (!strcmp(s->what, "boot_params+cmdline"))
+				bp = s->buf;
+		}
+		assert_int_equal(covered, size);
+		assert_int_equal(pieces, cpus < 2 ? 1 : cpus > 2 ? 2 : cpus); /* 40 MiB / 16 MiB */
+		assert_int_equal(next - first, (size + 4095) & ~(uint64_t)4095);
+		assert_non_null(bp);
+		assert_int_equal(le32(bp + 0x218) | (uint64_t)le32(bp + 0xc0) << 32, first);
+		assert_int_equal(le32(bp + 0x21c), size);
+		/* the purgatory checks every segment but itself, piece by piece */
+		h = p.seg[p.nseg - 1].buf;
+		assert_int_equal(h->nr_regions, p.nseg - 1);
+		{
+			struct sha256_ctx c;
+			uint8_t d[32];
+
+			sha256_init(&c);
+			for (size_t i = 0; i + 1 < p.nseg; i++) {
+				assert_int_equal(h->regions[i].start, p.seg[i].mem);
+				assert_int_equal(h->regions[i].size, p.seg[i].bufsz);
+				sha256(p.seg[i].buf, p.seg[i].bufsz, d);
+				sha256_update(&c, d, 32);
+			}
+			sha256_final(&c, d);
+			assert_memory_equal(d, h->sha256, 32);
+		}
+		plan_free(&p);
+	}
+	assert_int_equal(sched_setaffinity(0, sizeof(saved), &saved), 0);
+	free(initrd);
 }
 
 /* The whole x86 plan for Debian's kernel: pure, given the inputs. */
@@ -484,7 +624,9 @@ int main(void)
 		cmocka_unit_test(mem_min_max),
 		cmocka_unit_test(check_rules),
 		cmocka_unit_test(segment_limit),
+		cmocka_unit_test(split_pieces),
 		cmocka_unit_test(x86_plan_debian),
+		cmocka_unit_test(x86_plan_split_initrd),
 		cmocka_unit_test(x86_plan_programs),
 	};
 	return cmocka_run_group_tests_name("plan", tests, setup, teardown);

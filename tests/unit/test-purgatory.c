@@ -359,6 +359,48 @@ static void test_set_regions(void **state)
 
 /* --------------------------------------------------------- hostile input */
 
+/* Digests side by side: the same results on any number of threads, in
+ * the caller's order whatever the order they are computed in. */
+static void test_digest_all(void **state)
+{
+	static const size_t sizes[] = { 5u << 20, 0, 1, 64, 3u << 20, 4096 * 3 + 17, 2u << 20 };
+	enum { N = sizeof(sizes) / sizeof(sizes[0]) };
+	struct purgatory_digest job[N];
+	uint8_t want[N][32], got[N][32];
+	uint8_t *buf[N];
+	size_t i, k;
+
+	(void)state;
+	assert_true(purgatory_digest_threads() >= 1);
+	assert_true(purgatory_digest_threads() <= PURGATORY_DIGEST_THREADS_MAX);
+	for (i = 0; i < N; i++) {
+		buf[i] = malloc(sizes[i] ? sizes[i] : 1);
+		assert_non_null(buf[i]);
+		for (k = 0; k < sizes[i]; k++)
+			buf[i][k] = (unsigned char)(k * 31 + i + (k >> 9));
+		sha256(buf[i], sizes[i], want[i]);
+	}
+	for (unsigned threads = 0; threads <= 9; threads++) {
+		memset(got, 0xee, sizeof(got));
+		for (i = 0; i < N; i++) {
+			job[i].buf = buf[i];
+			job[i].len = sizes[i];
+			job[i].out = got[i];
+		}
+		purgatory_digest_all(job, N, threads);
+		for (i = 0; i < N; i++)
+			assert_memory_equal(got[i], want[i], 32);
+		/* under the threshold for threads: the same */
+		memset(got, 0xee, sizeof(got));
+		purgatory_digest_all(&job[1], 3, threads);
+		for (i = 1; i < 4; i++)
+			assert_memory_equal(got[i], want[i], 32);
+	}
+	purgatory_digest_all(job, 0, 4); /* nothing to do */
+	for (i = 0; i < N; i++)
+		free(buf[i]);
+}
+
 static void expect_bad(const unsigned char *img, size_t len, const char *what)
 {
 	struct purgatory p;
@@ -711,6 +753,7 @@ int main(void)
 		cmocka_unit_test(test_parse_each),
 		cmocka_unit_test(test_relocate),
 		cmocka_unit_test(test_set_regions),
+		cmocka_unit_test(test_digest_all),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_bad_reloc_type),
 		cmocka_unit_test(test_fuzz_flips),

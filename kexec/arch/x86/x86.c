@@ -30,6 +30,10 @@
 #define SERIAL_COM1 0x3f8
 #define KEXEC_ARCH_386    (3u << 16)
 #define KEXEC_ARCH_X86_64 (62u << 16)
+/* An initrd this large is cut in pieces of at least X86_SPLIT_PIECE_MIN for
+ * digests on several CPUs; a small one stays one segment. */
+#define X86_SPLIT_MIN       ((size_t)32 << 20)
+#define X86_SPLIT_PIECE_MIN ((size_t)16 << 20)
 
 uint64_t x86_dest_limit(enum kj_arch arch)
 {
@@ -237,7 +241,28 @@ int x86_finish(const struct kj_load_input *in, struct kj_plan *plan, struct purg
 {
 	struct purgatory_input pin[KJ_SEGMENT_MAX];
 	size_t n = 0;
+	unsigned cpus = purgatory_digest_threads();
 
+	/* A large initrd is cut into contiguous segments, one per CPU, so
+	 * that their digests are computed side by side; the kernel copies
+	 * them to the same place and the purgatory checks each. */
+	for (size_t i = 0; i < plan->nseg && cpus > 1 && !in->o->no_checks; i++) {
+		struct kj_segment *s = &plan->seg[i];
+		size_t room = KJ_SEGMENT_MAX - plan->nseg + 1;
+		unsigned pieces = cpus;
+		int got;
+
+		if (!s->split_ok || s->bufsz < X86_SPLIT_MIN)
+			continue;
+		if (pieces > s->bufsz / X86_SPLIT_PIECE_MIN)
+			pieces = (unsigned)(s->bufsz / X86_SPLIT_PIECE_MIN);
+		if (pieces > room)
+			pieces = (unsigned)room;
+		got = plan_split(plan, i, pieces, err);
+		if (got < 0)
+			return -1;
+		i += (size_t)got - 1;
+	}
 	if (plan_check(plan, err) < 0)
 		return -1;
 	for (size_t i = 0; i < plan->nseg && !in->o->no_checks; i++) {
@@ -476,6 +501,7 @@ static int build_plan(const struct kj_load_input *in, struct kj_plan *plan, stru
 		if (plan_add(plan, "initrd", in->initrd, in->initrd_size, initrd_addr,
 			     align_up(in->initrd_size, KJ_PAGE_SIZE), err) < 0)
 			goto out;
+		plan->seg[plan->nseg - 1].split_ok = true;
 	}
 
 	if (crashing && (crash_begin(plan, sys, &crash, err) < 0 ||
