@@ -239,7 +239,7 @@ int x86_resume_plan(const struct kj_load_input *in, struct kj_plan *plan, struct
 	const char *name = o->kernel;
 	bool is64 = in->sys->arch == KJ_ARCH_X86_64;
 	uint64_t limit = plan->dest_limit == UINT64_MAX ? UINT64_MAX : plan->dest_limit + 1;
-	uint64_t entry, file_bytes = 0, half, top = 0, ctl_addr, pg_addr, ctl_size, list_off;
+	uint64_t entry, file_bytes = 0, half, ram_top = 0, ctl_addr, pg_addr, ctl_size, list_off;
 	struct stage_load *loads = NULL;
 	struct stage_plan sp;
 	struct purgatory pg;
@@ -247,7 +247,7 @@ int x86_resume_plan(const struct kj_load_input *in, struct kj_plan *plan, struct
 	const uint8_t *desc;
 	size_t desclen, need, nl = 0;
 	uint8_t *ctl, want_digest[SHA256_DIGEST_SIZE];
-	bool have_digest = false;
+	bool have_digest = false, entry_held = false;
 	int rc = -1;
 
 	memset(&sp, 0, sizeof(sp));
@@ -313,9 +313,9 @@ int x86_resume_plan(const struct kj_load_input *in, struct kj_plan *plan, struct
 		loads[nl++] = (struct stage_load){ c.loads[i].paddr, c.loads[i].filesz,
 						   c.loads[i].memsz, c.loads[i].offset };
 		if (entry >= c.loads[i].paddr && entry < c.loads[i].paddr + c.loads[i].filesz)
-			top = 1; /* the entry is code the image holds */
+			entry_held = true; /* the entry is code the image holds */
 	}
-	if (!top) {
+	if (!entry_held) {
 		kj_fail(err, KJ_EXIT_BADFILE,
 			"%s: entry 0x%" PRIx64 " is outside the memory the image holds", name, entry);
 		goto out;
@@ -343,15 +343,15 @@ int x86_resume_plan(const struct kj_load_input *in, struct kj_plan *plan, struct
 	if (stage_free_ranges(loads, nl, &in->sys->mm, plan->place, limit, name, &sp, err) < 0)
 		goto out;
 	for (size_t i = 0; i < in->sys->mm.n; i++)
-		if (in->sys->mm.e[i].type == E820_TYPE_RAM && range_end(in->sys->mm.e[i].r) > top)
-			top = range_end(in->sys->mm.e[i].r);
-	if (top > limit)
-		top = limit;
-	if (is64 && top > 512 * ONE_GIB) {
+		if (in->sys->mm.e[i].type == E820_TYPE_RAM && range_end(in->sys->mm.e[i].r) > ram_top)
+			ram_top = range_end(in->sys->mm.e[i].r);
+	if (ram_top > limit)
+		ram_top = limit;
+	if (is64 && ram_top > 512 * ONE_GIB) {
 		kj_fail(err, KJ_EXIT_NOROOM, "%s: RAM above 512 GiB is not supported for staging", name);
 		goto out;
 	}
-	list_off = is64 ? pagetable_size(top) : 0;
+	list_off = is64 ? pagetable_size(ram_top) : 0;
 	ctl_size = list_off + (2 * nl + KJ_SEGMENT_MAX) * sizeof(struct purgatory_copy);
 	if (find_free(plan, &sp, ctl_size, KJ_PAGE_SIZE, FOUR_GIB, &ctl_addr) < 0 ||
 	    stage_reserve(&sp, range_make(ctl_addr, align_up(ctl_size, KJ_PAGE_SIZE))) < 0) {
@@ -399,7 +399,7 @@ int x86_resume_plan(const struct kj_load_input *in, struct kj_plan *plan, struct
 		goto out;
 	}
 	if (is64)
-		pagetable_build(ctl, ctl_addr, top);
+		pagetable_build(ctl, ctl_addr, ram_top);
 	for (size_t i = 0; i < sp.ncopy; i++) {
 		uint8_t *e = ctl + list_off + i * sizeof(struct purgatory_copy);
 
