@@ -1,1 +1,22 @@
-# bench: see the files beside this one.
+# make bench (issue 11): ours against theirs, medians of BENCH_RUNS runs;
+# see bench/README.  Never part of make check (it runs QEMU for minutes).
+#
+#   make bench                            every part, 5 runs
+#   make bench BENCH_PARTS="exec jump" BENCH_RUNS=1
+#   make bench BENCH_SAVE=1               also copy results.json to the source tree
+EXTRA_DIST += \
+	bench/README \
+	bench/run \
+	bench/qemu.sh \
+	bench/e2e.sh \
+	bench/guest-lib.sh \
+	bench/report.py \
+	bench/rsswatch.c \
+	bench/load-host.sh \
+	bench/scenarios
+
+bench: kexec/kexec kdump/kdump
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+	BENCH_RUNS='$(BENCH_RUNS)' BENCH_PARTS='$(BENCH_PARTS)' BENCH_SAVE='$(BENCH_SAVE)' \
+	$(top_srcdir)/bench/run
+.PHONY: bench

@@ -1,0 +1,74 @@
+#!/bin/bash
+# The QEMU benchmarks (issue 11), for bench/run:
+#
+#   bench/qemu.sh load|exec|jump|hibernate
+#
+# Each runs scenarios of bench/scenarios/ with the e2e runner (see
+# bench/e2e.sh and tests/e2e/README: QEMU TCG, one CPU, Debian's kernels
+# and the self-built jump kernels from ~/.cache/kexec-jump, our static
+# kexec built by the harness) and prints their BENCH lines (the shared
+# format, see bench/README) on stdout; progress and failures on stderr.
+#   load       one guest: BENCH_RUNS loads per size and tool (bench-load-x86_64)
+#   exec       one guest per run and tool (bench-exec-x86_64)
+#   jump       one guest per run, arch and tool (bench-jump-x86_64, -i386;
+#              bench-jump-kt-x86_64, -i386: B loaded by kexec-tools)
+#   hibernate  one machine (two QEMU starts) per run and saver:
+#              bench-hib-kdump, -makedumpfile, -cp, -swsusp
+# A failed run is reported and left out; the exit status is non-zero when
+# any run failed.
+# Environment: BENCH_RUNS (5), BENCH_WORK (work directory, default a new
+# one under TMPDIR), top_srcdir, KJ_CACHE, BENCH_HIB_SAVERS (default
+# "kdump makedumpfile cp swsusp").
+set -uo pipefail
+# One brace group, parsed before it runs: editing this file during a run
+# cannot derail that run.
+{
+
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+runs=${BENCH_RUNS:-5}
+case "$runs" in '' | *[!0-9]* | 0) echo "qemu.sh: BENCH_RUNS=$runs is not a positive number" >&2; exit 2 ;; esac
+export BENCH_RUNS=$runs
+if [ -z "${BENCH_WORK:-}" ]; then
+	BENCH_WORK=$(mktemp -d "${TMPDIR:-/tmp}/kj-bench.XXXXXX") || exit 1
+fi
+mkdir -p "$BENCH_WORK"
+. "$top_srcdir/bench/e2e.sh"
+bench_e2e_setup || { echo "qemu.sh: cannot set up $BENCH_WORK/e2e" >&2; exit 1; }
+
+failed=0
+msg() { echo "qemu.sh: $*" >&2; }
+one() {
+	msg "$*"
+	bench_e2e "$@" || failed=$((failed + 1))
+}
+
+case "${1:-}" in
+	load)
+		# all runs in one boot (the guest loops)
+		one bench-load-x86_64 1 ;;
+	exec)
+		for r in $(seq "$runs"); do
+			for impl in ours kexec-tools; do
+				BENCH_TAG=$impl one bench-exec-x86_64 "$r" BENCH_IMPL=$impl
+			done
+		done ;;
+	jump)
+		for r in $(seq "$runs"); do
+			for a in x86_64 i386; do
+				one bench-jump-$a "$r"
+				one bench-jump-kt-$a "$r"
+			done
+		done ;;
+	hibernate)
+		for r in $(seq "$runs"); do
+			for s in ${BENCH_HIB_SAVERS:-kdump makedumpfile cp swsusp}; do
+				one bench-hib-$s "$r"
+			done
+		done ;;
+	*)
+		echo "usage: qemu.sh load|exec|jump|hibernate" >&2
+		exit 2 ;;
+esac
+[ "$failed" -eq 0 ] || { msg "$1: $failed run(s) failed"; exit 1; }
+exit 0
+}

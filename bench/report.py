@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Aggregate BENCH lines into the table and results.json (bench/run).
+
+    report.py RAW MACHINE NOTES JSON_OUT
+
+RAW: everything the parts printed; only lines starting with "BENCH " count:
+    BENCH figure=F impl=I metric=M value=V unit=U run=N [where=W]
+MACHINE: "key: value" lines (the machine description).
+NOTES: "part: text" lines, one per part not measured (or partly).
+Groups the values by (figure, where, metric, impl): median, min, max and
+the number of runs; for each (figure, where, metric) the ratio of ours to
+every other implementation (medians; the implementation named "ours").
+Prints the table on stdout and writes JSON_OUT.
+"""
+import json
+import statistics
+import sys
+
+
+def parse(path):
+    rows = []
+    for line in open(path, errors="replace"):
+        if not line.startswith("BENCH "):
+            continue
+        f = {}
+        for w in line.split()[1:]:
+            k, eq, v = w.partition("=")
+            if eq:
+                f[k] = v
+        try:
+            f["value"] = float(f["value"])
+        except (KeyError, ValueError):
+            print("report.py: a BENCH line without a numeric value: " + line.strip(), file=sys.stderr)
+            continue
+        if not all(k in f for k in ("figure", "impl", "metric", "unit")):
+            print("report.py: a BENCH line missing figure/impl/metric/unit: " + line.strip(), file=sys.stderr)
+            continue
+        f.setdefault("where", "host")
+        f.setdefault("run", "?")
+        rows.append(f)
+    return rows
+
+
+# what a bigger value means: lower is better for these units
+def lower_is_better(unit):
+    return unit in ("s", "MiB", "bytes")
+
+
+def main():
+    raw, machine_path, notes_path, out = sys.argv[1:5]
+    machine = {}
+    for line in open(machine_path):
+        k, sep, v = line.rstrip("\n").partition(": ")
+        if sep:
+            machine[k] = v
+    notes = []
+    for line in open(notes_path):
+        part, sep, text = line.rstrip("\n").partition(": ")
+        if sep:
+            notes.append({"part": part, "note": text})
+
+    groups = {}
+    for r in parse(raw):
+        key = (r["figure"], r["where"], r["metric"], r["impl"])
+        g = groups.setdefault(key, {"unit": r["unit"], "values": [], "runs": []})
+        g["values"].append(r["value"])
+        g["runs"].append(r["run"])
+
+    figures = []
+    # ours first in each (figure, where, metric)
+    for (fig, where, metric, impl), g in sorted(groups.items(),
+                                                key=lambda kv: kv[0][:3] + (kv[0][3] != "ours", kv[0][3])):
+        v = g["values"]
+        figures.append({
+            "figure": fig, "where": where, "metric": metric, "impl": impl,
+            "unit": g["unit"], "n": len(v), "median": statistics.median(v),
+            "min": min(v), "max": max(v), "values": v,
+        })
+
+    ratios = []
+    med = {(f["figure"], f["where"], f["metric"], f["impl"]): f for f in figures}
+    for f in figures:
+        if f["impl"] == "ours":
+            continue
+        o = med.get((f["figure"], f["where"], f["metric"], "ours"))
+        if o and f["median"]:
+            ratios.append({"figure": f["figure"], "where": f["where"], "metric": f["metric"],
+                           "theirs": f["impl"], "ratio": o["median"] / f["median"]})
+
+    # the table
+    def num(x):
+        if x == 0:
+            return "0"
+        if abs(x) >= 1e6:
+            return "%.4g" % x
+        if abs(x) >= 100:
+            return "%.0f" % x
+        if abs(x) >= 10:
+            return "%.1f" % x
+        return "%.3g" % x
+
+    print("kexec-jump benchmarks: median (min-max) of n runs; ratio = ours / theirs (medians)")
+    for k in ("cpu", "qemu", "host kernel", "compiler", "guest kernels", "date", "runs"):
+        if k in machine:
+            print("  %s: %s" % (k, machine[k]))
+    hdr = "%-12s %-12s %-10s %-16s %12s %23s %3s  %s" % (
+        "figure", "where", "metric", "impl", "median", "(min - max)", "n", "ours/this")
+    print(hdr)
+    print("-" * len(hdr))
+    last = None
+    for f in figures:
+        gk = (f["figure"], f["where"], f["metric"])
+        if last and gk[:2] != last[:2]:
+            print()
+        last = gk
+        r = ""
+        if f["impl"] != "ours":
+            for x in ratios:
+                if (x["figure"], x["where"], x["metric"], x["theirs"]) == gk + (f["impl"],):
+                    better = (x["ratio"] < 1) == lower_is_better(f["unit"])
+                    r = "%.2fx%s" % (x["ratio"], "" if x["ratio"] == 1 else
+                                     (" (ours better)" if better else " (ours worse)"))
+        print("%-12s %-12s %-10s %-16s %10s %-2s %22s %3d  %s" % (
+            f["figure"], f["where"], f["metric"], f["impl"], num(f["median"]), f["unit"],
+            "(%s - %s)" % (num(f["min"]), num(f["max"])), f["n"], r))
+    for n in notes:
+        print("%s: %s" % (n["part"], n["note"]))
+    short = [f for f in figures if f["n"] < int(machine.get("runs", "1"))]
+    for f in short:
+        print("note: %s %s %s %s has %d of %s runs (the others failed, see above)" % (
+            f["figure"], f["where"], f["metric"], f["impl"], f["n"], machine.get("runs")))
+
+    with open(out, "w") as fp:
+        json.dump({"machine": machine, "figures": figures, "ratios": ratios, "notes": notes},
+                  fp, indent=1)
+        fp.write("\n")
+
+
+if __name__ == "__main__":
+    main()
