@@ -10,6 +10,8 @@
 #      EXIT STATUS section.
 #  (c) `man -l` (man-db) and groff render each page without a warning, and
 #      lexgrog finds its whatis line ("NAME \- ...").
+#  (d) the example shell scripts (.EX blocks starting with #!/bin/sh) parse
+#      with sh -n.
 #
 # Environment: top_srcdir (default: from this script's path), top_builddir
 # (default: the current directory), KEXEC and KDUMP (the binaries, default
@@ -205,11 +207,44 @@ check_render() {
 	pass "$name.8 renders: man -l, groff -ww and lexgrog quiet; $(wc -l <"$work/$name.txt") lines at 80 columns"
 }
 
+# (d) the shell scripts of the examples (.EX blocks starting with #!/bin/sh)
+# parse: sh -n on the text as a reader would copy it.
+check_scripts() {
+	local page=$1 name bad=0 n=0 f
+	name=$(basename "$page")
+	rm -f "$work"/script-*
+	awk -v dir="$work" '
+	/^\.EX/ { inb = 1; first = 1; next }
+	/^\.EE/ { if (f != "") close(f); inb = 0; f = ""; next }
+	inb {
+		l = $0
+		gsub(/\\-/, "-", l); gsub(/\\\(aq/, "\047", l); gsub(/\\\(ga/, "`", l)
+		gsub(/\\e/, "\\", l)
+		if (first && l ~ /^#!\/bin\/sh/) f = sprintf("%s/script-%03d", dir, ++n)
+		first = 0
+		if (f != "") print l > f
+	}' "$page"
+	for f in "$work"/script-*; do
+		[ -e "$f" ] || continue
+		n=$((n + 1))
+		if ! sh -n "$f" 2>"$f.err"; then
+			sed "s|^|$page: script $(head -n 2 "$f" | tail -n 1): |" "$f.err"
+			bad=1
+		fi
+	done
+	if [ "$bad" = 0 ]; then
+		pass "$name scripts: $n parse with sh -n"
+	else
+		fail "$name scripts" "a #!/bin/sh example does not parse (lines above)"
+	fi
+}
+
 check_options kexec "$KEXEC" "$MAN_DIR/kexec.8"
 check_options kdump "$KDUMP" "$MAN_DIR/kdump.8"
 for p in "$MAN_DIR/kexec.8" "$MAN_DIR/kdump.8"; do
 	check_exit_codes "$p"
 	check_render "$p"
+	check_scripts "$p"
 done
 
 echo "$passed passed, $failed failed"
