@@ -84,12 +84,15 @@ arch=$(dpkg --print-architecture)
 
 # ---------------------------------------------------------------- build
 # dpkg-buildpackage writes into the parent directory: build in a copy.
+# The files git tracks (as they are in the working tree), not untracked
+# ones: tests/run-all builds in the source tree first (./bootstrap), and
+# its products (kdump/kdump, tests/kernels.env ...) are not all ignored.
 src=$work/src/kexec-jump
 mkdir -p "$src"
 (
 	cd "$top" || exit 1
 	if git rev-parse --git-dir >/dev/null 2>&1; then
-		git ls-files -co --exclude-standard
+		git ls-files
 	else
 		find . -path ./.git -prune -o -type f -print | sed 's|^\./||'
 	fi | grep -vE '^(e2e-logs|fuzz-artifacts)/' | tar -cf - -T -
