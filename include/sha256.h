@@ -21,4 +21,34 @@ void sha256_final(struct sha256_ctx *ctx, uint8_t out[SHA256_DIGEST_SIZE]);
 /* one-shot convenience */
 void sha256(const void *data, size_t len, uint8_t out[SHA256_DIGEST_SIZE]);
 
+/*
+ * Which code hashes: the x86 SHA extensions (SHA-NI) when CPUID offers them
+ * (with SSSE3 and SSE4.1), else portable C.  The digest is the same.
+ */
+enum sha256_impl {
+	SHA256_IMPL_PORTABLE = 0,
+	SHA256_IMPL_SHANI = 1,
+};
+
+/* 1 if the CPU has SHA, SSSE3 and SSE4.1 (CPUID; 0 off x86), else 0 */
+int sha256_cpu_has_shani(void);
+/* what sha256_update()/sha256_final() use right now */
+enum sha256_impl sha256_impl(void);
+
+#if __STDC_HOSTED__
+/*
+ * The tool: on = 1 forces the portable code, on = 0 goes back to choosing
+ * by CPUID (the default, unless the environment variable KJ_SHA256 is
+ * "portable" when the first digest is computed).
+ */
+void sha256_force_portable(int on);
+#else
+/*
+ * The freestanding purgatory: SSE is unusable until it sets CR0/CR4, so
+ * SHA-NI stays off (the default) until sha256_allow_shani(1), and must be
+ * turned off again with sha256_allow_shani(0) before CR0/CR4 are restored.
+ */
+void sha256_allow_shani(int on);
+#endif
+
 #endif

@@ -421,6 +421,67 @@ static void stage_run(const struct purgatory_header *hdr, const struct out *o)
 	}
 }
 
+/*
+ * SSE for SHA-NI, around the digest check only.  relocate_kernel enters us
+ * with CR0.EM and CR0.TS clear but CR4.OSFXSR clear (x86_64: CR4 = PAE
+ * [| LA57]; i386: CR4 = 0), so any SSE instruction would raise #UD, and we
+ * have no IDT.  If CPUID offers SHA-NI: save CR0/CR4, make SSE usable
+ * (CR0.EM, TS clear, MP set; CR4.OSFXSR, OSXMMEXCPT set), save the x87/SSE
+ * registers (FXSAVE), hash, and put registers, CR4 and CR0 back as they
+ * were: in a kexec jump the kernel we go back to finds its state unchanged.
+ * Without SHA-NI nothing is touched and the portable code hashes.
+ */
+#define CR0_MP         (1ul << 1)
+#define CR0_EM         (1ul << 2)
+#define CR0_TS         (1ul << 3)
+#define CR4_OSFXSR     (1ul << 9)
+#define CR4_OSXMMEXCPT (1ul << 10)
+
+struct sse_saved {
+	unsigned long cr0, cr4;
+	int on;
+};
+
+static uint8_t fxsave_area[512] __attribute__((aligned(16)));
+
+static void sse_begin(struct sse_saved *s)
+{
+	unsigned long cr0, cr4;
+
+	s->on = 0;
+	if (!sha256_cpu_has_shani())
+		return;
+	__asm__ __volatile__("mov %%cr0, %0" : "=r"(cr0));
+	__asm__ __volatile__("mov %%cr4, %0" : "=r"(cr4));
+	s->cr0 = cr0;
+	s->cr4 = cr4;
+	cr0 = (cr0 & ~(CR0_EM | CR0_TS)) | CR0_MP;
+	cr4 |= CR4_OSFXSR | CR4_OSXMMEXCPT;
+	__asm__ __volatile__("mov %0, %%cr0" : : "r"(cr0) : "memory");
+	__asm__ __volatile__("mov %0, %%cr4" : : "r"(cr4) : "memory");
+#ifdef __x86_64__
+	__asm__ __volatile__("fxsave64 %0" : "=m"(fxsave_area) : : "memory");
+#else
+	__asm__ __volatile__("fxsave %0" : "=m"(fxsave_area) : : "memory");
+#endif
+	sha256_allow_shani(1);
+	s->on = 1;
+}
+
+static void sse_end(const struct sse_saved *s)
+{
+	if (!s->on)
+		return;
+	sha256_allow_shani(0);
+#ifdef __x86_64__
+	__asm__ __volatile__("fxrstor64 %0" : : "m"(fxsave_area) : "memory");
+#else
+	__asm__ __volatile__("fxrstor %0" : : "m"(fxsave_area) : "memory");
+#endif
+	__asm__ __volatile__("mov %0, %%cr4" : : "r"(s->cr4) : "memory");
+	__asm__ __volatile__("mov %0, %%cr0" : : "r"(s->cr0) : "memory");
+}
+
 /* Write v as `digits` lowercase hex digits at dst (most significant first). */
 static void put_hex_digits(volatile char *dst, uint64_t v, unsigned digits)
 {
@@ -433,6 +494,8 @@ uint32_t purgatory_main(void)
 	struct purgatory_header *hdr = &kj_header.hdr;
 	struct out o = { (uint16_t)hdr->serial_port };
 	uint32_t mode = hdr->entry_mode;
+	struct sse_saved sse;
+	int bad;
 
 	if (kj_header_reloc != &kj_header) {
 		if (o.port)
@@ -440,7 +503,10 @@ uint32_t purgatory_main(void)
 		out_str(&o, "purgatory: not relocated for its load address\n");
 		return 0;
 	}
-	if (purgatory_check(hdr, &kj_header.ext) != 0)
+	sse_begin(&sse);
+	bad = purgatory_check(hdr, &kj_header.ext);
+	sse_end(&sse);
+	if (bad)
 		return 0;
 	if ((hdr->flags & PURGATORY_FLAG_PRESERVE_CONTEXT) && hdr->jump_back_patch) {
 		/* checked by the digest above; patched only now */
