@@ -16,8 +16,10 @@ export BENCH_DIR
 TOP_SRCDIR=$top_srcdir
 export TOP_SRCDIR
 
+# bench_e2e_setup [TAG]: the directory ($BENCH_WORK/e2e-TAG: one per part,
+# as parts may run side by side)
 bench_e2e_setup() {
-	local d=$BENCH_WORK/e2e f
+	local d=$BENCH_WORK/e2e${1:+-$1} f
 	rm -rf "$d"
 	mkdir -p "$d/scenarios" || return 1
 	for f in "$top_srcdir"/tests/e2e/*; do

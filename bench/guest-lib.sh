@@ -63,7 +63,7 @@ for metric, v in (("time", t["a"] - t["go"]), ("to_b", t["b"] - t["go"]), ("back
 PY
 }
 
-# bench_hib_verify IMPL: BENCH lines of one hibernation run through kexec
+# bench_hib_verify IMPL [norestore]: BENCH lines of one hibernation run through kexec
 # jump (bench-hib-*: one cycle, SERIAL_TIMES), from its serial lines and
 # their host times:
 #   bytes    the image file (B's "KJ-B-LS" ls -l line)
@@ -71,11 +71,12 @@ PY
 #   hibernate  A's "KJ-HIBERNATE cycle=1" -> QEMU exit (B's boot, the
 #            save, the power-off)
 #   restore  QEMU start of boot 2 -> the holder's first line in the
-#            resumed A (C's boot, kexec -l of the image, the jump)
+#            resumed A (C's boot, kexec -l of the image, the jump); not
+#            with norestore (a run that ends after the save)
 bench_hib_verify() {
-	python3 - "$KJ_WORK" "$1" "${BENCH_RUN:-1}" <<'PY'
+	python3 - "$KJ_WORK" "$1" "${BENCH_RUN:-1}" "${2:-}" <<'PY'
 import re, sys
-work, impl, run = sys.argv[1:4]
+work, impl, run, norestore = sys.argv[1:5]
 log = open(work + "/serial.log", errors="replace").read()
 m = re.search(r"KJ-B-LS \S+\s+\d+\s+\S+\s+\S+\s+(\d+)", log)
 if not m:
@@ -100,13 +101,15 @@ for l in open(work + "/serial.times", errors="replace"):
         t["start2"] = s
     elif "start2" in t and "back" not in t and text.startswith("KJ-HOLDER "):
         t["back"] = s
-need = {"hib", "off", "s0", "s1", "start2", "back"}
-if set(t) != need:
+need = {"hib", "off", "s0", "s1"} | (set() if norestore else {"start2", "back"})
+if not need <= set(t):
     sys.exit("serial.times: missing %s" % sorted(need - set(t)))
 w = "where=qemu-x86_64"
 print("BENCH figure=hibernate impl=%s metric=bytes value=%d unit=bytes run=%s %s" % (impl, size, run, w))
-for metric, v in (("save", t["s1"] - t["s0"]), ("hibernate", t["off"] - t["hib"]),
-                  ("restore", t["back"] - t["start2"])):
+m = [("save", t["s1"] - t["s0"]), ("hibernate", t["off"] - t["hib"])]
+if not norestore:
+    m.append(("restore", t["back"] - t["start2"]))
+for metric, v in m:
     print("BENCH figure=hibernate impl=%s metric=%s value=%.3f unit=s run=%s %s" % (impl, metric, v, run, w))
 PY
 }
