@@ -129,10 +129,13 @@ problems=()
 field() { dpkg-deb -f "$deb" "$1"; }
 [ "$(field Package)" = kexec-jump ] || problems+=("Package is '$(field Package)', not kexec-jump")
 for f in Conflicts Replaces; do
-	field "$f" | tr ',' '\n' | sed 's/[ (].*//; s/^ *//' | grep -qx kexec-tools ||
+	field "$f" | tr ',' '\n' | sed 's/^ *//; s/[ (].*//' | grep -qx kexec-tools ||
 		problems+=("$f does not name kexec-tools: '$(field "$f")'")
 done
 [ -z "$(field Provides)" ] || problems+=("Provides: $(field Provides) (we ship only kexec and kdump)")
+# static: no shared library to depend on; Built-Using names the static ones
+field Depends | grep -q 'libc6' && problems+=("Depends on libc6 ($(field Depends)): not static?")
+field Built-Using | grep -q 'glibc (= ' || problems+=("Built-Using does not name glibc: '$(field Built-Using)'")
 dpkg-deb -c "$deb" | awk '{ print $1, $6 }' | sed 's|^\(.\)[^ ]* \./|\1 /|' >"$work/contents.txt"
 expect=(/sbin/kexec /sbin/kdump /usr/share/initramfs-tools/hooks/kexec-jump
 	/usr/share/bash-completion/completions/kexec /usr/share/bash-completion/completions/kdump
@@ -160,8 +163,9 @@ if [ ${#problems[@]} -eq 0 ]; then
 else
 	fail deb-contents "${problems[@]}"
 fi
-field Conflicts | sed 's/^/    Conflicts: /'
-field Replaces | sed 's/^/    Replaces: /'
+for f in Depends Conflicts Replaces Built-Using; do
+	echo "    $f: $(field "$f")"
+done
 
 # ---------------------------------------------------------------- lintian
 # --fail-on error,warning: a warning fails unless debian/*lintian-overrides
