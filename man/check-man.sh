@@ -4,8 +4,9 @@
 #
 #  (a) every option (long and short) `kexec --help` lists is an option item
 #      of man/kexec.8 (a .TP whose tag line shows it in bold), and every
-#      option item of kexec.8 is in --help; the same for kdump.  Each
-#      mismatch is one line naming the page.
+#      option item of kexec.8 is in --help, with the same short/long pairs
+#      ("-l, --load"); the same for kdump.  Each mismatch is one line naming
+#      the page.
 #  (b) every exit code of include/exitcodes.h is an item of each page's
 #      EXIT STATUS section.
 #  (c) `man -l` (man-db) and groff render each page without a warning, and
@@ -82,22 +83,29 @@ man_options() {
 		for (i = 1; i <= n; i++) {
 			if (t[i] ~ /^--?[A-Za-z0-9]/) {
 				sub(/=.*/, "", t[i])
-				if (t[i] ~ /^-[A-Za-z0-9]$/ || t[i] ~ /^--[a-z0-9][a-z0-9-]*$/)
-					print t[i]
+				if (t[i] ~ /^-[A-Za-z0-9]$/) { print "opt " t[i]; short[++ns] = t[i] }
+				else if (t[i] ~ /^--[a-z0-9][a-z0-9-]*$/) { print "opt " t[i]; long[++nl] = t[i] }
 			}
 		}
 	}
 	/^\.(TP|TQ)([ \t]|$)/ { tag = 1; next }
 	tag {
-		tag = 0
+		tag = 0; ns = 0; nl = 0
 		if ($0 ~ /^\./) { emit(bold_words($0)) }
 		line = $0
 		while (match(line, /\\fB[^\\]*(\\-[^\\]*)*/)) {
 			emit(substr(line, RSTART + 3, RLENGTH - 3))
 			line = substr(line, RSTART + RLENGTH)
 		}
+		# an item naming one short and one long option pairs them
+		if (ns == 1 && nl == 1) print "pair " short[1] " " long[1]
 	}
 	' "$1" | sort -u
+}
+
+# "-x --long" pairs of a --help text ("-x, --long" items)
+help_pairs() {
+	sed -n -E 's/^ {1,6}(-[A-Za-z0-9]), (--[a-z0-9][a-z0-9-]*)([ =[].*)?$/\1 \2/p' "$1" | sort -u
 }
 
 # (a) one page against one binary's --help
@@ -116,7 +124,10 @@ check_options() {
 		return
 	fi
 	help_options "$work/$name.help" >"$work/$name.help-opts"
-	man_options "$page" >"$work/$name.man-opts"
+	help_pairs "$work/$name.help" >"$work/$name.help-pairs"
+	man_options "$page" >"$work/$name.man-items"
+	sed -n 's/^opt //p' "$work/$name.man-items" >"$work/$name.man-opts"
+	sed -n 's/^pair //p' "$work/$name.man-items" >"$work/$name.man-pairs"
 	if [ ! -s "$work/$name.help-opts" ]; then
 		fail "$name options" "no option found in '$bin --help'"
 		return
@@ -129,8 +140,19 @@ check_options() {
 		echo "$page: $o is an option item of the page but not in '$name --help'"
 		bad=1
 	done
+	# short and long forms paired the same way ("-l, --load")
+	while read -r o; do
+		[ -n "$o" ] || continue
+		echo "$page: '$name --help' pairs $o, the page does not"
+		bad=1
+	done < <(comm -23 "$work/$name.help-pairs" "$work/$name.man-pairs")
+	while read -r o; do
+		[ -n "$o" ] || continue
+		echo "$page: the page pairs $o, '$name --help' does not"
+		bad=1
+	done < <(comm -13 "$work/$name.help-pairs" "$work/$name.man-pairs")
 	if [ "$bad" = 0 ]; then
-		pass "$name options: $(wc -l <"$work/$name.help-opts") in --help and in $(basename "$page")"
+		pass "$name options: $(wc -l <"$work/$name.help-opts") in --help and in $(basename "$page"), $(wc -l <"$work/$name.help-pairs") short/long pairs"
 	else
 		fail "$name options" "$page and '$name --help' differ (lines above)"
 	fi
