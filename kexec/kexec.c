@@ -152,14 +152,15 @@ void kj_sysinfo_free(struct kj_sysinfo *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* The input files: kernel and initrds, mapped. */
+/* The input files: kernel and initrds, mapped.  Several initrds are not
+ * joined here: the loader lays them end to end (x86_build_plan), the
+ * kexec_file_load path writes them one after the other into one memfd. */
 struct inputs {
 	struct kj_file kernel;
 	struct kj_file initrd_files[KJ_MAX_INITRDS];
 	unsigned nr_initrds;
-	uint8_t *initrd_cat;      /* concatenation when there are several */
-	const uint8_t *initrd;
-	size_t initrd_size;
+	const uint8_t *initrd;    /* the one initrd, or NULL */
+	size_t initrd_size;       /* all of them */
 };
 
 static void inputs_free(struct inputs *in)
@@ -167,7 +168,6 @@ static void inputs_free(struct inputs *in)
 	kj_file_release(&in->kernel);
 	for (unsigned i = 0; i < in->nr_initrds; i++)
 		kj_file_release(&in->initrd_files[i]);
-	free(in->initrd_cat);
 	memset(in, 0, sizeof(*in));
 }
 
@@ -188,21 +188,8 @@ static int inputs_read(const struct kj_options *o, const struct kj_sysinfo *sys,
 				 sys->ram_pages, in->nr_initrds > 1 ? "the initrds" : o->initrds[0],
 				 err) < 0)
 		goto fail;
-	if (in->nr_initrds == 1) {
+	if (in->nr_initrds == 1)
 		in->initrd = in->initrd_files[0].data;
-	} else if (in->nr_initrds > 1) {
-		size_t at = 0;
-		in->initrd_cat = malloc(in->initrd_size);
-		if (!in->initrd_cat) {
-			kj_fail(err, KJ_EXIT_FAILURE, "out of memory joining %u initrds", in->nr_initrds);
-			goto fail;
-		}
-		for (unsigned i = 0; i < in->nr_initrds; i++) {
-			memcpy(in->initrd_cat + at, in->initrd_files[i].data, in->initrd_files[i].size);
-			at += in->initrd_files[i].size;
-		}
-		in->initrd = in->initrd_cat;
-	}
 	return 0;
 fail:
 	inputs_free(in);
@@ -253,24 +240,30 @@ static bool file_fallback_errno(int e)
 	return e == ENOSYS || e == ENOEXEC || e == EOPNOTSUPP || e == ENOTSUP;
 }
 
-/* kexec_file_load needs fds: the kernel as the kernel gets it, and one initrd. */
-static int fd_for(const char *what, const uint8_t *data, size_t size, struct kj_error *err)
+/* kexec_file_load needs fds: the kernel as the kernel gets it, and one
+ * initrd: the parts' bytes one after the other in a memfd. */
+static int fd_for(const char *what, const struct kj_file *part, unsigned nparts,
+		  struct kj_error *err)
 {
 	int fd = memfd_create(what, MFD_CLOEXEC);
-	size_t at = 0;
 
 	if (fd < 0)
 		return kj_fail(err, KJ_EXIT_FAILURE, "memfd_create: %s", strerror(errno));
-	while (at < size) {
-		ssize_t n = write(fd, data + at, size - at);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			int e = errno;
-			close(fd);
-			return kj_fail(err, KJ_EXIT_FAILURE, "writing %s to memory: %s", what, strerror(e));
+	for (unsigned i = 0; i < nparts; i++) {
+		size_t at = 0;
+
+		while (at < part[i].size) {
+			ssize_t n = write(fd, part[i].data + at, part[i].size - at);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				int e = errno;
+				close(fd);
+				return kj_fail(err, KJ_EXIT_FAILURE, "writing %s to memory: %s", what,
+					       strerror(e));
+			}
+			at += (size_t)n;
 		}
-		at += (size_t)n;
 	}
 	return fd;
 }
@@ -287,7 +280,7 @@ static int load_file(const struct kj_options *o, const struct kj_sysinfo *sys,
 			  &line, err) < 0)
 		return -1;
 	if (in->kernel.decompressed)
-		kfd = fd_for("kernel", in->kernel.data, in->kernel.size, err);
+		kfd = fd_for("kernel", &in->kernel, 1, err);
 	else
 		kfd = open(o->kernel, O_RDONLY | O_CLOEXEC);
 	if (kfd < 0) {
@@ -298,7 +291,7 @@ static int load_file(const struct kj_options *o, const struct kj_sysinfo *sys,
 	if (in->nr_initrds == 1)
 		ifd = open(o->initrds[0], O_RDONLY | O_CLOEXEC);
 	else if (in->nr_initrds > 1)
-		ifd = fd_for("initrd", in->initrd, in->initrd_size, err);
+		ifd = fd_for("initrd", in->initrd_files, in->nr_initrds, err);
 	if (in->nr_initrds && ifd < 0) {
 		if (in->nr_initrds == 1)
 			kj_fail(err, KJ_EXIT_BADFILE, "%s: %s", o->initrds[0], strerror(errno));
@@ -381,6 +374,8 @@ static int do_load(const struct kj_options *o, struct kj_error *err)
 	li.kernel = &in.kernel;
 	li.initrd = in.initrd;
 	li.initrd_size = in.initrd_size;
+	li.initrd_parts = in.initrd_files;
+	li.nr_initrd_parts = in.nr_initrds;
 	if (x86_build_plan(&li, &plan, err) < 0)
 		goto out_plan;
 #ifdef ENABLE_TEST_HOOKS

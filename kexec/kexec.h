@@ -38,8 +38,12 @@ struct kj_load_input {
 	const struct kj_options *o;
 	const struct kj_sysinfo *sys;
 	const struct kj_file *kernel;
-	const uint8_t *initrd;   /* all --initrd files, concatenated in order */
-	size_t initrd_size;
+	const uint8_t *initrd;   /* the --initrd bytes; NULL when there are several
+				  * files: then initrd_parts holds them, in order */
+	size_t initrd_size;      /* all of them */
+	/* read only when initrd is NULL and initrd_size is not 0 */
+	const struct kj_file *initrd_parts;
+	unsigned nr_initrd_parts;
 };
 
 int kj_sysinfo_read(struct kj_sysinfo *s, bool need_cmdline, struct kj_error *err);

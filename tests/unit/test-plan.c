@@ -302,6 +302,117 @@ static void x86_plan_split_initrd(void **state)
 	free(initrd);
 }
 
+/* Several initrds, large: end to end without a copy but for the seams,
+ * the pages where a file ends and the next begins; small: one copy. */
+static void x86_plan_initrd_parts(void **state)
+{
+	struct kj_file k, part[4];
+	struct kj_options o;
+	struct kj_sysinfo sys;
+	struct kj_load_input in;
+	struct kj_plan p;
+	struct kj_error err = { 0, "" };
+	/* unaligned, large and unaligned, tiny (inside one seam), page multiple */
+	static const size_t sizes[4] = { 3 * 4096 + 100, 40 * MiB + 7, 50, 2 * 4096 };
+	uint8_t *joined;
+	size_t total = 0;
+
+	for (int i = 0; i < 4; i++) {
+		memset(&part[i], 0, sizeof(part[i]));
+		part[i].name = "part";
+		part[i].data = malloc(sizes[i]);
+		part[i].size = sizes[i];
+		assert_non_null(part[i].data);
+		for (size_t j = 0; j < sizes[i]; j++)
+			part[i].data[j] = (uint8_t)(j * 13 + i * 101 + (j >> 12));
+		total += sizes[i];
+	}
+	joined = malloc(total);
+	assert_non_null(joined);
+	for (size_t i = 0, at = 0; i < 4; at += sizes[i], i++)
+		memcpy(joined + at, part[i].data, sizes[i]);
+
+	fixture_kernel("KJ_TEST_BZIMAGE_AMD64", &k);
+	memset(&o, 0, sizeof(o));
+	o.kernel = "vmlinuz";
+	memset(&sys, 0, sizeof(sys));
+	sys.arch = KJ_ARCH_X86_64;
+	sys.mm = mm;
+	sys.ram_pages = (500 * MiB) / 4096;
+	memset(&in, 0, sizeof(in));
+	in.o = &o;
+	in.sys = &sys;
+	in.kernel = &k;
+	in.initrd = NULL;
+	in.initrd_size = total;
+	in.initrd_parts = part;
+	in.nr_initrd_parts = 4;
+
+	for (int pass = 0; pass < 2; pass++) {
+		uint64_t first = 0, next = 0, covered = 0, copied = 0;
+		const uint8_t *bp = NULL;
+		size_t pieces = 0;
+
+		if (x86_build_plan(&in, &p, &err) < 0)
+			fail_msg("%s", err.msg);
+		for (size_t i = 0; i < p.nseg; i++) {
+			const struct kj_segment *s = &p.seg[i];
+			const uint8_t *b = s->buf;
+
+			if (!strcmp(s->what, "boot_params+cmdline"))
+				bp = b;
+			if (strncmp(s->what, "initrd", 6))
+				continue;
+			if (!pieces)
+				first = next = s->mem;
+			assert_int_equal(s->mem, next);
+			assert_memory_equal(b, joined + covered, s->bufsz);
+			/* what is not a seam is the file's own mapping */
+			if (!strncmp(s->what, "initrd seam", 11))
+				copied += s->bufsz;
+			else if (pass == 0)
+				assert_true((b >= part[1].data && b < part[1].data + sizes[1]) ||
+					    (b >= part[0].data && b < part[0].data + sizes[0]) ||
+					    (b >= part[3].data && b < part[3].data + sizes[3]));
+			next += s->memsz;
+			covered += s->bufsz;
+			pieces++;
+		}
+		assert_int_equal(covered, total);
+		assert_non_null(bp);
+		assert_int_equal(le32(bp + 0x218), first);
+		assert_int_equal(le32(bp + 0x21c), total);
+		if (pass == 0) {
+			/* file 0's 3 whole pages | seam page: its tail, file 1's
+			 * head | file 1's whole pages (maybe in pieces) | seam page:
+			 * file 1's tail, file 2, file 3's head | file 3's rest */
+			assert_true(pieces >= 5);
+			assert_int_equal(copied, 2 * 4096);
+			assert_string_equal(p.seg[p.nseg - 4].what, "initrd seam");
+			assert_ptr_equal(p.seg[p.nseg - 3].buf,
+					 part[3].data + (4096 - (total - 2 * 4096) % 4096));
+			assert_int_equal(p.seg[1].bufsz, 3 * 4096);
+			assert_ptr_equal(p.seg[1].buf, part[0].data);
+			assert_string_equal(p.seg[2].what, "initrd seam");
+			assert_int_equal(p.seg[2].bufsz, 4096);
+		} else {
+			/* under 32 MiB: one segment, a copy */
+			assert_int_equal(pieces, 1);
+			assert_int_equal(copied, 0);
+		}
+		plan_free(&p);
+		/* the second pass: small files */
+		part[1].size = 5 * 4096 + 7;
+		total = sizes[0] + part[1].size + sizes[2] + sizes[3];
+		in.initrd_size = total;
+		for (size_t i = 0, at = 0; i < 4; at += part[i].size, i++)
+			memcpy(joined + at, part[i].data, part[i].size);
+	}
+	for (int i = 0; i < 4; i++)
+		free(part[i].data);
+	free(joined);
+}
+
 /* The whole x86 plan for Debian's kernel: pure, given the inputs. */
 static void x86_plan_debian(void **state)
 {
@@ -627,6 +738,7 @@ int main(void)
 		cmocka_unit_test(split_pieces),
 		cmocka_unit_test(x86_plan_debian),
 		cmocka_unit_test(x86_plan_split_initrd),
+		cmocka_unit_test(x86_plan_initrd_parts),
 		cmocka_unit_test(x86_plan_programs),
 	};
 	return cmocka_run_group_tests_name("plan", tests, setup, teardown);

@@ -401,6 +401,123 @@ static int plan_program(const struct kj_load_input *in, struct kj_plan *plan,
 	return x86_finish(in, plan, &pg, err);
 }
 
+/*
+ * Several initrds, end to end from one address, as one initrd for the
+ * kernel.  A segment starts on a page, so a file whose size is not a
+ * multiple of the page size cannot be followed by the next file's mapped
+ * pages: the pages where one file ends and the next begins are built
+ * (a "seam", copied), every whole page of a file is its mapping.  Each
+ * piece is a segment; when they do not fit in kexec_load(2)'s 16 segments,
+ * or the initrds are small (a join costs less than the segments), the
+ * files are joined in one copy.
+ */
+struct initrd_piece {
+	uint64_t off, len;      /* in the joined initrd */
+	const uint8_t *direct;  /* the file's own bytes, or NULL for a seam */
+};
+
+/* The joined initrd's bytes [from, to) into dst. */
+static void initrd_copy(const struct kj_load_input *in, uint64_t from, uint64_t to, uint8_t *dst)
+{
+	uint64_t a = 0;
+
+	for (unsigned i = 0; i < in->nr_initrd_parts && from < to; i++) {
+		uint64_t b = a + in->initrd_parts[i].size;
+
+		if (from < b) {
+			uint64_t end = to < b ? to : b;
+
+			memcpy(dst, in->initrd_parts[i].data + (from - a), (size_t)(end - from));
+			dst += end - from;
+			from = end;
+		}
+		a = b;
+	}
+}
+
+/* The pieces of the joined initrd (at most max); returns how many, or
+ * max + 1 when it takes more. */
+static size_t initrd_layout(const struct kj_load_input *in, struct initrd_piece *pc, size_t max)
+{
+	uint64_t pos = 0, a = 0;
+	size_t n = 0;
+
+#define PIECE(o, l, d) do {                                              \
+		if (n == max)                                              \
+			return max + 1;                                    \
+		pc[n].off = (o), pc[n].len = (l), pc[n].direct = (d);      \
+		n++;                                                       \
+	} while (0)
+	for (unsigned i = 0; i < in->nr_initrd_parts; i++) {
+		const struct kj_file *f = &in->initrd_parts[i];
+		uint64_t b = a + f->size;
+		uint64_t rs = align_up(a, KJ_PAGE_SIZE);
+		uint64_t re = i + 1 == in->nr_initrd_parts ? b : align_down(b, KJ_PAGE_SIZE);
+
+		if (rs < pos)
+			rs = pos;
+		if (re > rs) {
+			if (pos < rs)
+				PIECE(pos, rs - pos, NULL);
+			PIECE(rs, re - rs, f->data + (rs - a));
+			pos = re;
+		}
+		a = b;
+	}
+	if (pos < in->initrd_size)
+		PIECE(pos, in->initrd_size - pos, NULL);
+#undef PIECE
+	return n;
+}
+
+static int add_initrd(const struct kj_load_input *in, struct kj_plan *plan, uint64_t addr,
+		      bool may_spread, struct kj_error *err)
+{
+	const uint8_t *buf = in->initrd;
+	size_t size = in->initrd_size;
+	uint8_t *copy;
+
+	if (!buf) {
+		struct initrd_piece pc[KJ_SEGMENT_MAX];
+		size_t room = plan->nseg + 2 < KJ_SEGMENT_MAX ? KJ_SEGMENT_MAX - plan->nseg - 2 : 0;
+		size_t n = 0;
+
+		/* room: boot_params and the purgatory still come */
+		if (may_spread && size >= X86_SPLIT_MIN && room)
+			n = initrd_layout(in, pc, room);
+		if (n >= 1 && n <= room) {
+			for (size_t i = 0; i < n; i++) {
+				const uint8_t *b = pc[i].direct;
+
+				if (!b) {
+					copy = malloc((size_t)pc[i].len);
+					if (!copy || plan_own(plan, copy, err) < 0)
+						return copy ? -1 : kj_fail(err, KJ_EXIT_FAILURE,
+									   "out of memory joining the initrds");
+					initrd_copy(in, pc[i].off, pc[i].off + pc[i].len, copy);
+					b = copy;
+				}
+				if (plan_add(plan, pc[i].direct ? "initrd" : "initrd seam", b,
+					     (size_t)pc[i].len, addr + pc[i].off,
+					     align_up(pc[i].len, KJ_PAGE_SIZE), err) < 0)
+					return -1;
+				plan->seg[plan->nseg - 1].split_ok = true;
+			}
+			return 0;
+		}
+		copy = malloc(size);
+		if (!copy || plan_own(plan, copy, err) < 0)
+			return copy ? -1 : kj_fail(err, KJ_EXIT_FAILURE,
+						   "out of memory joining %u initrds", in->nr_initrd_parts);
+		initrd_copy(in, 0, size, copy);
+		buf = copy;
+	}
+	if (plan_add(plan, "initrd", buf, size, addr, align_up(size, KJ_PAGE_SIZE), err) < 0)
+		return -1;
+	plan->seg[plan->nseg - 1].split_ok = true;
+	return 0;
+}
+
 static int build_plan(const struct kj_load_input *in, struct kj_plan *plan, struct kj_error *err)
 {
 	const struct kj_options *o = in->o;
@@ -498,10 +615,9 @@ static int build_plan(const struct kj_load_input *in, struct kj_plan *plan, stru
 				in->initrd_size >> 10, hi, plan->place.start, range_end(plan->place));
 			goto out;
 		}
-		if (plan_add(plan, "initrd", in->initrd, in->initrd_size, initrd_addr,
-			     align_up(in->initrd_size, KJ_PAGE_SIZE), err) < 0)
+		/* a crash or kexec jump plan adds segments of its own later */
+		if (add_initrd(in, plan, initrd_addr, !crashing && !confine, err) < 0)
 			goto out;
-		plan->seg[plan->nseg - 1].split_ok = true;
 	}
 
 	if (crashing && (crash_begin(plan, sys, &crash, err) < 0 ||
