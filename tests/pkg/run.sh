@@ -29,6 +29,9 @@
 #                   namespace where /usr is the installed package over the
 #                   host's, for Debian's kernel: the hook put kexec and kdump
 #                   in the initramfs, byte for byte
+#   hook-missing-program
+#                   the hook without kexec and kdump on the system:
+#                   mkinitramfs fails with the hook's one-line message
 #   initramfs-boot  QEMU boots Debian's kernel with that initramfs; a
 #                   test-only init-top script prints kexec --version and
 #                   kdump --version and powers off
@@ -300,11 +303,12 @@ fi
 # kernel's modules are overlaid on /usr/lib/modules/VERSION the same way
 # (mkinitramfs runs depmod there).  The hook is the package's, at
 # /usr/share/initramfs-tools/hooks/kexec-jump, and finds /sbin/kexec
-# through the host's /sbin -> usr/sbin.
+# through the host's /sbin -> usr/sbin.  mkinit fetches and prepares (sets
+# bzimage, kdir, kver, itc, klibc, layer, conf); ns_mkinitramfs runs it.
 init_out=$work/initrd.img
-kver=
+bzimage='' kdir='' kver='' itc='' klibc='' layer='' conf=''
 mkinit() {
-	local k kdir itc klibc libklibc layer conf
+	local k
 	if [ "$arch" != amd64 ]; then
 		echo "the boot test uses Debian's amd64 kernel; this machine is $arch"
 		return 1
@@ -356,24 +360,28 @@ echo o >/proc/sysrq-trigger
 sleep 10
 EOF
 	chmod 755 "$conf/scripts/init-top/kj-pkg-test"
-	mkdir -p "$work"/ns/{usr-up,usr-work,mod-up,mod-work}
+}
+# ns_mkinitramfs PKGDIR OUT NAME: mkinitramfs in a private mount namespace
+# with PKGDIR/usr over /usr (upper layers in $work/NAME)
+ns_mkinitramfs() {
+	local ns=$work/$3
+	mkdir -p "$ns"/{usr-up,usr-work,mod-up,mod-work}
 	# shellcheck disable=SC2016
 	unshare -m --propagation private bash -euc '
 		mount -t overlay overlay \
 			-o "lowerdir=$1/usr:$2/root/usr:$3/root/usr:$4/usr:/usr,upperdir=$5/usr-up,workdir=$5/usr-work" /usr
 		mkdir -p "/usr/lib/modules/$7"
-		# /boot/config-VERSION: mkinitramfs checks the compression there
-		mount -t overlay overlay -o "lowerdir=${10}:/boot" /boot
 		mount -t overlay overlay \
 			-o "lowerdir=$6,upperdir=$5/mod-up,workdir=$5/mod-work" "/usr/lib/modules/$7"
-		test -x /usr/share/initramfs-tools/hooks/kexec-jump
-		test -x /sbin/kexec && test -x /sbin/kdump
+		# /boot/config-VERSION: mkinitramfs checks the compression there
+		mount -t overlay overlay -o "lowerdir=${10}:/boot" /boot
 		mkinitramfs -d "$8" -o "$9" "$7"
-	' mkinit "$root" "$itc" "$klibc" "$layer" "$work/ns" "$kdir" "$kver" "$conf" "$init_out" \
-		"$(dirname "$bzimage")"
+	' mkinit "$1" "$itc" "$klibc" "$layer" "$ns" "$kdir" "$kver" "$conf" "$2" "$(dirname "$bzimage")"
 }
 problems=()
 if ! mkinit >"$work/mkinitramfs.log" 2>&1; then
+	problems+=("cannot set up mkinitramfs:" "$(tail -n 20 "$work/mkinitramfs.log")")
+elif ! ns_mkinitramfs "$root" "$init_out" ns >>"$work/mkinitramfs.log" 2>&1; then
 	problems+=("mkinitramfs failed:" "$(tail -n 20 "$work/mkinitramfs.log")")
 elif [ ! -s "$init_out" ]; then
 	problems+=("mkinitramfs wrote no $init_out")
@@ -403,6 +411,23 @@ else
 	finish
 fi
 grep -E '^(W|E):' "$work/mkinitramfs.log" | show
+
+# The hook alone, without the programs (overlay whiteouts hide any
+# kexec and kdump of the host): mkinitramfs fails, saying what is missing.
+hookonly=$work/hook-only
+mkdir -p "$hookonly/usr/share/initramfs-tools/hooks" "$hookonly/usr/sbin"
+cp -a "$work/extract/usr/share/initramfs-tools/hooks/kexec-jump" "$hookonly/usr/share/initramfs-tools/hooks/"
+mknod "$hookonly/usr/sbin/kexec" c 0 0
+mknod "$hookonly/usr/sbin/kdump" c 0 0
+ns_mkinitramfs "$hookonly" "$work/initrd-hook-only.img" ns-hook-only >"$work/hook-only.log" 2>&1
+rc=$?
+want="E: kexec-jump hook: kexec is neither in /sbin nor in /usr/sbin (reinstall kexec-jump)"
+if [ $rc -ne 0 ] && grep -qxF "$want" "$work/hook-only.log"; then
+	pass hook-missing-program
+else
+	fail hook-missing-program "mkinitramfs exited $rc; expected it to fail with: $want"
+fi
+grep -E '^(E|W):|failed' "$work/hook-only.log" | show
 
 # ---------------------------------------------------------------- boot
 token=$(kj_random)
