@@ -226,7 +226,7 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "-v") || !strcmp(argv[1], "--version")) {
 		printf("kdump (kexec-jump) %s (%s)\n", PACKAGE_VERSION, KJ_CONFIGURE_SUMMARY);
-		printf("configured with: %s\n", *KJ_CONFIGURE_ARGS ? KJ_CONFIGURE_ARGS : "(no options)");
+		printf("configure options: %s\n", *KJ_CONFIGURE_ARGS ? KJ_CONFIGURE_ARGS : "(none)");
 		return KJ_EXIT_OK;
 	}
 	if (!strcmp(argv[1], "save"))

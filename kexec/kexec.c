@@ -526,7 +526,7 @@ int kj_run(const struct kj_options *o)
 		return KJ_EXIT_OK;
 	case KJ_ACTION_VERSION:
 		printf("kexec-jump %s (%s)\n", PACKAGE_VERSION, KJ_CONFIGURE_SUMMARY);
-		printf("configured with: %s\n", *KJ_CONFIGURE_ARGS ? KJ_CONFIGURE_ARGS : "(no options)");
+		printf("configure options: %s\n", *KJ_CONFIGURE_ARGS ? KJ_CONFIGURE_ARGS : "(none)");
 		return KJ_EXIT_OK;
 	case KJ_ACTION_STATUS:
 		/* kexec-tools: the crash image unless -l selected the normal one. */
