@@ -120,7 +120,8 @@ sed -i 's/^MemTotal:.*/MemTotal:        4028096 kB/' "$root/proc/meminfo"
 
 cmdline='console=ttyS0,115200 root=/dev/vda rw quiet'
 
-# run_one IMPL SIZE INITRD: one load; prints "SECONDS RSSANON_KIB", or
+# run_one IMPL SIZE INITRD: one load; prints "MICROSECONDS RSSANON_KIB
+# VMHWM_KIB", or
 # fails with the tool's message on stderr.
 run_one() {
 	local impl=$1 initrd=$3 status=$work/status t0 t1 rc kib
@@ -144,11 +145,12 @@ run_one() {
 		return 1
 	fi
 	kib=$(sed -n 's/^RssAnon:[[:space:]]*\([0-9]*\) kB$/\1/p' "$status" 2>/dev/null)
-	if [ -z "$kib" ]; then
+	hwm=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB$/\1/p' "$status" 2>/dev/null)
+	if [ -z "$kib" ] || [ -z "$hwm" ]; then
 		echo "load-host.sh: $impl made no kexec_load call under the shim (no RssAnon recorded)" >&2
 		return 1
 	fi
-	echo "$(( (t1 - t0) / 1000 )) $kib"
+	echo "$(( (t1 - t0) / 1000 )) $kib $hwm"
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -163,20 +165,23 @@ for size in $sizes; do
 	initrd=$work/initrd-${size}M
 	head -c $((size << 20)) /dev/urandom >"$initrd" || die "cannot write $initrd"
 	for impl in ours kexec-tools; do
-		: >"$work/times" && : >"$work/rss"
+		: >"$work/times" && : >"$work/rss" && : >"$work/hwm"
 		run_one "$impl" "$size" "$initrd" >/dev/null || { failed=1; continue; } # warm-up
 		for r in $(seq 1 "$runs"); do
 			line=$(run_one "$impl" "$size" "$initrd") || { failed=1; break; }
-			read -r us kib <<<"$line"
+			read -r us kib hwm <<<"$line"
 			t=$(awk -v u="$us" 'BEGIN { printf "%.4f", u / 1e6 }')
 			m=$(awk -v k="$kib" 'BEGIN { printf "%.2f", k / 1024 }')
 			echo "BENCH figure=load-${size}M impl=$impl metric=time value=$t unit=s run=$r where=host-shim"
 			echo "BENCH figure=load-${size}M impl=$impl metric=rss_anon value=$m unit=MiB run=$r where=host-shim"
 			echo "$t" >>"$work/times"
 			echo "$m" >>"$work/rss"
+			awk -v k="$hwm" 'BEGIN { printf "%.2f\n", k / 1024 }' >>"$work/hwm"
 		done
+		# VmHWM (peak RSS) for reading only: it also counts the file pages
+		# a mapping shares with the page cache
 		[ -s "$work/times" ] &&
-			echo "# load-${size}M $impl: median time $(median <"$work/times") s, median RssAnon $(median <"$work/rss") MiB"
+			echo "# load-${size}M $impl: median time $(median <"$work/times") s, median RssAnon $(median <"$work/rss") MiB (VmHWM $(median <"$work/hwm") MiB)"
 	done
 	rm -f "$initrd"
 done
