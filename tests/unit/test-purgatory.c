@@ -363,7 +363,9 @@ static void test_set_regions(void **state)
  * the caller's order whatever the order they are computed in. */
 static void test_digest_all(void **state)
 {
-	static const size_t sizes[] = { 5u << 20, 0, 1, 64, 3u << 20, 4096 * 3 + 17, 2u << 20 };
+	/* over PURGATORY_DIGEST_PARALLEL_MIN in all, so threads do start */
+	static const size_t sizes[] = { 5u << 19, 0, 1, 64, 3u << 19, 4096 * 3 + 17, 1u << 20 };
+	static const unsigned threads[] = { 0, 1, 2, 3, 8, 9 };
 	enum { N = sizeof(sizes) / sizeof(sizes[0]) };
 	struct purgatory_digest job[N];
 	uint8_t want[N][32], got[N][32];
@@ -380,19 +382,19 @@ static void test_digest_all(void **state)
 			buf[i][k] = (unsigned char)(k * 31 + i + (k >> 9));
 		sha256(buf[i], sizes[i], want[i]);
 	}
-	for (unsigned threads = 0; threads <= 9; threads++) {
+	for (size_t t = 0; t < sizeof(threads) / sizeof(threads[0]); t++) {
 		memset(got, 0xee, sizeof(got));
 		for (i = 0; i < N; i++) {
 			job[i].buf = buf[i];
 			job[i].len = sizes[i];
 			job[i].out = got[i];
 		}
-		purgatory_digest_all(job, N, threads);
+		purgatory_digest_all(job, N, threads[t]);
 		for (i = 0; i < N; i++)
 			assert_memory_equal(got[i], want[i], 32);
 		/* under the threshold for threads: the same */
 		memset(got, 0xee, sizeof(got));
-		purgatory_digest_all(&job[1], 3, threads);
+		purgatory_digest_all(&job[1], 3, threads[t]);
 		for (i = 1; i < 4; i++)
 			assert_memory_equal(got[i], want[i], 32);
 	}
