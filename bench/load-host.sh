@@ -12,7 +12,8 @@
 #   rss_anon  RssAnon of /proc/self/status at the moment of the kexec_load
 #             call (the shim's KJ_SHIM_STATUS_FILE), MiB.  Peak RSS would
 #             also count the file pages shared with the page cache.
-# One warm-up run per tool and size first (page cache filled, not counted).
+# One warm-up run per tool and size first (page cache filled, not counted),
+# then the tools take turns, run after run.
 #
 # Prints one line per measured run (bench/run aggregates them):
 #   BENCH figure=load-64M impl=ours metric=time value=0.041 unit=s run=1 where=host-shim
@@ -164,24 +165,36 @@ for size in $sizes; do
 	case "$size" in '' | *[!0-9]* | 0) die "BENCH_LOAD_SIZES: '$size' is not a size in MiB" ;; esac
 	initrd=$work/initrd-${size}M
 	head -c $((size << 20)) /dev/urandom >"$initrd" || die "cannot write $initrd"
+	impls=()
 	for impl in ours kexec-tools; do
-		: >"$work/times" && : >"$work/rss" && : >"$work/hwm"
-		run_one "$impl" "$size" "$initrd" >/dev/null || { failed=1; continue; } # warm-up
-		for r in $(seq 1 "$runs"); do
-			line=$(run_one "$impl" "$size" "$initrd") || { failed=1; break; }
+		: >"$work/times-$impl" && : >"$work/rss-$impl" && : >"$work/hwm-$impl"
+		# warm-up (not counted); a tool that fails it is left out
+		if run_one "$impl" "$size" "$initrd" >/dev/null; then
+			impls+=("$impl")
+		else
+			failed=1
+		fi
+	done
+	# the tools take turns, so that a change in the machine's load over
+	# the runs weighs on both alike
+	for r in $(seq 1 "$runs"); do
+		for impl in "${impls[@]}"; do
+			line=$(run_one "$impl" "$size" "$initrd") || { failed=1; continue; }
 			read -r us kib hwm <<<"$line"
 			t=$(awk -v u="$us" 'BEGIN { printf "%.4f", u / 1e6 }')
 			m=$(awk -v k="$kib" 'BEGIN { printf "%.2f", k / 1024 }')
 			echo "BENCH figure=load-${size}M impl=$impl metric=time value=$t unit=s run=$r where=host-shim"
 			echo "BENCH figure=load-${size}M impl=$impl metric=rss_anon value=$m unit=MiB run=$r where=host-shim"
-			echo "$t" >>"$work/times"
-			echo "$m" >>"$work/rss"
-			awk -v k="$hwm" 'BEGIN { printf "%.2f\n", k / 1024 }' >>"$work/hwm"
+			echo "$t" >>"$work/times-$impl"
+			echo "$m" >>"$work/rss-$impl"
+			awk -v k="$hwm" 'BEGIN { printf "%.2f\n", k / 1024 }' >>"$work/hwm-$impl"
 		done
-		# VmHWM (peak RSS) for reading only: it also counts the file pages
-		# a mapping shares with the page cache
-		[ -s "$work/times" ] &&
-			echo "# load-${size}M $impl: median time $(median <"$work/times") s, median RssAnon $(median <"$work/rss") MiB (VmHWM $(median <"$work/hwm") MiB)"
+	done
+	# VmHWM (peak RSS) for reading only: it also counts the file pages a
+	# mapping shares with the page cache
+	for impl in "${impls[@]}"; do
+		[ -s "$work/times-$impl" ] &&
+			echo "# load-${size}M $impl: median time $(median <"$work/times-$impl") s, median RssAnon $(median <"$work/rss-$impl") MiB (VmHWM $(median <"$work/hwm-$impl") MiB)"
 	done
 	rm -f "$initrd"
 done
