@@ -100,7 +100,7 @@ def main():
         return "%.3g" % x
 
     print("kexec-jump benchmarks: median (min-max) of n runs; ratio = ours / theirs (medians)")
-    for k in ("cpu", "qemu", "host kernel", "compiler", "guest kernels", "date", "runs"):
+    for k in ("cpu", "qemu", "host kernel", "compiler", "guest kernels", "sources", "date", "runs"):
         if k in machine:
             print("  %s: %s" % (k, machine[k]))
     hdr = "%-12s %-12s %-10s %-16s %12s %23s %3s  %s" % (
@@ -118,11 +118,13 @@ def main():
             for x in ratios:
                 if (x["figure"], x["where"], x["metric"], x["theirs"]) == gk + (f["impl"],):
                     better = (x["ratio"] < 1) == lower_is_better(f["unit"])
-                    r = "%.2fx%s" % (x["ratio"], "" if x["ratio"] == 1 else
+                    r = "%.3gx%s" % (x["ratio"], "" if x["ratio"] == 1 else
                                      (" (ours better)" if better else " (ours worse)"))
-        print("%-12s %-12s %-10s %-16s %10s %-2s %22s %3d  %s" % (
-            f["figure"], f["where"], f["metric"], f["impl"], num(f["median"]), f["unit"],
-            "(%s - %s)" % (num(f["min"]), num(f["max"])), f["n"], r))
+        # bytes shown in MB (10^6) in the table; results.json keeps bytes
+        k, unit = (1e6, "MB") if f["unit"] == "bytes" else (1, f["unit"])
+        print("%-12s %-12s %-10s %-16s %10s %-4s %20s %3d  %s" % (
+            f["figure"], f["where"], f["metric"], f["impl"], num(f["median"] / k), unit,
+            "(%s - %s)" % (num(f["min"] / k), num(f["max"] / k)), f["n"], r))
     for n in notes:
         print("%s: %s" % (n["part"], n["note"]))
     short = [f for f in figures if f["n"] < int(machine.get("runs", "1"))]
