@@ -66,6 +66,13 @@
  * it before loading, so the order of the entries does not matter.
  */
 #define PURGATORY_FLAG_STAGED 0x10u
+/*
+ * The digest check may use the SHA extensions (SHA-NI): the tool saw them
+ * in CPUID on this machine.  The purgatory then enables SSE around the
+ * check (and puts CR0, CR4 and the SSE state back); it never executes
+ * CPUID itself, which traps in SEV-ES guests where it has no handler.
+ */
+#define PURGATORY_FLAG_SHA_NI 0x20u
 
 #define PURGATORY_JUMP_BACK_DIGITS 16
 

@@ -30,8 +30,10 @@ enum sha256_impl {
 	SHA256_IMPL_SHANI = 1,
 };
 
+#if __STDC_HOSTED__
 /* 1 if the CPU has SHA, SSSE3 and SSE4.1 (CPUID; 0 off x86), else 0 */
 int sha256_cpu_has_shani(void);
+#endif
 /* what sha256_update()/sha256_final() use right now */
 enum sha256_impl sha256_impl(void);
 
@@ -47,6 +49,8 @@ void sha256_force_portable(int on);
  * The freestanding purgatory: SSE is unusable until it sets CR0/CR4, so
  * SHA-NI stays off (the default) until sha256_allow_shani(1), and must be
  * turned off again with sha256_allow_shani(0) before CR0/CR4 are restored.
+ * The purgatory calls it only under PURGATORY_FLAG_SHA_NI: the tool has
+ * checked CPUID, and sha256_impl() here does not ask CPUID again.
  */
 void sha256_allow_shani(int on);
 #endif

@@ -211,6 +211,7 @@ static void blocks_shani(uint32_t st[8], const uint8_t *p, size_t n)
 	_mm_storeu_si128((__m128i *)&st[4], state1);
 }
 
+#if __STDC_HOSTED__ /* the purgatory never executes CPUID: PURGATORY_FLAG_SHA_NI */
 /* CPUID: leaf 7 EBX bit 29 (SHA), leaf 1 ECX bits 9 (SSSE3), 19 (SSE4.1) */
 static int cpuid_has_shani(void)
 {
@@ -225,21 +226,26 @@ static int cpuid_has_shani(void)
 	__cpuid_count(7, 0, eax, ebx, ecx, edx);
 	return (ebx & (1u << 29)) != 0;
 }
+#endif
 #else
 static void blocks_shani(uint32_t st[8], const uint8_t *p, size_t n)
 {
 	blocks_portable(st, p, n);
 }
 
+#if __STDC_HOSTED__
 static int cpuid_has_shani(void)
 {
 	return 0;
 }
 #endif
+#endif
 
 /* ------------------------------------------------------------ dispatch */
+#if __STDC_HOSTED__
 /* 0: not asked yet; else 1 + cpuid_has_shani() */
 static int cpu_shani;
+#endif
 /*
  * Hosted: 1 unless forced portable.  Freestanding: 0 until the caller has
  * made SSE usable.  Plain ints read and written with relaxed atomics: a
@@ -250,6 +256,7 @@ static int shani_allowed = __STDC_HOSTED__;
 static int env_checked;
 #endif
 
+#if __STDC_HOSTED__
 int sha256_cpu_has_shani(void)
 {
 	int v = __atomic_load_n(&cpu_shani, __ATOMIC_RELAXED);
@@ -260,6 +267,7 @@ int sha256_cpu_has_shani(void)
 	}
 	return v - 1;
 }
+#endif
 
 #if __STDC_HOSTED__
 void sha256_force_portable(int on)
@@ -285,8 +293,15 @@ enum sha256_impl sha256_impl(void)
 		__atomic_store_n(&env_checked, 1, __ATOMIC_RELAXED);
 	}
 #endif
+#if __STDC_HOSTED__
 	if (__atomic_load_n(&shani_allowed, __ATOMIC_RELAXED) && sha256_cpu_has_shani())
 		return SHA256_IMPL_SHANI;
+#else
+	/* the purgatory allows it only when the tool saw SHA-NI in CPUID
+	 * (PURGATORY_FLAG_SHA_NI): no CPUID here */
+	if (__atomic_load_n(&shani_allowed, __ATOMIC_RELAXED))
+		return SHA256_IMPL_SHANI;
+#endif
 	return SHA256_IMPL_PORTABLE;
 }
 

@@ -444,12 +444,12 @@ struct sse_saved {
 
 static uint8_t fxsave_area[512] __attribute__((aligned(16)));
 
-static void sse_begin(struct sse_saved *s)
+static void sse_begin(const struct purgatory_header *hdr, struct sse_saved *s)
 {
 	unsigned long cr0, cr4;
 
 	s->on = 0;
-	if (!sha256_cpu_has_shani())
+	if (!(hdr->flags & PURGATORY_FLAG_SHA_NI))
 		return;
 	__asm__ __volatile__("mov %%cr0, %0" : "=r"(cr0));
 	__asm__ __volatile__("mov %%cr4, %0" : "=r"(cr4));
@@ -503,7 +503,7 @@ uint32_t purgatory_main(void)
 		out_str(&o, "purgatory: not relocated for its load address\n");
 		return 0;
 	}
-	sse_begin(&sse);
+	sse_begin(hdr, &sse);
 	bad = purgatory_check(hdr, &kj_header.ext);
 	sse_end(&sse);
 	if (bad)

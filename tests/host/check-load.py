@@ -75,6 +75,19 @@ class Checker:
         return self.check(name, False, "", msg)
 
 
+def cpu_has_shani():
+    """What kexec/sha256.c asks CPUID, as /proc/cpuinfo shows it."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    fl = set(line.split(":", 1)[1].split())
+                    return {"sha_ni", "ssse3", "sse4_1"} <= fl
+    except OSError:
+        pass
+    return False
+
+
 def u8(b, o):
     return b[o]
 
@@ -416,6 +429,14 @@ def main():
                         f"digest {stored.hex()[:16]}... matches the regions' bytes",
                         f"stored digest {stored.hex()} != computed {sha.hexdigest()}"
                         + (f" (regions not in any segment: {missing})" if missing else ""))
+            # SHA-NI in the purgatory exactly when the tool may use it here
+            # (CPUID: sha_ni, ssse3, sse4_1; not with KJ_SHA256=portable)
+            want_ni = (cpu_has_shani() and os.environ.get("KJ_SHA256") != "portable"
+                       and nreg > 0)
+            has_ni = bool(u32(h, OFF_FLAGS) & _ABI["PURGATORY_FLAG_SHA_NI"])
+            c.check("sha-ni", has_ni == want_ni, f"SHA-NI flag {int(has_ni)} (CPU: {int(want_ni)})",
+                    f"PURGATORY_FLAG_SHA_NI is {int(has_ni)}, expected {int(want_ni)} "
+                    "(from /proc/cpuinfo and KJ_SHA256)")
             mode = u32(h, OFF_ENTRY_MODE)
             r64 = dict(zip(REGS64, struct.unpack_from("<17Q", h, OFF_REGS64)))
             r32 = dict(zip(REGS32, struct.unpack_from("<9I", h, OFF_REGS32)))

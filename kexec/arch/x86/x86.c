@@ -23,6 +23,7 @@
 #include "jump.h"
 #include "le.h"
 #include "syscalls.h"
+#include "sha256.h"
 #include "x86.h"
 
 #define LOW_1M      0x100000ull
@@ -211,6 +212,8 @@ int x86_purgatory_relocate(const struct kj_load_input *in, struct purgatory *pg,
 	pg->hdr->flags = in->o->debug ? PURGATORY_FLAG_VERBOSE : 0;
 	if (in->o->preserve_context)
 		pg->hdr->flags |= PURGATORY_FLAG_PRESERVE_CONTEXT;
+	if (sha256_impl() == SHA256_IMPL_SHANI)
+		pg->hdr->flags |= PURGATORY_FLAG_SHA_NI;
 	return 0;
 }
 
