@@ -32,7 +32,7 @@ int main(int argc, char **argv)
 {
 	struct purgatory p;
 	struct kj_error err = { 0 };
-	struct purgatory_input in;
+	struct purgatory_input in = { 0 };
 	unsigned char *data, *img;
 	size_t i;
 	int is64, mode64, corrupt;
