@@ -14,6 +14,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 CC=${CC:-gcc}
 fails=0
+passes=0
 
 $CC -O1 -I"$src/include" -I"$src/kexec" -I"$src/purgatory/qemu" -o "$work/mkpayload" \
 	"$src/purgatory/qemu/mkpayload.c" "$src/kexec/purgatory.c" "$src/kexec/sha256.c" \
@@ -35,6 +36,7 @@ run() { # name arch mode longmode variant(0 ok, 1 corrupt, 2 no stack) expect
 	out=$(tr -d '\r' < "$d/serial.txt")
 	if printf '%s\n' "$out" | grep -q "$6"; then
 		echo "PASS $name: $(printf '%s' "$out" | tr '\n' '|')"
+		passes=$((passes+1))
 	else
 		echo "FAIL $name: expected '$6', got: $(printf '%s' "$out" | tr '\n' '|')"
 		fails=$((fails+1))
@@ -49,4 +51,5 @@ run x86_64-nostack32 x86_64 32 1 2 '^NEXT32 OK$'
 run i386-nostack32 i386   32 0 2 '^NEXT32 OK$'
 run x86_64-corrupt x86_64 64 1 1 '^purgatory: sha256 mismatch in region 0 (0x600000-0x630000)$'
 run i386-corrupt   i386   32 0 1 '^purgatory: sha256 mismatch in region 0 (0x600000-0x630000)$'
+echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]
