@@ -106,6 +106,8 @@ def main():
     for m, _, d in segs:  # the digest of the regions' digests
         sha.update(hashlib.sha256(d).digest())
     struct.pack_into("<I", h, cl.OFF_NR_REGIONS, len(regions))
+    if cl.cpu_has_shani():  # what the tool sets on this CPU
+        struct.pack_into("<I", h, cl.OFF_FLAGS, cl._ABI["PURGATORY_FLAG_SHA_NI"])
     h[cl.OFF_SHA256:cl.OFF_SHA256 + 32] = sha.digest()
     for i, (m, n) in enumerate(regions):
         struct.pack_into("<QQ", h, cl.OFF_REGIONS + 16 * i, m, n)

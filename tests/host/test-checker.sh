@@ -16,13 +16,14 @@ fail() { echo "FAIL $1${2:+: $2}"; failed=$((failed + 1)); }
 head -c 1048699 /dev/urandom >"$work/initrd"
 cmdline='console=ttyS0 root=/dev/vda rw'
 
-# patch FILE OFFSET: flip (xor 0x01) the byte at OFFSET (negative = from end)
+# flip FILE OFFSET [MASK]: xor the byte at OFFSET (negative = from end)
+# with MASK (default 0x01)
 flip() {
-	"$py" - "$1" "$2" <<'PY'
+	"$py" - "$1" "$2" "${3:-1}" <<'PY'
 import sys
-p, off = sys.argv[1], int(sys.argv[2], 0)
+p, off, mask = sys.argv[1], int(sys.argv[2], 0), int(sys.argv[3], 0)
 b = bytearray(open(p, "rb").read())
-b[off] ^= 1
+b[off] ^= mask
 open(p, "wb").write(b)
 PY
 }
@@ -74,6 +75,7 @@ for arch in x86_64 i386; do
 		"magic|purgatory|flip \$r/seg3.bin 0"
 		"abi-version|purgatory|put \$r/seg3.bin 4 I 99"
 		"entry-mode|entry-mode|put \$r/seg3.bin 16 I 0"
+		"sha-ni-flag|sha-ni|flip \$r/seg3.bin 20 0x20"
 		"entry-outside|entry|sed -i 's/entry=0x[0-9a-f]*/entry=0x1000/' \$r/call"
 		"syscall-name|syscall|sed -i 's/syscall=kexec_load/syscall=kexec_file_load/' \$r/call"
 		"crash-flag|flags|sed -i 's/flags=0x\([0-9a-f]*\)0000/flags=0x\10001/' \$r/call"
