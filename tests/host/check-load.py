@@ -195,6 +195,30 @@ def fmt_map(m):
     return ", ".join(f"{s:#x}+{n:#x}:{t}" for s, n, t in m)
 
 
+def contiguous_run(segs, kseg, blob):
+    """Segments back to back in memory, each full but the last, whose bytes
+    joined are blob: one Segment standing for them all, or None."""
+    order = sorted((s for s in segs if s is not kseg), key=lambda s: s.mem)
+    for i, first in enumerate(order):
+        if first.data[:64] != blob[:64]:
+            continue
+        data, run = b"", []
+        for s in order[i:]:
+            if run and s.mem != run[-1].mem + run[-1].memsz:
+                break
+            run.append(s)
+            data += s.data[:s.bufsz]
+            if len(data) >= len(blob) or s.bufsz != s.memsz:
+                break
+        if len(run) > 1 and data[:len(blob)] == blob:
+            last = run[-1]
+            joined = Segment(run[0].idx, run[0].mem, last.mem + last.memsz - run[0].mem,
+                             len(data), data)
+            joined.pieces = len(run)
+            return joined
+    return None
+
+
 def holds(seg, blob):
     """seg's buffer is blob, possibly followed by zero padding."""
     return (seg.bufsz >= len(blob) and seg.data[:len(blob)] == blob
@@ -301,10 +325,15 @@ def main():
     iseg = None
     if a.initrd:
         cand = [s for s in segs if s is not kseg and holds(s, initrd)]
+        if not cand:
+            # a large initrd may be cut into contiguous pieces (plan_split)
+            run = contiguous_run(segs, kseg, initrd)
+            if run:
+                cand = [run]
         if len(cand) == 1:
             iseg = cand[0]
             c.check("initrd", True, f"{iseg} is the {len(initrd)}-byte initrd "
-                    f"({len(a.initrd)} file(s))", "")
+                    f"({len(a.initrd)} file(s), {getattr(iseg, 'pieces', 1)} segment(s))", "")
         elif cand:
             c.fail("initrd", f"{len(cand)} segments hold the initrd: {cand}")
         else:

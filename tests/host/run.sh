@@ -163,6 +163,15 @@ newroot "$work/root-2initrd"
 load_and_check two-initrds x86_64 "$K64" "$work/root-2initrd" -- \
 	-c -l "$K64" --initrd="$INITRD" --initrd="$INITRD2" --append="$CMDLINE"
 
+# 32 MiB or more of initrds: with several CPUs cut into contiguous
+# segments (a page built where one file meets the next), which
+# check-load.py joins again
+BIGRD=$work/big.initrd
+head -c $((40 * 1024 * 1024 + 4321)) /dev/urandom >"$BIGRD"
+newroot "$work/root-bigrd"
+load_and_check big-initrds x86_64 "$K64" "$work/root-bigrd" -- \
+	-c -l "$K64" --initrd="$BIGRD" --initrd="$INITRD2" --append="$CMDLINE"
+
 newroot --no-memmap "$work/root-iomem"
 load_and_check iomem-fallback x86_64 "$K64" "$work/root-iomem" -- \
 	-c -l "$K64" --initrd="$INITRD" --command-line="$CMDLINE"
