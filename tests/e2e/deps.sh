@@ -85,27 +85,6 @@ done
 for a in /usr/lib/x86_64-linux-gnu/libz.a /usr/lib/x86_64-linux-gnu/liblzma.a; do
 	[ -e "$a" ] || missing+=("$( [ "${a##*/}" = libz.a ] && echo zlib1g-dev || echo liblzma-dev)")
 done
-mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u | sed '/^$/d')
-
-if [ ${#missing[@]} -eq 0 ]; then
-	exit 0
-fi
-if [ "$check_only" = yes ]; then
-	echo "e2e deps: missing packages: ${missing[*]}" >&2
-	exit 1
-fi
-if [ "$(id -u)" != 0 ]; then
-	echo "e2e deps: missing packages: ${missing[*]} (not root: cannot apt-get install them)" >&2
-	exit 1
-fi
-
-echo "e2e deps: installing ${missing[*]}" >&2
-export DEBIAN_FRONTEND=noninteractive
-for i in 1 2 3; do
-	apt-get update -qq >&2 &&
-	apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 && exit 0
-	echo "e2e deps: apt-get failed (try $i of 3), retrying" >&2
-	sleep $((i * 10))
-done
-echo "e2e deps: could not install ${missing[*]}" >&2
-exit 1
+# shellcheck source=tests/lib/apt-install.sh
+. "$(dirname "$0")/../lib/apt-install.sh"
+kj_apt_install "e2e deps" "$check_only" "${missing[@]}"

@@ -54,27 +54,6 @@ done
 for p in "${extra_pkgs[@]}"; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
-mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u | sed '/^$/d')
-
-[ ${#missing[@]} -eq 0 ] && exit 0
-if [ "$check_only" = yes ]; then
-	echo "pkg deps: missing packages: ${missing[*]}" >&2
-	exit 1
-fi
-if [ "$(id -u)" != 0 ]; then
-	echo "pkg deps: missing packages: ${missing[*]} (not root: cannot apt-get install them)" >&2
-	exit 1
-fi
-
-echo "pkg deps: installing ${missing[*]}" >&2
-export DEBIAN_FRONTEND=noninteractive
-for i in 1 2 3; do
-	# a mirror in the middle of a sync fails some index files: the old
-	# lists are kept and the install may still work
-	apt-get update -qq >&2 || echo "pkg deps: apt-get update failed (try $i of 3), installing anyway" >&2
-	apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 && exit 0
-	echo "pkg deps: apt-get failed (try $i of 3), retrying" >&2
-	sleep $((i * 10))
-done
-echo "pkg deps: could not install ${missing[*]}" >&2
-exit 1
+# shellcheck source=tests/lib/apt-install.sh
+. "$(dirname "$0")/../lib/apt-install.sh"
+kj_apt_install "pkg deps" "$check_only" "${missing[@]}"
