@@ -13,6 +13,7 @@ EXTRA_DIST += \
 	bench/report.py \
 	bench/rsswatch.c \
 	bench/load-host.sh \
+	bench/results.json \
 	bench/scenarios
 
 # SHA-256 throughput (bench/sha256-bench.c): built only by make bench, as it

@@ -122,9 +122,9 @@ def main():
                                      (" (ours better)" if better else " (ours worse)"))
         # bytes shown in MB (10^6) in the table; results.json keeps bytes
         k, unit = (1e6, "MB") if f["unit"] == "bytes" else (1, f["unit"])
-        print("%-12s %-12s %-10s %-16s %10s %-4s %20s %3d  %s" % (
+        print(("%-12s %-12s %-10s %-16s %10s %-4s %20s %3d  %s" % (
             f["figure"], f["where"], f["metric"], f["impl"], num(f["median"] / k), unit,
-            "(%s - %s)" % (num(f["min"] / k), num(f["max"] / k)), f["n"], r))
+            "(%s - %s)" % (num(f["min"] / k), num(f["max"] / k)), f["n"], r)).rstrip())
     for n in notes:
         print("%s: %s" % (n["part"], n["note"]))
     short = [f for f in figures if f["n"] < int(machine.get("runs", "1"))]
