@@ -6,7 +6,10 @@
  * map (1 MiB .. 64 MiB of RAM, as tests/unit/test-stage.c), without root.
  * The input is the image; only ELF cores (ET_CORE) are tried.  The
  * running kernel is x86_64 unless the image is i386 (e_machine 3);
- * e_ident[EI_PAD] bit 0 asks for -i (no digest check).
+ * e_ident[EI_PAD] bit 0 asks for -i (no digest check); bit 1 makes the
+ * kernel's half-of-RAM limit 4 MiB + e_ident[EI_PAD + 1] pages (the RAM
+ * size the rule counts, not the map), so that small images go over it and
+ * a core without notes has its zero pages dropped (drop_zero_pages).
  */
 #include "fuzz.h"
 
@@ -41,6 +44,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	memmap_add(&sys.mm, range_from_bounds(0xf0000, 0x100000), E820_TYPE_RESERVED);
 	memmap_add(&sys.mm, range_from_bounds(0x100000, RAM_TOP), E820_TYPE_RAM);
 	sys.ram_pages = RAM_TOP / 4096;
+	if (d[EI_PAD] & 2)
+		sys.ram_pages = 2 * ((4 * MiB) / 4096 + d[EI_PAD + 1]);
 	k = (struct kj_file){ "fuzz-image.elf", (unsigned char *)d, n, false, false };
 	memset(&in, 0, sizeof(in));
 	in.o = &o;

@@ -16,7 +16,8 @@ writes into DIR, from a real bzImage:
   core-damaged.elf   a kdump image whose data does not match its digest
   core-othermap.elf  a kdump image of a machine with other RAM
   huge.initrd        a sparse 300 MiB initrd (more than half of 512 MiB)
-  core-huge.elf      a saved image holding 300 MiB (sparse)
+  core-huge.elf      a saved image (KEXECJMP note) holding 300 MiB (sparse)
+  core-zeros.elf     the same without notes: 300 MiB of zero pages
   core-frag.elf      a saved image touching every other page of RAM: the
                      memory it leaves alone is 65520 single pages, too
                      fragmented to stage its 64 KiB in 14 segments
@@ -103,20 +104,24 @@ with open(os.path.join(out, "huge.initrd"), "wb") as f:
     f.truncate(300 << 20)
 
 
-def core_layout(loads, entry):
+def core_layout(loads, entry, notes=b""):
     """A core of many PT_LOADs: loads = [(paddr, filesz, memsz)], data zero
-    (written sparse) at consecutive offsets after the headers."""
-    nph = len(loads)
-    off = (64 + 56 * nph + 4095) & ~4095
+    (written sparse) at consecutive offsets after the headers; with notes,
+    a PT_NOTE first holding them (right after the program headers)."""
+    nph = len(loads) + (1 if notes else 0)
+    hdr = 64 + 56 * nph
+    off = (hdr + len(notes) + 4095) & ~4095
     eh = bytearray(64)
     eh[0:4] = b"\x7fELF"
     eh[4], eh[5], eh[6] = 2, 1, 1
     struct.pack_into("<HHIQQQIHHHHHH", eh, 16, 4, 62, 1, entry, 64, 0, 0, 64, 56, nph, 0, 0, 0)
     phs = bytearray()
+    if notes:
+        phs += struct.pack("<IIQQQQQQ", 4, 0, hdr, 0, 0, len(notes), len(notes), 4)
     for paddr, filesz, memsz in loads:
         phs += struct.pack("<IIQQQQQQ", 1, 7, off, paddr, paddr, filesz, memsz, 4096)
         off += filesz
-    return bytes(eh) + bytes(phs), off
+    return bytes(eh) + bytes(phs) + notes, off
 
 
 def put_sparse(name, head, size):
@@ -125,8 +130,16 @@ def put_sparse(name, head, size):
         f.truncate(size)
 
 
-head, size = core_layout([(0x1000000, 300 << 20, 300 << 20)], 0x1000000)
+# kdump save's image (its KEXECJMP note) of 300 MiB: saved with its zero
+# pages as data (--no-exclude), so they are staged and it is over half
+huge_note = note("KEXECJMP", 0x4b4a0002,
+                 struct.pack("<IIQQQQ", 1, 0, 0x1000000, 300 << 20, 0, 0) + b"\x5a" * 32)
+head, size = core_layout([(0x1000000, 300 << 20, 300 << 20)], 0x1000000, huge_note)
 put_sparse("core-huge.elf", head, size)
+# the same without notes (a copy of /proc/vmcore): its zero pages become
+# zero fills, nothing is staged
+head, size = core_layout([(0x1000000, 300 << 20, 300 << 20)], 0x1000000)
+put_sparse("core-zeros.elf", head, size)
 head, size = core_layout([(0x100000 + 2 * i * 4096, 1, 4096)
                           for i in range((0x1ffe0000 - 0x100000) // 8192)], 0x100000)
 put_sparse("core-frag.elf", head, size)

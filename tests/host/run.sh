@@ -460,6 +460,23 @@ bad() { # bad NAME EXIT REGEX -- ARGS...
 		pass "bad-$name"
 	fi
 }
+# A core without notes (a copy of /proc/vmcore) of 300 MiB of zero pages,
+# over half of RAM: its zero pages become zero fills and it loads.
+zero_pages() {
+	local rec=$work/zero-pages rc bytes=0 b
+	kx "$rec" "$work/root-bad" "$KEXEC" -- -c -l --args-none --entry=0x1000000 "$1"
+	rc=$?
+	[ -f "$rec/segments" ] && for b in $(sed -n 's/.*bufsz=\(0x[0-9a-f]*\).*/\1/p' "$rec/segments"); do
+		bytes=$((bytes + b))
+	done
+	if [ $rc -ne 0 ]; then
+		fail image-zero-pages "exit $rc"; show "$rec/stderr"
+	elif [ ! -s "$rec/segments" ] || [ "$bytes" -gt $((1 << 20)) ]; then
+		fail image-zero-pages "more than 1 MiB of segments for an image of zeros"; show "$rec/segments"
+	else
+		pass image-zero-pages
+	fi
+}
 case_bad_input() {
 	local b=$work/bad
 	newroot "$work/root-bad"
@@ -479,6 +496,7 @@ case_bad_input() {
 	bad cmdline-too-long 2 "command line.*(long|bytes)" -- -c -l "$K64" --append="$(head -c 5000 /dev/zero | tr '\0' x)"
 	bad image-damaged 3 "core-damaged.elf: SHA-256 mismatch" -- -c -l --args-none "$b/core-damaged.elf"
 	bad image-half-ram 4 "core-huge.elf: holds 300 MiB of memory contents; kexec_load\\(2\\) takes at most half of RAM" -- -c -l --args-none --entry=0x1000000 "$b/core-huge.elf"
+	zero_pages "$b/core-zeros.elf"
 	bad image-no-staging-room 4 "core-frag.elf: no room below 4 GiB for the copy list \\([0-9]+ KiB\\) in RAM the image leaves alone" -- -c -l --args-none --entry=0x100000 "$b/core-frag.elf"
 	bad image-other-machine 3 "core-othermap.elf: .*(other RAM|not RAM on this machine)" -- -c -l --args-none "$b/core-othermap.elf"
 }

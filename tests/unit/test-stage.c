@@ -407,6 +407,35 @@ static int resume(uint8_t *core, size_t size, struct memmap *mm, uint64_t ram_by
 	return x86_build_plan(&in, p, err);
 }
 
+/* Carry out a resume plan on JUNK-filled memory from the copy list its
+ * purgatory will read (the last segment is the purgatory). */
+static void run_resume_plan(const struct kj_plan *p)
+{
+	const struct purgatory_header *h = p->seg[p->nseg - 1].buf;
+	const uint8_t *ctl = NULL;
+	uint64_t ctl_mem = 0;
+	struct stage_plan sp;
+
+	for (size_t i = 0; i < p->nseg; i++)
+		if (!strcmp(p->seg[i].what, "page tables+copy list")) {
+			ctl = p->seg[i].buf;
+			ctl_mem = p->seg[i].mem;
+		}
+	assert_non_null(ctl);
+	memset(&sp, 0, sizeof(sp));
+	sp.ncopy = h->stage_nr;
+	sp.copy = calloc(sp.ncopy ? sp.ncopy : 1, sizeof(*sp.copy));
+	assert_non_null(sp.copy);
+	for (size_t i = 0; i < sp.ncopy; i++) {
+		const uint8_t *e = ctl + (h->stage_list - ctl_mem) + 24 * i;
+
+		sp.copy[i] = (struct purgatory_copy){ le64(e), le64(e + 8), le64(e + 16) };
+	}
+	memset(sim, JUNK, SIM_SIZE);
+	sim_run(p, &sp);
+	free(sp.copy);
+}
+
 /* The whole loader: checks, staging, page tables, entry; then carried out. */
 static void resume_image(void **state)
 {
@@ -444,25 +473,10 @@ static void resume_image(void **state)
 	assert_int_equal(le64(ctl + 8192), (ctl_mem + 12288) | 3);
 	assert_int_equal(le64(ctl + 12288 + 8 * 5), (5 * 0x200000) | 0x83);
 	assert_int_equal(le64(ctl), (ctl_mem + 4096) | 3); /* PML5 */
-	{
-		/* carry it out from the list the purgatory will read */
-		struct stage_plan sp;
-
-		memset(&sp, 0, sizeof(sp));
-		sp.ncopy = h->stage_nr;
-		sp.copy = calloc(sp.ncopy, sizeof(*sp.copy));
-		for (size_t i = 0; i < sp.ncopy; i++) {
-			const uint8_t *e = ctl + (h->stage_list - ctl_mem) + 24 * i;
-
-			sp.copy[i] = (struct purgatory_copy){ le64(e), le64(e + 8), le64(e + 16) };
-		}
-		memset(sim, JUNK, SIM_SIZE);
-		sim_run(&p, &sp);
-		for (size_t i = 0; i < 100; i++)
-			for (uint64_t b = 0; b < l[i].memsz; b++)
-				assert_int_equal(sim[l[i].paddr + b], b < l[i].filesz ? pat(i, b) : 0);
-		free(sp.copy);
-	}
+	run_resume_plan(&p);
+	for (size_t i = 0; i < 100; i++)
+		for (uint64_t b = 0; b < l[i].memsz; b++)
+			assert_int_equal(sim[l[i].paddr + b], b < l[i].filesz ? pat(i, b) : 0);
 	plan_free(&p);
 
 	/* a damaged byte: refused before anything is loaded */
@@ -523,6 +537,72 @@ static void resume_image(void **state)
 	memmap_free(&mm);
 }
 
+/*
+ * A core without our notes that holds more than half of RAM, mostly zero
+ * pages (a copy of /proc/vmcore): the zero pages become zero fills, the
+ * rest is staged, and the memory comes out as the file says.  All data:
+ * still refused, saying so.
+ */
+static void resume_vmcore_copy(void **state)
+{
+	struct stage_load l[2] = {
+		{ 0x100000, 40 * MiB, 40 * MiB, 0 },     /* over half of 64 MiB */
+		{ 0x2a00000, 0x3005, 0x5000, 0 },        /* unaligned end, zero tail */
+	};
+	struct kj_error err = { 0, "" };
+	struct kj_options o;
+	struct kj_sysinfo sys;
+	struct kj_load_input in;
+	struct kj_file k;
+	struct memmap mm;
+	struct kj_plan p;
+	uint64_t data_off;
+	uint8_t *core;
+	size_t size;
+
+	(void)state;
+	map_init(&mm, SIM_SIZE);
+	core = make_core(l, 2, 0, NULL, &size);
+	put_le32(core + 64, 0); /* the PT_NOTE becomes PT_NULL: no digest */
+	data_off = le64(core + 64 + 56 + 8);
+	memset(&o, 0, sizeof(o));
+	o.kernel = "vmcore.copy";
+	o.elf_args = KJ_ARGS_NONE;
+	o.entry = 0x100010;
+	o.entry_given = true;
+	memset(&sys, 0, sizeof(sys));
+	sys.arch = KJ_ARCH_X86_64;
+	sys.mm = mm;
+	sys.ram_pages = SIM_SIZE / 4096;
+	k = (struct kj_file){ "vmcore.copy", core, size, false, false };
+	in = (struct kj_load_input){ .o = &o, .sys = &sys, .kernel = &k };
+
+	/* all 40 MiB are data: refused */
+	assert_int_equal(x86_build_plan(&in, &p, &err), -1);
+	assert_int_equal(err.exit_code, KJ_EXIT_NOROOM);
+	assert_non_null(strstr(err.msg, "vmcore.copy: holds 40 MiB of memory contents besides its zero pages"));
+	plan_free(&p);
+
+	/* zero all pages of the first load but every 7th; one of those keeps
+	 * a single non-zero byte at its end (a page is data unless wholly zero) */
+	for (uint64_t pg = 0; pg < l[0].filesz / 4096; pg++)
+		if (pg % 7)
+			memset(core + data_off + pg * 4096, 0, pg == 100 ? 4095 : 4096);
+	if (x86_build_plan(&in, &p, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_true(p.nseg <= KJ_SEGMENT_MAX);
+	run_resume_plan(&p);
+	for (uint64_t b = 0; b < l[0].memsz; b++)
+		if (sim[l[0].paddr + b] != core[data_off + b])
+			fail_msg("byte 0x%llx: 0x%02x, want 0x%02x", (unsigned long long)(l[0].paddr + b),
+				 sim[l[0].paddr + b], core[data_off + b]);
+	for (uint64_t b = 0; b < l[1].memsz; b++)
+		assert_int_equal(sim[l[1].paddr + b], b < l[1].filesz ? pat(1, b) : 0);
+	plan_free(&p);
+	free(core);
+	memmap_free(&mm);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -548,6 +628,7 @@ int main(void)
 		cmocka_unit_test(bad_images),
 		cmocka_unit_test(proof_catches_overlap),
 		cmocka_unit_test(resume_image),
+		cmocka_unit_test(resume_vmcore_copy),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -232,6 +232,90 @@ static int find_free(const struct kj_plan *plan, const struct stage_plan *sp, ui
 	}
 }
 
+/*
+ * A core without kdump's image note (a copy of /proc/vmcore, a makedumpfile
+ * -E image saved without -d 1) holds the saved kernel's zero pages as data,
+ * and a copy of /proc/vmcore holds all of its RAM: more than kexec_load(2)'s
+ * half.  Whole pages of zeros need no staging: they become zero fills, and
+ * the other bytes are gathered, in file order, into one buffer that stands
+ * for the file from then on (the new loads' offsets point into it).  Only
+ * used when the image would not fit otherwise: it costs a copy of the data.
+ * On success *loads and *nl are replaced and out->data is malloc'd.
+ */
+static int drop_zero_pages(const struct kj_file *f, struct stage_load **loads, size_t *nl,
+			   struct kj_file *out, const char *name, struct kj_error *err)
+{
+	static const uint8_t zero_page[KJ_PAGE_SIZE];
+	const struct stage_load *l = *loads;
+	struct stage_load *nlds = NULL;
+	uint64_t data = 0, off = 0;
+	size_t runs = 0, k = 0;
+	uint8_t *buf = NULL;
+
+	/* pass 0 counts, pass 1 fills */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < *nl; i++) {
+			uint64_t pos = 0;
+			int last = -1; /* the kind of the run being built: 0 zeros, 1 data */
+
+			while (pos < l[i].filesz) {
+				uint64_t at = l[i].paddr + pos;
+				uint64_t len = align_up(at + 1, KJ_PAGE_SIZE) - at;
+				const uint8_t *src = f->data + l[i].offset + pos;
+				int kind;
+
+				if (len > l[i].filesz - pos)
+					len = l[i].filesz - pos;
+				/* a whole page of zeros, else data */
+				kind = !(len == KJ_PAGE_SIZE && at % KJ_PAGE_SIZE == 0 &&
+					 !memcmp(src, zero_page, KJ_PAGE_SIZE));
+				if (kind != last) {
+					if (pass)
+						nlds[k] = (struct stage_load){ at, 0, 0, off };
+					k += pass;
+					runs += !pass;
+					last = kind;
+				}
+				if (pass) {
+					nlds[k - 1].memsz += len;
+					if (kind) {
+						memcpy(buf + off, src, (size_t)len);
+						nlds[k - 1].filesz += len;
+						off += len;
+					}
+				} else if (kind) {
+					data += len;
+				}
+				pos += len;
+			}
+			/* p_memsz beyond p_filesz: zeros, as before */
+			if (l[i].memsz > l[i].filesz) {
+				if (pass)
+					nlds[k] = (struct stage_load){ l[i].paddr + l[i].filesz, 0,
+								       l[i].memsz - l[i].filesz, off };
+				k += pass;
+				runs += !pass;
+			}
+		}
+		if (!pass) {
+			nlds = calloc(runs ? runs : 1, sizeof(*nlds));
+			buf = malloc(data ? (size_t)data : 1);
+			if (!nlds || !buf || data != (size_t)data) {
+				free(nlds);
+				free(buf);
+				return kj_fail(err, KJ_EXIT_FAILURE,
+					       "%s: out of memory gathering %" PRIu64 " MiB of non-zero pages",
+					       name, MIB(data));
+			}
+		}
+	}
+	free(*loads);
+	*loads = nlds;
+	*nl = k;
+	*out = (struct kj_file){ f->name, buf, (size_t)data, false, false };
+	return 0;
+}
+
 int x86_resume_plan(const struct kj_load_input *in, struct kj_plan *plan, struct kj_error *err)
 {
 	const struct kj_options *o = in->o;
@@ -248,6 +332,8 @@ int x86_resume_plan(const struct kj_load_input *in, struct kj_plan *plan, struct
 	size_t desclen, need, nl = 0;
 	uint8_t *ctl, want_digest[SHA256_DIGEST_SIZE];
 	bool have_digest = false, entry_held = false;
+	struct kj_file gathered = { NULL, NULL, 0, false, false };
+	void *gathered_buf = NULL; /* gathered.data until the plan owns it */
 	int rc = -1;
 
 	memset(&sp, 0, sizeof(sp));
@@ -322,13 +408,21 @@ int x86_resume_plan(const struct kj_load_input *in, struct kj_plan *plan, struct
 	}
 
 	/* The kernel's rule (sanity_check_segment_list): segments may add up
-	 * to half of RAM.  The staging areas hold the file bytes. */
+	 * to half of RAM.  The staging areas hold the file bytes; in a
+	 * foreign core, whole zero pages may be left out of them. */
 	half = in->sys->ram_pages * KJ_PAGE_SIZE / 2;
+	if (file_bytes + (4u << 20) > half && !have_digest) {
+		if (drop_zero_pages(f, &loads, &nl, &gathered, name, err) < 0)
+			goto out;
+		gathered_buf = gathered.data;
+		f = &gathered;
+		file_bytes = gathered.size;
+	}
 	if (file_bytes + (4u << 20) > half) {
 		kj_fail(err, KJ_EXIT_NOROOM,
-			"%s: holds %" PRIu64 " MiB of memory contents; kexec_load(2) takes at most half of RAM, %" PRIu64
+			"%s: holds %" PRIu64 " MiB of memory contents%s; kexec_load(2) takes at most half of RAM, %" PRIu64
 			" MiB here: kdump save --exclude=zero,free,lent (its default) leaves zero, free and lent pages out",
-			name, MIB(file_bytes), MIB(half));
+			name, MIB(file_bytes), f == &gathered ? " besides its zero pages" : "", MIB(half));
 		goto out;
 	}
 
@@ -370,6 +464,13 @@ int x86_resume_plan(const struct kj_load_input *in, struct kj_plan *plan, struct
 	}
 	if (stage_build(loads, nl, KJ_SEGMENT_MAX - 2, name, &sp, err) < 0)
 		goto out;
+	if (gathered_buf) { /* the staging segments point into it */
+		void *buf = gathered_buf;
+
+		gathered_buf = NULL; /* plan_own frees it even when it fails */
+		if (plan_own(plan, buf, err) < 0)
+			goto out;
+	}
 	for (size_t i = 0; i < sp.narea; i++)
 		if (plan_add(plan, "staging", f->data + sp.area[i].offset, (size_t)sp.area[i].len,
 			     sp.area[i].mem, align_up(sp.area[i].len, KJ_PAGE_SIZE), err) < 0)
@@ -444,6 +545,7 @@ int x86_resume_plan(const struct kj_load_input *in, struct kj_plan *plan, struct
 		 nl, sp.narea, sp.copy_bytes >> 10, sp.zero_bytes >> 10, sp.ncopy, entry);
 	rc = x86_finish(in, plan, &pg, err);
 out:
+	free(gathered_buf);
 	free(loads);
 	stage_free(&sp);
 	core_free(&c);
