@@ -32,6 +32,25 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* The purgatory header's regions are the plan's first n segments, and its
+ * digest is the SHA-256 of their SHA-256s (purgatory-abi.h). */
+static void assert_regions_digest(const struct purgatory_header *h, const struct kj_plan *p,
+				  size_t n)
+{
+	struct sha256_ctx c;
+	uint8_t d[32];
+
+	sha256_init(&c);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(h->regions[i].start, p->seg[i].mem);
+		assert_int_equal(h->regions[i].size, p->seg[i].bufsz);
+		sha256(p->seg[i].buf, p->seg[i].bufsz, d);
+		sha256_update(&c, d, 32);
+	}
+	sha256_final(&c, d);
+	assert_memory_equal(d, h->sha256, 32);
+}
+
 static void plan_default(struct kj_plan *p)
 {
 	plan_init(p, &mm, range_make(0, UINT64_MAX), (500 * MiB) / 4096, (1ull << 46) - 1);
@@ -282,20 +301,7 @@ static void x86_plan_split_initrd(void **state)
 		/* the purgatory checks every segment but itself, piece by piece */
 		h = p.seg[p.nseg - 1].buf;
 		assert_int_equal(h->nr_regions, p.nseg - 1);
-		{
-			struct sha256_ctx c;
-			uint8_t d[32];
-
-			sha256_init(&c);
-			for (size_t i = 0; i + 1 < p.nseg; i++) {
-				assert_int_equal(h->regions[i].start, p.seg[i].mem);
-				assert_int_equal(h->regions[i].size, p.seg[i].bufsz);
-				sha256(p.seg[i].buf, p.seg[i].bufsz, d);
-				sha256_update(&c, d, 32);
-			}
-			sha256_final(&c, d);
-			assert_memory_equal(d, h->sha256, 32);
-		}
+		assert_regions_digest(h, &p, p.nseg - 1);
 		plan_free(&p);
 	}
 	assert_int_equal(sched_setaffinity(0, sizeof(saved), &saved), 0);
@@ -492,20 +498,7 @@ static void x86_plan_debian(void **state)
 	assert_int_equal(h->regs64.rip, kaddr + 0x200);
 	assert_int_equal(h->regs64.rsi, bp_addr);
 	assert_int_equal(h->nr_regions, 3);
-	{
-		struct sha256_ctx c;
-		uint8_t d[32];
-		sha256_init(&c);
-		for (size_t i = 0; i < 3; i++) {
-			assert_int_equal(h->regions[i].start, p.seg[i].mem);
-			assert_int_equal(h->regions[i].size, p.seg[i].bufsz);
-			/* the digest of the regions' digests */
-			sha256(p.seg[i].buf, p.seg[i].bufsz, d);
-			sha256_update(&c, d, 32);
-		}
-		sha256_final(&c, d);
-		assert_memory_equal(d, h->sha256, 32);
-	}
+	assert_regions_digest(h, &p, 3);
 	plan_free(&p);
 
 	/* too small a window: a clear refusal */
