@@ -515,6 +515,35 @@ static int do_shutdown_reboot(struct kj_error *err)
 		       strerror(errno));
 }
 
+/*
+ * --print-ckr-size, as kexec-tools: the size in bytes of the first "Crash
+ * kernel" region of /proc/iomem (the lowest; crashkernel=...,high adds a
+ * second), 0 when none is reserved.
+ */
+static int print_ckr_size(struct kj_error *err)
+{
+	struct kj_sysinfo s;
+	uint64_t size = 0;
+
+	memset(&s, 0, sizeof(s));
+	if (kj_sysinfo_read_crash(&s, err) < 0) {
+		kj_sysinfo_free(&s);
+		return -1;
+	}
+	if (s.ncrash) {
+		size = s.crash[0].size;
+		/* without root, /proc/iomem shows every range as 0-0 */
+		if (s.crash[0].start == 0 && size == 1) {
+			kj_sysinfo_free(&s);
+			return kj_fail(err, KJ_EXIT_FAILURE,
+				       "--print-ckr-size: /proc/iomem hides its addresses: run as root");
+		}
+	}
+	kj_sysinfo_free(&s);
+	printf("%" PRIu64 "\n", size);
+	return 0;
+}
+
 int kj_run(const struct kj_options *o)
 {
 	struct kj_error err = { 0, "" };
@@ -536,6 +565,9 @@ int kj_run(const struct kj_options *o)
 			return KJ_EXIT_FAILURE;
 		}
 		return loaded ? KJ_EXIT_FAILURE : KJ_EXIT_OK;
+	case KJ_ACTION_PRINT_CKR_SIZE:
+		rc = print_ckr_size(&err);
+		break;
 	case KJ_ACTION_LOAD:
 		rc = do_load(o, &err);
 		break;

@@ -28,6 +28,8 @@ enum {
 	OPT_ARGS_LINUX,
 	OPT_ARGS_NONE,
 	OPT_ARGS_ELF,
+	OPT_NOEFI,
+	OPT_PRINT_CKR_SIZE,
 };
 
 static const char short_opts[] = ":hvflpuexyscadSt:i";
@@ -64,6 +66,8 @@ static const struct option long_opts[] = {
 	{ "args-linux", no_argument, NULL, OPT_ARGS_LINUX },
 	{ "args-none", no_argument, NULL, OPT_ARGS_NONE },
 	{ "args-elf", no_argument, NULL, OPT_ARGS_ELF },
+	{ "noefi", no_argument, NULL, OPT_NOEFI },
+	{ "print-ckr-size", no_argument, NULL, OPT_PRINT_CKR_SIZE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -87,6 +91,8 @@ void kj_usage(FILE *out)
 	      " -u, --unload             unload the loaded image\n"
 	      " -S, --status             exit 1 if an image of the type is loaded, 0 if not\n"
 	      "                          (type: crash unless -l is given)\n"
+	      "     --print-ckr-size     print the size in bytes of the memory reserved\n"
+	      "                          for a crash kernel (crashkernel=), 0 if none\n"
 	      "     (no action)          load IMAGE, then run 'shutdown -r now'\n"
 	      "\n"
 	      "Kexec jump:\n"
@@ -112,6 +118,8 @@ void kj_usage(FILE *out)
 	      "     --args-none          give an ELF image nothing: registers and stack as\n"
 	      "                          the kernel left them\n"
 	      "     --args-elf           give an ELF image ELF boot notes\n"
+	      "     --noefi              pass no EFI information (accepted for kexec-tools:\n"
+	      "                          kexec_load here never passes any)\n"
 	      " -i, --no-checks          skip the purgatory's SHA-256 check\n"
 	      "     --dry-run            print the load plan; do not call the kernel\n"
 	      "\n"
@@ -168,6 +176,7 @@ static const char *action_name(enum kj_action a)
 	case KJ_ACTION_LOAD_AND_EXEC: return "--force";
 	case KJ_ACTION_UNLOAD: return "--unload";
 	case KJ_ACTION_STATUS: return "--status";
+	case KJ_ACTION_PRINT_CKR_SIZE: return "--print-ckr-size";
 	default: return "--load";
 	}
 }
@@ -413,6 +422,11 @@ int kj_parse_options(int argc, char *const argv[], struct kj_options *o, struct 
 			break;
 		case OPT_ARGS_NONE:
 			if (set_elf_args(o, KJ_ARGS_NONE, err) < 0)
+				return -1;
+			break;
+		case OPT_NOEFI: o->noefi = true; break;
+		case OPT_PRINT_CKR_SIZE:
+			if (set_action(o, &action_given, KJ_ACTION_PRINT_CKR_SIZE, err) < 0)
 				return -1;
 			break;
 		case OPT_ARGS_ELF:

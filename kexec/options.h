@@ -19,6 +19,7 @@ enum kj_action {
 	KJ_ACTION_LOAD_AND_EXEC,   /* -f IMAGE: load, then exec at once */
 	KJ_ACTION_UNLOAD,          /* -u */
 	KJ_ACTION_STATUS,          /* -S */
+	KJ_ACTION_PRINT_CKR_SIZE,  /* --print-ckr-size: the crash kernel region's size */
 	KJ_ACTION_HELP,
 	KJ_ACTION_VERSION,
 };
@@ -53,6 +54,7 @@ struct kj_options {
 	bool debug;
 	bool no_ifdown;                 /* -x */
 	bool no_sync;                   /* -y */
+	bool noefi;                     /* --noefi: kexec-tools' "no EFI in boot_params", what kexec_load loads here anyway */
 	const char *type;               /* -t TYPE: bzImage, elf-x86_64, elf-x86 … */
 	const char *kernel;             /* the image file */
 	const char *initrds[KJ_MAX_INITRDS];

@@ -437,6 +437,19 @@ PY
 	else
 		pass crash-file
 	fi
+
+	# --print-ckr-size (kexec-tools): the region's size in bytes, 0 without one
+	rec=$work/ckr-size
+	crash_root "$root"
+	if ! kx "$rec" "$root" "$KEXEC" -- --print-ckr-size || [ "$(cat "$rec/stdout")" != 134217728 ]; then
+		fail print-ckr-size "expected 134217728 (128 MiB)"; show "$rec/stdout"; show "$rec/stderr"
+	elif newroot "$work/root-ckr-none" &&
+		! kx "$rec-none" "$work/root-ckr-none" "$KEXEC" -- --print-ckr-size ||
+		[ "$(cat "$rec-none/stdout")" != 0 ]; then
+		fail print-ckr-size "expected 0 without a Crash kernel region"; show "$rec-none/stdout"; show "$rec-none/stderr"
+	else
+		pass print-ckr-size
+	fi
 }
 case_crash
 

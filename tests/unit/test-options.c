@@ -159,6 +159,25 @@ static void numbers(void **state)
 	assert_int_equal(kj_parse_u64("99999999999999999999999", &v), -1);
 }
 
+/* kexec-tools' --noefi (no effect here) and --print-ckr-size (an action
+ * of its own, with no image) */
+static void kexec_tools_extras(void **state)
+{
+	struct kj_options o;
+	struct kj_error err = { 0, "" };
+
+	(void)state;
+	assert_int_equal(PARSE(&o, &err, "-c", "-l", "--noefi", "k"), 0);
+	assert_true(o.noefi);
+	assert_int_equal(o.action, KJ_ACTION_LOAD);
+	assert_int_equal(PARSE(&o, &err, "--print-ckr-size"), 0);
+	assert_int_equal(o.action, KJ_ACTION_PRINT_CKR_SIZE);
+	assert_int_equal(PARSE(&o, &err, "--print-ckr-size", "k"), -1);
+	expect_usage(&err, "--print-ckr-size takes no image file");
+	assert_int_equal(PARSE(&o, &err, "--print-ckr-size", "-e"), -1);
+	expect_usage(&err, "cannot be used together");
+}
+
 static void too_many_initrds(void **state)
 {
 	struct kj_options o;
@@ -186,6 +205,7 @@ int main(void)
 		cmocka_unit_test(conflicts),
 		cmocka_unit_test(numbers),
 		cmocka_unit_test(too_many_initrds),
+		cmocka_unit_test(kexec_tools_extras),
 	};
 	return cmocka_run_group_tests_name("options", tests, NULL, NULL);
 }
