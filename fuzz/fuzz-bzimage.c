@@ -6,11 +6,9 @@
  * on a fixed 512 MiB QEMU memory map.  The input is the kernel file; its
  * length's parity picks the running kernel (odd: i386).
  */
-#include "fuzz.h"
+#include "fuzz-machine.h"
 
 #include "bzimage.h"
-#include "x86.h"
-#include "../tests/unit/qemu-map.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
@@ -48,15 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	o.initrds[0] = "fuzz.initrd";
 	o.nr_initrds = 1;
 	o.no_checks = true; /* no SHA-256 of every segment: speed */
-	memset(&sys, 0, sizeof(sys));
-	sys.arch = n & 1 ? KJ_ARCH_I386 : KJ_ARCH_X86_64;
-	fixture_qemu_map(&sys.mm);
-	sys.ram_pages = 0x20000000 / 4096;
-	k = (struct kj_file){ "fuzz.bzImage", (unsigned char *)d, n, false, false };
-	memset(&in, 0, sizeof(in));
-	in.o = &o;
-	in.sys = &sys;
-	in.kernel = &k;
+	fz_qemu_input(d, n, "fuzz.bzImage", &o, &sys, &k, &in);
 	in.initrd = initrd;
 	in.initrd_size = sizeof(initrd);
 	if (x86_build_plan(&in, &plan, &err) == 0) {

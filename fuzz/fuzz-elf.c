@@ -5,13 +5,11 @@
  * memory map.  The input is the file; its length picks the running
  * kernel (odd: i386) and --args-linux/none/elf (length / 2 % 3).
  */
-#include "fuzz.h"
+#include "fuzz-machine.h"
 
 #include <elf.h>
 
 #include "elf-exec.h"
-#include "x86.h"
-#include "../tests/unit/qemu-map.h"
 
 /* What elf_exec_parse promises about an image it accepts. */
 static void check_image(const struct elf_exec *e, const uint8_t *d, size_t n)
@@ -72,15 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		o.nr_initrds = 1;
 	}
 	o.no_checks = true; /* no SHA-256 of every segment: speed */
-	memset(&sys, 0, sizeof(sys));
-	sys.arch = n & 1 ? KJ_ARCH_I386 : KJ_ARCH_X86_64;
-	fixture_qemu_map(&sys.mm);
-	sys.ram_pages = 0x20000000 / 4096;
-	k = (struct kj_file){ "fuzz.elf", (unsigned char *)d, n, false, false };
-	memset(&in, 0, sizeof(in));
-	in.o = &o;
-	in.sys = &sys;
-	in.kernel = &k;
+	fz_qemu_input(d, n, "fuzz.elf", &o, &sys, &k, &in);
 	if (o.nr_initrds) {
 		in.initrd = initrd;
 		in.initrd_size = sizeof(initrd);

@@ -16,7 +16,7 @@
  * aligned, inside one RAM entry, inside the limits and clear of every
  * segment (plan.h).
  */
-#include "fuzz.h"
+#include "fuzz-machine.h"
 
 #include "plan.h"
 
@@ -49,17 +49,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	struct kj_plan p;
 	struct range place;
 	uint64_t ram_pages, dest_limit, lo, hi, at;
-	unsigned nmm = fz_u8(&f) % 16 + 1;
 	static FILE *null;
 
-	memset(&mm, 0, sizeof(mm));
-	for (unsigned i = 0; i < nmm; i++) {
-		uint64_t s = fz_u64(&f), e = fz_u64(&f);
-
-		memmap_add(&mm, range_from_bounds(s, e),
-			   fz_u8(&f) & 1 ? E820_TYPE_RAM : E820_TYPE_RESERVED);
-	}
-	memmap_sort(&mm);
+	fz_memmap(&f, &mm);
 	lo = fz_u64(&f);
 	hi = fz_u64(&f);
 	place = range_from_bounds(lo, hi);

@@ -14,7 +14,7 @@
  * stage_check, the copy list must copy every file byte once and zero
  * every p_memsz beyond p_filesz once (stage.h).
  */
-#include "fuzz.h"
+#include "fuzz-machine.h"
 
 #include "stage.h"
 
@@ -29,20 +29,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	struct stage_plan sp;
 	struct range place, resv;
 	uint64_t lo, hi, limit, files = 0, zeros = 0, copied = 0, zeroed = 0;
-	unsigned nmm = fz_u8(&f) % 16 + 1;
 	size_t nl = 0, max_areas;
 	bool reserved;
 
 	if (!l)
 		abort();
-	memset(&mm, 0, sizeof(mm));
-	for (unsigned i = 0; i < nmm; i++) {
-		uint64_t s = fz_u64(&f), e = fz_u64(&f);
-
-		memmap_add(&mm, range_from_bounds(s, e),
-			   fz_u8(&f) & 1 ? E820_TYPE_RAM : E820_TYPE_RESERVED);
-	}
-	memmap_sort(&mm);
+	fz_memmap(&f, &mm);
 	/* entries do not overlap in a map the kernel shows */
 	for (size_t i = 1; i < mm.n; i++)
 		if (mm.e[i].r.start < range_end(mm.e[i - 1].r))

@@ -56,13 +56,14 @@ FUZZ_LIB_OBJS = $(FUZZ_LIB_SRCS:.h=.fuzzh)
 # Every fuzz object depends on every source and header of the libraries
 # (no dependency tracking here; a change rebuilds them all).
 FUZZ_DEPS = $(libkexec_a_SOURCES) $(libkdump_a_SOURCES) \
-	$(top_srcdir)/fuzz/fuzz.h $(top_srcdir)/fuzz/fuzz-kdump.h $(top_srcdir)/tests/unit/qemu-map.h \
+	$(top_srcdir)/fuzz/fuzz.h $(top_srcdir)/fuzz/fuzz-kdump.h $(top_srcdir)/fuzz/fuzz-machine.h $(top_srcdir)/tests/unit/qemu-map.h \
 	$(top_srcdir)/purgatory/purgatory-internal.h \
 	config.h $(top_srcdir)/fuzz/local.mk
 
 EXTRA_DIST += \
 	fuzz/fuzz.h \
 	fuzz/fuzz-kdump.h \
+	fuzz/fuzz-machine.h \
 	fuzz/fuzz-bzimage.c \
 	fuzz/fuzz-elf.c \
 	fuzz/fuzz-core.c \
