@@ -40,7 +40,7 @@ static inline void fz_qemu_input(const uint8_t *d, size_t n, const char *name,
 	sys->arch = n & 1 ? KJ_ARCH_I386 : KJ_ARCH_X86_64;
 	fixture_qemu_map(&sys->mm);
 	sys->ram_pages = 0x20000000 / 4096;
-	*k = (struct kj_file){ name, (unsigned char *)d, n, false, false };
+	*k = (struct kj_file){ .name = name, .data = (unsigned char *)d, .size = n, .fd = -1 };
 	memset(in, 0, sizeof(*in));
 	in->o = o;
 	in->sys = sys;

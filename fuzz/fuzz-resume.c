@@ -46,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	sys.ram_pages = RAM_TOP / 4096;
 	if (d[EI_PAD] & 2)
 		sys.ram_pages = 2 * ((4 * MiB) / 4096 + d[EI_PAD + 1]);
-	k = (struct kj_file){ "fuzz-image.elf", (unsigned char *)d, n, false, false };
+	k = (struct kj_file){ .name = "fuzz-image.elf", .data = (unsigned char *)d, .size = n, .fd = -1 };
 	memset(&in, 0, sizeof(in));
 	in.o = &o;
 	in.sys = &sys;

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,14 +21,144 @@
 #include "exitcodes.h"
 #include "file.h"
 
-int kj_file_map(const char *path, struct kj_file *f, struct kj_error *err)
+/*
+ * The mapped files, for the SIGBUS handler: a file that shrinks while it
+ * is mapped (truncated during a load) faults on its vanished pages.  The
+ * handler names it and exits: the faults come from parsing and digests,
+ * which all happen before the system call, so nothing was loaded.  A
+ * global because a signal handler has no other way in.
+ */
+#define KJ_MAX_MAPPED 64
+static struct {
+	const unsigned char *start;
+	size_t size;
+	const char *name;
+} mapped[KJ_MAX_MAPPED];
+
+static void write_str(const char *s)
+{
+	ssize_t r = write(STDERR_FILENO, s, strlen(s));
+	(void)r;
+}
+
+static void on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	const unsigned char *a = si->si_addr;
+	const char *name = NULL;
+
+	(void)sig;
+	(void)uc;
+	for (unsigned i = 0; i < KJ_MAX_MAPPED; i++)
+		if (mapped[i].start && a >= mapped[i].start && a < mapped[i].start + mapped[i].size)
+			name = mapped[i].name;
+	if (!name) {
+		/* not one of ours: die of it as before */
+		signal(SIGBUS, SIG_DFL);
+		raise(SIGBUS);
+		return;
+	}
+	write_str(program_invocation_short_name);
+	write_str(": ");
+	write_str(name);
+	write_str(": the file became shorter while it was read (truncated during the load?); nothing was loaded\n");
+	_exit(KJ_EXIT_BADFILE);
+}
+
+static void track(const struct kj_file *f)
+{
+	static bool installed;
+
+	if (!installed) {
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = on_sigbus;
+		sa.sa_flags = SA_SIGINFO;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGBUS, &sa, NULL);
+		installed = true;
+	}
+	for (unsigned i = 0; i < KJ_MAX_MAPPED; i++)
+		if (!mapped[i].start) {
+			mapped[i].name = f->name;
+			mapped[i].size = f->size;
+			mapped[i].start = f->data; /* last: the handler reads start first */
+			return;
+		}
+}
+
+static void untrack(const struct kj_file *f)
+{
+	for (unsigned i = 0; i < KJ_MAX_MAPPED; i++)
+		if (mapped[i].start == f->data)
+			mapped[i].start = NULL;
+}
+
+/* A pipe, a device or a file whose size the kernel does not give (procfs,
+ * sysfs: st_size 0): read whole, never more than limit bytes. */
+static int read_stream(int fd, const char *path, uint64_t limit, const char *what,
+		       struct kj_file *f, struct kj_error *err)
+{
+	size_t cap = 1 << 20, len = 0;
+	unsigned char *buf = malloc(cap);
+	ssize_t n;
+
+	if (!buf)
+		return kj_fail(err, KJ_EXIT_FAILURE, "%s: out of memory", path);
+	for (;;) {
+		if (len == cap) {
+			unsigned char *nb;
+
+			if (cap > limit) {
+				free(buf);
+				return kj_fail(err, KJ_EXIT_BADFILE,
+					       "%s: %s gives more than %llu MiB, more than a file here can be",
+					       path, what, (unsigned long long)(limit >> 20));
+			}
+			nb = realloc(buf, cap * 2);
+			if (!nb) {
+				free(buf);
+				return kj_fail(err, KJ_EXIT_FAILURE, "%s: out of memory", path);
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+
+			free(buf);
+			return kj_fail(err, KJ_EXIT_BADFILE, "%s: %s", path, strerror(e));
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len > limit) {
+		free(buf);
+		return kj_fail(err, KJ_EXIT_BADFILE, "%s: %s gives more than %llu MiB, more than a file here can be",
+			       path, what, (unsigned long long)(limit >> 20));
+	}
+	if (!len) {
+		free(buf);
+		return kj_fail(err, KJ_EXIT_BADFILE, "%s: %s is empty", path, what);
+	}
+	f->data = buf;
+	f->size = len;
+	return 0;
+}
+
+int kj_file_open(const char *path, uint64_t limit, struct kj_file *f, struct kj_error *err)
 {
 	struct stat st;
-	int fd;
+	int fd, rc;
 	void *p;
 
 	memset(f, 0, sizeof(*f));
 	f->name = path;
+	f->fd = -1;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return kj_fail(err, KJ_EXIT_BADFILE, "%s: %s", path, strerror(errno));
@@ -38,62 +171,63 @@ int kj_file_map(const char *path, struct kj_file *f, struct kj_error *err)
 		close(fd);
 		return kj_fail(err, KJ_EXIT_BADFILE, "%s: is a directory", path);
 	}
-	if (!S_ISREG(st.st_mode)) {
-		/* A pipe or device: read it whole. */
-		size_t cap = 1 << 20, len = 0;
-		unsigned char *buf = malloc(cap);
-		ssize_t n;
-
-		while (buf) {
-			if (len == cap) {
-				unsigned char *nb = cap < (SIZE_MAX / 2) ? realloc(buf, cap * 2) : NULL;
-				if (!nb) {
-					free(buf);
-					buf = NULL;
-					break;
-				}
-				buf = nb;
-				cap *= 2;
-			}
-			n = read(fd, buf + len, cap - len);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0) {
-				int e = errno;
-				free(buf);
-				close(fd);
-				return kj_fail(err, KJ_EXIT_BADFILE, "%s: %s", path, strerror(e));
-			}
-			if (n == 0)
-				break;
-			len += (size_t)n;
-		}
+	/* A character device (/dev/zero, a tty) is no kernel or initrd: it
+	 * would be read for ever, or until memory runs out. */
+	if (S_ISCHR(st.st_mode)) {
 		close(fd);
-		if (!buf)
-			return kj_fail(err, KJ_EXIT_FAILURE, "%s: out of memory", path);
-		if (!len) {
-			free(buf);
-			return kj_fail(err, KJ_EXIT_BADFILE, "%s: file is empty", path);
-		}
-		f->data = buf;
-		f->size = len;
-		return 0;
+		return kj_fail(err, KJ_EXIT_BADFILE,
+			       "%s: is a character device, not a file (copy what you mean into a file)",
+			       path);
 	}
-	if (st.st_size == 0) {
+	/* A pipe, a block device, a procfs file: read, within the limit. */
+	if (!S_ISREG(st.st_mode) || st.st_size == 0) {
+		rc = read_stream(fd, path, limit,
+				 S_ISFIFO(st.st_mode) ? "the pipe" :
+				 S_ISBLK(st.st_mode) ? "the block device" :
+				 S_ISREG(st.st_mode) ? "the file" : "it", f, err);
 		close(fd);
-		return kj_fail(err, KJ_EXIT_BADFILE, "%s: file is empty", path);
+		return rc;
 	}
+	/* A regular file is mapped, not read: its size costs no memory (what
+	 * the kernel can take is checked when the plan is made). */
 	if ((uint64_t)st.st_size > SIZE_MAX) {
 		close(fd);
 		return kj_fail(err, KJ_EXIT_BADFILE, "%s: too large", path);
 	}
 	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (p == MAP_FAILED)
-		return kj_fail(err, KJ_EXIT_BADFILE, "%s: cannot map: %s", path, strerror(errno));
+	if (p == MAP_FAILED) {
+		int e = errno;
+		close(fd);
+		return kj_fail(err, KJ_EXIT_BADFILE, "%s: cannot map: %s", path, strerror(e));
+	}
 	f->data = p;
 	f->size = (size_t)st.st_size;
 	f->mapped = true;
+	f->fd = fd;
+	f->st = st;
+	track(f);
+	return 0;
+}
+
+int kj_file_map(const char *path, struct kj_file *f, struct kj_error *err)
+{
+	return kj_file_open(path, KJ_MAX_STREAM, f, err);
+}
+
+int kj_file_changed(const struct kj_file *f, struct kj_error *err)
+{
+	struct stat st;
+
+	if (!f->mapped)
+		return 0; /* read whole, or made here: the bytes are ours */
+	if (fstat(f->fd, &st) < 0)
+		return kj_fail(err, KJ_EXIT_BADFILE, "%s: %s", f->name, strerror(errno));
+	if (st.st_size != f->st.st_size || st.st_mtim.tv_sec != f->st.st_mtim.tv_sec ||
+	    st.st_mtim.tv_nsec != f->st.st_mtim.tv_nsec || st.st_ctim.tv_sec != f->st.st_ctim.tv_sec ||
+	    st.st_ctim.tv_nsec != f->st.st_ctim.tv_nsec)
+		return kj_fail(err, KJ_EXIT_BADFILE,
+			       "%s: the file changed while it was being loaded; nothing was loaded: try again when nothing writes it",
+			       f->name);
 	return 0;
 }
 
@@ -101,12 +235,16 @@ void kj_file_release(struct kj_file *f)
 {
 	if (!f->data)
 		return;
-	if (f->mapped)
+	if (f->mapped) {
+		untrack(f);
 		munmap(f->data, f->size);
-	else
+		close(f->fd);
+	} else {
 		free(f->data);
+	}
 	f->data = NULL;
 	f->size = 0;
+	f->mapped = false;
 }
 
 #if defined(HAVE_ZLIB) || defined(HAVE_LZMA)
@@ -250,6 +388,7 @@ int kj_file_load_kernel(const char *path, struct kj_file *f, struct kj_error *er
 	}
 	kj_file_release(f);
 	f->name = path;
+	f->fd = -1;
 	f->data = out;
 	f->size = outlen;
 	f->mapped = false;

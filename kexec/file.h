@@ -5,6 +5,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
 
 #include "kj-error.h"
 
@@ -14,10 +16,23 @@ struct kj_file {
 	size_t size;
 	bool mapped;           /* data is an mmap (else malloc'd) */
 	bool decompressed;     /* the file was gzip/xz and data is the result */
+	int fd;                /* mapped: the open file (kexec_file_load gets it) */
+	struct stat st;        /* mapped: the file as it was (kj_file_changed) */
 };
 
-/* Map a file read-only.  Empty and unreadable files are errors. */
+/*
+ * Open an input file.  A regular file is mapped read-only (a SIGBUS from
+ * it shrinking later ends the program with a message naming it); a pipe,
+ * a block device or a file of unknown size (procfs) is read whole, at most
+ * limit bytes; a directory, a character device, an empty or unreadable
+ * file is an error.
+ */
+int kj_file_open(const char *path, uint64_t limit, struct kj_file *f, struct kj_error *err);
+/* kj_file_open with the limit KJ_MAX_STREAM. */
 int kj_file_map(const char *path, struct kj_file *f, struct kj_error *err);
+/* Has a mapped file changed (size, mtime, ctime) since it was opened?
+ * Then what was read and what the kernel got may differ: an error. */
+int kj_file_changed(const struct kj_file *f, struct kj_error *err);
 /* Map a kernel and transparently decompress gzip or xz. */
 int kj_file_load_kernel(const char *path, struct kj_file *f, struct kj_error *err);
 /* Decompress buf if it is gzip or xz (pure; *out is malloc'd).  Returns 1
@@ -28,5 +43,8 @@ void kj_file_release(struct kj_file *f);
 
 /* Largest decompressed kernel accepted: a guard against decompression bombs. */
 #define KJ_MAX_DECOMPRESSED (1024u * 1024u * 1024u)
+/* Most bytes read from a pipe or device for a kernel or image (an
+ * initrd's limit is half of RAM: what the kernel takes). */
+#define KJ_MAX_STREAM ((uint64_t)KJ_MAX_DECOMPRESSED)
 
 #endif

@@ -178,7 +178,10 @@ static int inputs_read(const struct kj_options *o, const struct kj_sysinfo *sys,
 	if (o->kernel && kj_file_load_kernel(o->kernel, &in->kernel, err) < 0)
 		return -1;
 	for (unsigned i = 0; i < o->nr_initrds; i++) {
-		if (kj_file_map(o->initrds[i], &in->initrd_files[i], err) < 0)
+		/* read from a pipe: at most what the kernel could take */
+		uint64_t limit = sys->ram_pages ? sys->ram_pages * KJ_PAGE_SIZE / 2 : KJ_MAX_STREAM;
+
+		if (kj_file_open(o->initrds[i], limit, &in->initrd_files[i], err) < 0)
 			goto fail;
 		in->nr_initrds++;
 		in->initrd_size += in->initrd_files[i].size;
@@ -194,6 +197,18 @@ static int inputs_read(const struct kj_options *o, const struct kj_sysinfo *sys,
 fail:
 	inputs_free(in);
 	return -1;
+}
+
+/* Did an input file change while it was loaded?  Then the kernel may
+ * have other bytes than the ones checked. */
+static int inputs_changed(const struct inputs *in, struct kj_error *err)
+{
+	if (kj_file_changed(&in->kernel, err) < 0)
+		return -1;
+	for (unsigned i = 0; i < in->nr_initrds; i++)
+		if (kj_file_changed(&in->initrd_files[i], err) < 0)
+			return -1;
+	return 0;
 }
 
 #ifdef ENABLE_TEST_HOOKS
@@ -240,12 +255,15 @@ static bool file_fallback_errno(int e)
 	return e == ENOSYS || e == ENOEXEC || e == EOPNOTSUPP || e == ENOTSUP;
 }
 
-/* kexec_file_load needs fds: the kernel as the kernel gets it, and one
- * initrd: the parts' bytes one after the other in a memfd. */
-static int fd_for(const char *what, const struct kj_file *part, unsigned nparts,
-		  struct kj_error *err)
+/* kexec_file_load needs fds.  A mapped file is handed over as the file
+ * the tool mapped and checked (the same open file, not its name again); a
+ * decompressed kernel, a file read from a pipe and several initrds go in
+ * a sealed memfd holding the bytes the tool read, one part after the
+ * other. */
+static int memfd_for(const char *what, const struct kj_file *part, unsigned nparts,
+		     struct kj_error *err)
 {
-	int fd = memfd_create(what, MFD_CLOEXEC);
+	int fd = memfd_create(what, MFD_CLOEXEC | MFD_ALLOW_SEALING);
 
 	if (fd < 0)
 		return kj_fail(err, KJ_EXIT_FAILURE, "memfd_create: %s", strerror(errno));
@@ -265,37 +283,45 @@ static int fd_for(const char *what, const struct kj_file *part, unsigned nparts,
 			at += (size_t)n;
 		}
 	}
+	/* nothing can change them now (best effort: old kernels lack seals) */
+	fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
 	return fd;
 }
 
+static int fd_for(const char *what, const struct kj_file *part, unsigned nparts,
+		  struct kj_error *err)
+{
+	int fd;
+
+	if (nparts == 1 && part->mapped) {
+		fd = fcntl(part->fd, F_DUPFD_CLOEXEC, 0);
+		if (fd < 0)
+			return kj_fail(err, KJ_EXIT_FAILURE, "%s: %s", part->name, strerror(errno));
+		return fd;
+	}
+	return memfd_for(what, part, nparts, err);
+}
+
 static int load_file(const struct kj_options *o, const struct kj_sysinfo *sys,
-		     const struct inputs *in, struct kj_error *err, int *kerr)
+		     const struct inputs *in, const struct kj_plan *plan, struct kj_error *err,
+		     int *kerr)
 {
 	int kfd = -1, ifd = -1, rc = -1;
 	unsigned long flags = 0;
 	char *line = NULL;
 
 	*kerr = 0;
-	if (cmdline_build(o->reuse_cmdline ? sys->proc_cmdline : NULL, o->command_line, 4095,
-			  &line, err) < 0)
+	/* the limit of the kernel's boot protocol, as for kexec_load */
+	if (cmdline_build(o->reuse_cmdline ? sys->proc_cmdline : NULL, o->command_line,
+			  plan->cmdline_max, &line, err) < 0)
 		return -1;
-	if (in->kernel.decompressed)
-		kfd = fd_for("kernel", &in->kernel, 1, err);
-	else
-		kfd = open(o->kernel, O_RDONLY | O_CLOEXEC);
-	if (kfd < 0) {
-		if (!in->kernel.decompressed)
-			kj_fail(err, KJ_EXIT_BADFILE, "%s: %s", o->kernel, strerror(errno));
+	kfd = fd_for("kernel", &in->kernel, 1, err);
+	if (kfd < 0)
 		goto out;
-	}
-	if (in->nr_initrds == 1)
-		ifd = open(o->initrds[0], O_RDONLY | O_CLOEXEC);
-	else if (in->nr_initrds > 1)
+	if (in->nr_initrds) {
 		ifd = fd_for("initrd", in->initrd_files, in->nr_initrds, err);
-	if (in->nr_initrds && ifd < 0) {
-		if (in->nr_initrds == 1)
-			kj_fail(err, KJ_EXIT_BADFILE, "%s: %s", o->initrds[0], strerror(errno));
-		goto out;
+		if (ifd < 0)
+			goto out;
 	}
 	if (!in->nr_initrds)
 		flags |= KJ_KEXEC_FILE_NO_INITRAMFS;
@@ -316,6 +342,18 @@ out:
 		close(ifd);
 	free(line);
 	return rc;
+}
+
+/* What was loaded goes again: a file changed under the load. */
+static void unload_after(const struct kj_options *o, bool file)
+{
+	bool crash = o->image_type == KJ_IMAGE_CRASH;
+
+	if (file)
+		sys_kexec_file_load(-1, -1, NULL,
+				    KJ_KEXEC_FILE_UNLOAD | (crash ? KJ_KEXEC_FILE_ON_CRASH : 0));
+	else
+		sys_kexec_load_unload(crash ? KJ_KEXEC_ON_CRASH : 0);
 }
 
 static void print_dry_run(const struct kj_options *o, const struct kj_sysinfo *sys,
@@ -339,7 +377,7 @@ static int do_load(const struct kj_options *o, struct kj_error *err)
 	struct kj_sysinfo sys;
 	struct inputs in;
 	struct kj_plan plan;
-	struct kj_load_input li;
+	struct kj_load_input li = { .o = o };
 	int rc = -1, kerr = 0;
 	bool file;
 
@@ -359,16 +397,6 @@ static int do_load(const struct kj_options *o, struct kj_error *err)
 		goto out;
 	}
 	memset(&plan, 0, sizeof(plan));
-	if (file && !o->dry_run) {
-		if (load_file(o, &sys, &in, err, &kerr) == 0) {
-			rc = 0;
-			goto out;
-		}
-		if (o->syscall != KJ_SYSCALL_AUTO || !file_fallback_errno(kerr))
-			goto out;
-		if (o->debug)
-			fprintf(stderr, "kexec: %s; falling back to kexec_load\n", err->msg);
-	}
 	li.o = o;
 	li.sys = &sys;
 	li.kernel = &in.kernel;
@@ -376,6 +404,30 @@ static int do_load(const struct kj_options *o, struct kj_error *err)
 	li.initrd_size = in.initrd_size;
 	li.initrd_parts = in.initrd_files;
 	li.nr_initrd_parts = in.nr_initrds;
+	if (file && !o->dry_run) {
+		/* The same parsing and checks as kexec_load's (a truncated
+		 * kernel, a command line over the kernel's limit), without
+		 * the digests: kexec_file_load has its own purgatory. */
+		li.check_only = true;
+		rc = x86_build_plan(&li, &plan, err);
+		li.check_only = false;
+		if (rc == 0)
+			rc = load_file(o, &sys, &in, &plan, err, &kerr);
+		plan_free(&plan);
+		memset(&plan, 0, sizeof(plan));
+		if (rc == 0) {
+			if (inputs_changed(&in, err) < 0) {
+				unload_after(o, true);
+				rc = -1;
+			}
+			goto out;
+		}
+		if (!kerr || o->syscall != KJ_SYSCALL_AUTO || !file_fallback_errno(kerr))
+			goto out;
+		rc = -1;
+		if (o->debug)
+			fprintf(stderr, "kexec: %s; falling back to kexec_load\n", err->msg);
+	}
 	if (x86_build_plan(&li, &plan, err) < 0)
 		goto out_plan;
 #ifdef ENABLE_TEST_HOOKS
@@ -397,6 +449,8 @@ static int do_load(const struct kj_options *o, struct kj_error *err)
 	}
 	if (kerr)
 		kj_kernel_error(err, "kexec_load", kerr, o->kernel);
+	else if (inputs_changed(&in, err) < 0)
+		unload_after(o, false);
 	else
 		rc = 0;
 out_plan:
@@ -562,7 +616,7 @@ int kj_run(const struct kj_options *o)
 		loaded = kj_image_loaded(o->image_type_given ? o->image_type == KJ_IMAGE_CRASH : true);
 		if (loaded < 0) {
 			fprintf(stderr, "kexec: --status: the kernel does not say (no /sys/kernel/kexec_*loaded)\n");
-			return KJ_EXIT_FAILURE;
+			return KJ_EXIT_UNKNOWN;
 		}
 		return loaded ? KJ_EXIT_FAILURE : KJ_EXIT_OK;
 	case KJ_ACTION_PRINT_CKR_SIZE:

@@ -44,6 +44,9 @@ struct kj_load_input {
 	/* read only when initrd is NULL and initrd_size is not 0 */
 	const struct kj_file *initrd_parts;
 	unsigned nr_initrd_parts;
+	/* The plan only checks the inputs (kexec_file_load will load them
+	 * and its own purgatory checks them): no digests. */
+	bool check_only;
 };
 
 int kj_sysinfo_read(struct kj_sysinfo *s, bool need_cmdline, struct kj_error *err);

@@ -47,6 +47,10 @@ struct kj_plan {
 	uint64_t ram_pages;       /* the kernel's totalram_pages(), for the half-of-RAM rule */
 	uint64_t dest_limit;      /* KEXEC_DESTINATION_MEMORY_LIMIT of the running kernel */
 
+	/* A Linux kernel's command-line limit (its boot protocol's
+	 * cmdline_size), the same for kexec_file_load; 0 for other images. */
+	size_t cmdline_max;
+
 	char summary[256];  /* one line for --dry-run about how the plan was made, or "" */
 
 	void *owned[KJ_MAX_OWNED]; /* buffers the plan frees */

@@ -546,7 +546,7 @@ static void make_program(uint8_t *img, size_t len)
 static void x86_plan_programs(void **state)
 {
 	static uint8_t img[8192];
-	struct kj_file k = { "prog.elf", img, sizeof(img), false, false };
+	struct kj_file k = { .name = "prog.elf", .data = img, .size = sizeof(img), .fd = -1 };
 	struct kj_options o;
 	struct kj_sysinfo sys;
 	struct kj_load_input in;
@@ -665,7 +665,7 @@ static void x86_plan_programs(void **state)
 	/* more ranges than kexec_load takes segments: staged into few */
 	{
 		static uint8_t many[65536 + 20 * 4096];
-		struct kj_file mk = { "many.elf", many, sizeof(many), false, false };
+		struct kj_file mk = { .name = "many.elf", .data = many, .size = sizeof(many), .fd = -1 };
 		memset(many, 0, sizeof(many));
 		memcpy(many, img, 64);
 		put_le16(many + 16, 4);           /* ET_CORE */

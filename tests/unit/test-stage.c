@@ -387,7 +387,7 @@ static uint8_t *make_core(const struct stage_load *in, size_t n, uint64_t entry,
 static int resume(uint8_t *core, size_t size, struct memmap *mm, uint64_t ram_bytes,
 		  struct kj_plan *p, struct kj_error *err)
 {
-	struct kj_file k = { "image.elf", core, size, false, false };
+	struct kj_file k = { .name = "image.elf", .data = core, .size = size, .fd = -1 };
 	struct kj_options o;
 	struct kj_sysinfo sys;
 	struct kj_load_input in;
@@ -513,7 +513,7 @@ static void resume_image(void **state)
 		sys.arch = KJ_ARCH_X86_64;
 		sys.mm = mm;
 		sys.ram_pages = SIM_SIZE / 4096;
-		k = (struct kj_file){ "vmcore.copy", plain, psz, false, false };
+		k = (struct kj_file){ .name = "vmcore.copy", .data = plain, .size = psz, .fd = -1 };
 		in = (struct kj_load_input){ .o = &o, .sys = &sys, .kernel = &k };
 		assert_int_equal(x86_build_plan(&in, &p, &err), -1);
 		assert_non_null(strstr(err.msg, "vmcore.copy: the image records no entry: give --entry=ADDR"));
@@ -574,7 +574,7 @@ static void resume_vmcore_copy(void **state)
 	sys.arch = KJ_ARCH_X86_64;
 	sys.mm = mm;
 	sys.ram_pages = SIM_SIZE / 4096;
-	k = (struct kj_file){ "vmcore.copy", core, size, false, false };
+	k = (struct kj_file){ .name = "vmcore.copy", .data = core, .size = size, .fd = -1 };
 	in = (struct kj_load_input){ .o = &o, .sys = &sys, .kernel = &k };
 
 	/* all 40 MiB are data: refused */

@@ -249,7 +249,7 @@ int x86_finish(const struct kj_load_input *in, struct kj_plan *plan, struct purg
 	/* A large initrd is cut into contiguous segments, one per CPU, so
 	 * that their digests are computed side by side; the kernel copies
 	 * them to the same place and the purgatory checks each. */
-	for (size_t i = 0; i < plan->nseg && cpus > 1 && !in->o->no_checks; i++) {
+	for (size_t i = 0; i < plan->nseg && cpus > 1 && !in->o->no_checks && !in->check_only; i++) {
 		struct kj_segment *s = &plan->seg[i];
 		size_t room = KJ_SEGMENT_MAX - plan->nseg + 1;
 		unsigned pieces = cpus;
@@ -268,6 +268,8 @@ int x86_finish(const struct kj_load_input *in, struct kj_plan *plan, struct purg
 	}
 	if (plan_check(plan, err) < 0)
 		return -1;
+	if (in->check_only)
+		return 0;
 	for (size_t i = 0; i < plan->nseg && !in->o->no_checks; i++) {
 		if (plan->seg[i].buf == pg->buf)
 			continue; /* it holds the digest */
@@ -601,6 +603,7 @@ static int build_plan(const struct kj_load_input *in, struct kj_plan *plan, stru
 		return plan_program(in, plan, &k, err);
 	rc = -1;
 
+	plan->cmdline_max = k.cmdline_max;
 	if (cmdline_build(o->reuse_cmdline ? sys->proc_cmdline : NULL, o->command_line,
 			  k.cmdline_max, &line, err) < 0)
 		return -1;
