@@ -9,5 +9,8 @@
 #define KJ_EXIT_BADFILE  3 /* an input file is unreadable, truncated or of the wrong kind */
 #define KJ_EXIT_NOROOM   4 /* the image does not fit in memory as asked (plan refused) */
 #define KJ_EXIT_KERNEL   5 /* the running kernel refused the request */
+/* --status when the kernel does not say (no /sys/kernel/kexec_*loaded):
+ * kexec-tools returns -1 from main() there, so scripts see 255 */
+#define KJ_EXIT_UNKNOWN  255
 
 #endif

@@ -321,6 +321,47 @@ static int check_combination(struct kj_options *o, bool action_given, struct kj_
 	return 0;
 }
 
+/*
+ * What getopt_long refused, said as getopt would have.  A long option
+ * sets optopt to its value, so "--load=yes" would read as "invalid
+ * option -- 'l'": the word that was refused tells a long option from a
+ * short one.
+ */
+static int bad_option(int argc, char *const argv[], struct kj_error *err)
+{
+	const char *word = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+
+	if (!strncmp(word, "--", 2)) {
+		const char *eq = strchr(word, '=');
+		size_t n = eq ? (size_t)(eq - word - 2) : strlen(word + 2);
+
+		const struct option *hit = NULL;
+		unsigned prefixes = 0;
+
+		/* the option meant: named in full, or by its only abbreviation */
+		for (size_t i = 0; eq && long_opts[i].name; i++) {
+			if (strncmp(long_opts[i].name, word + 2, n))
+				continue;
+			if (strlen(long_opts[i].name) == n) {
+				hit = &long_opts[i];
+				prefixes = 1;
+				break;
+			}
+			hit = &long_opts[i];
+			prefixes++;
+		}
+		if (hit && prefixes == 1 && hit->has_arg == no_argument)
+			return kj_fail(err, KJ_EXIT_USAGE, "option '--%s' doesn't allow an argument",
+				       hit->name);
+		if (prefixes > 1)
+			return kj_fail(err, KJ_EXIT_USAGE, "option '%.*s' is ambiguous", (int)(n + 2), word);
+		return kj_fail(err, KJ_EXIT_USAGE, "unrecognized option '%s'", word);
+	}
+	if (optopt && optopt < CHAR_MAX)
+		return kj_fail(err, KJ_EXIT_USAGE, "invalid option -- '%c'", optopt);
+	return kj_fail(err, KJ_EXIT_USAGE, "unrecognized option '%s'", word);
+}
+
 int kj_parse_options(int argc, char *const argv[], struct kj_options *o, struct kj_error *err)
 {
 	bool action_given = false;
@@ -437,10 +478,7 @@ int kj_parse_options(int argc, char *const argv[], struct kj_options *o, struct 
 			return kj_fail(err, KJ_EXIT_USAGE, "option '%s' needs an argument",
 				       argv[optind - 1]);
 		default:
-			if (optopt && optopt < CHAR_MAX)
-				return kj_fail(err, KJ_EXIT_USAGE, "invalid option -- '%c'", optopt);
-			return kj_fail(err, KJ_EXIT_USAGE, "unrecognized option '%s'",
-				       argv[optind - 1]);
+			return bad_option(argc, argv, err);
 		}
 	}
 	if (optind < argc)

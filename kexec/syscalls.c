@@ -135,8 +135,18 @@ int kj_kernel_error(struct kj_error *err, const char *call, int e, const char *i
 			       "%s: the kernel could not allocate memory for %s; free memory or use a smaller initrd",
 			       call, image ? image : "the image");
 	case EINVAL:
+		/* kexec_file_load has no segment list: the kernel's own loader
+		 * refused the image, its initrd or its command line. */
+		if (strcmp(call, "kexec_load"))
+			return kj_fail(err, KJ_EXIT_KERNEL,
+				       "%s: the running kernel's loader refused %s (EINVAL): not a kernel it can load this way, or a command line too long for it; try -c (kexec_load)",
+				       call, image ? image : "the image");
 		return kj_fail(err, KJ_EXIT_KERNEL,
 			       "%s: the kernel rejected the segment list as invalid (too many segments, overlaps, or more than half of RAM); see the plan with --dry-run",
+			       call);
+	case EFAULT:
+		return kj_fail(err, KJ_EXIT_KERNEL,
+			       "%s: the kernel could not read the image from this program's memory (EFAULT): an input file changed while it was loaded? Try again",
 			       call);
 	case EADDRNOTAVAIL:
 		return kj_fail(err, KJ_EXIT_KERNEL,
@@ -147,8 +157,15 @@ int kj_kernel_error(struct kj_error *err, const char *call, int e, const char *i
 			       "%s: the running kernel does not provide this system call (CONFIG_KEXEC%s)",
 			       call, strcmp(call, "kexec_load") ? "_FILE" : "");
 	case ENOEXEC:
+		/* kexec_file_load: no loader of the running kernel knows the
+		 * format (an ELF vmlinux, a 32-bit bzImage); kexec_load
+		 * takes those.  From kexec_load it is the kernel's own no. */
+		if (strcmp(call, "kexec_load"))
+			return kj_fail(err, KJ_EXIT_KERNEL,
+				       "%s: the running kernel cannot load %s this way (not a format its kexec_file_load knows); try -c (kexec_load)",
+				       call, image ? image : "the image");
 		return kj_fail(err, KJ_EXIT_KERNEL,
-			       "%s: the running kernel cannot load %s (not a format it knows); try -c",
+			       "%s: the running kernel refused %s as not executable (ENOEXEC)",
 			       call, image ? image : "the image");
 	case EKEYREJECTED:
 	case EBADMSG:
