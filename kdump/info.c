@@ -14,12 +14,11 @@
 #include "memmap.h"
 #include "sha256.h"
 
-static int open_image(const char *path, int *fd, struct core *c, struct kj_note_image *in,
+/* The image and the verdict on its notes: the one kexec gives when it
+ * loads the image (core_image_notes). */
+static int open_image(const char *path, int *fd, struct core *c, struct image_notes *in,
 		      struct kj_error *err)
 {
-	const uint8_t *desc;
-	size_t dl;
-
 	*fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (*fd < 0)
 		return kj_fail(err, KJ_EXIT_BADFILE, "%s: %s", path, strerror(errno));
@@ -27,21 +26,24 @@ static int open_image(const char *path, int *fd, struct core *c, struct kj_note_
 		close(*fd);
 		return -1;
 	}
-	if (core_find_note(c->notes, c->notes_len, KJ_NOTE_NAME, KJ_NOTE_IMAGE, &desc, &dl) < 0 ||
-	    dl < sizeof(*in)) {
-		core_free(c);
-		close(*fd);
-		return kj_fail(err, KJ_EXIT_BADFILE, "%s: not an image saved by kdump (no KEXECJMP image note)",
-			       path);
+	if (core_image_notes(c, NULL, path, in, err) < 0)
+		goto fail;
+	if (!in->has_image) {
+		kj_fail(err, KJ_EXIT_BADFILE, "%s: not an image saved by kdump (no KEXECJMP image note)",
+			path);
+		goto fail;
 	}
-	memcpy(in, desc, sizeof(*in));
 	return 0;
+fail:
+	core_free(c);
+	close(*fd);
+	return -1;
 }
 
 int kdump_verify_image(const char *path, struct kj_error *err)
 {
 	struct core c;
-	struct kj_note_image in;
+	struct image_notes in;
 	struct sha256_ctx sha;
 	uint8_t digest[32], *buf;
 	uint64_t bytes = 0;
@@ -72,7 +74,7 @@ int kdump_verify_image(const char *path, struct kj_error *err)
 		}
 	}
 	sha256_final(&sha, digest);
-	if (rc == 0 && (bytes != le64((const uint8_t *)&in.data_bytes) ||
+	if (rc == 0 && (bytes != in.data_bytes ||
 			memcmp(digest, in.sha256, 32)))
 		rc = kj_fail(err, KJ_EXIT_BADFILE,
 			     "%s: the saved data does not match its SHA-256: the image is corrupt", path);
@@ -85,9 +87,7 @@ int kdump_verify_image(const char *path, struct kj_error *err)
 int kdump_info(const char *path, FILE *out, struct kj_error *err)
 {
 	struct core c;
-	struct kj_note_image in;
-	const uint8_t *desc;
-	size_t dl;
+	struct image_notes in;
 	uint64_t mem = 0, data = 0;
 	int fd;
 
@@ -98,21 +98,19 @@ int kdump_info(const char *path, FILE *out, struct kj_error *err)
 		data += c.loads[i].filesz;
 	}
 	fprintf(out, "image: %s\n", path);
-	fprintf(out, "entry: 0x%" PRIx64 "\n", le64((const uint8_t *)&in.entry));
+	fprintf(out, "entry: 0x%" PRIx64 "\n", in.entry);
 	fprintf(out, "sha256: ");
 	for (int i = 0; i < 32; i++)
 		fprintf(out, "%02x", in.sha256[i]);
 	fprintf(out, "\n");
 	fprintf(out, "ranges: %zu PT_LOADs, %" PRIu64 " MiB of memory\n", c.nloads, mem >> 20);
 	fprintf(out, "saved: %" PRIu64 " bytes of data, %" PRIu64 " bytes recorded as zero, %" PRIu64
-		" bytes left out as free\n", data, le64((const uint8_t *)&in.zero_bytes),
-		le64((const uint8_t *)&in.free_bytes));
-	if (core_find_note(c.notes, c.notes_len, KJ_NOTE_NAME, KJ_NOTE_MEMMAP, &desc, &dl) == 0 &&
-	    dl >= sizeof(struct kj_note_memmap)) {
-		uint32_t n = le32(desc + 4);
-		fprintf(out, "machine memory map: %u entries\n", n);
-		for (uint32_t i = 0; i < n && sizeof(struct kj_note_memmap) + (i + 1) * 24u <= dl; i++) {
-			const uint8_t *e = desc + sizeof(struct kj_note_memmap) + i * 24u;
+		" bytes left out as free\n", data, in.zero_bytes,
+		in.free_bytes);
+	if (in.has_memmap) {
+		fprintf(out, "machine memory map: %u entries\n", in.memmap_nr);
+		for (uint32_t i = 0; i < in.memmap_nr; i++) {
+			const uint8_t *e = in.memmap + sizeof(struct kj_note_memmap) + i * 24u;
 			fprintf(out, "  0x%09" PRIx64 "-0x%09" PRIx64 " %s\n", le64(e),
 				le64(e) + le64(e + 8), memmap_type_name(le32(e + 16)));
 		}

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "image-notes.h"
 #include "kj-error.h"
 
 struct core_load {
@@ -40,8 +41,15 @@ struct core {
 int core_parse(const uint8_t *hdr, size_t hdrlen, uint64_t file_size, const char *name,
 	       struct core *c, size_t *need, struct kj_error *err);
 
-/* Open an ELF core through fd: headers and notes. */
+/* Open an ELF core through fd: headers and notes.  Reads the headers and
+ * the notes, never more (a sparse file costs what it holds); notes over
+ * 64 MiB in all are an error. */
 int core_open(int fd, const char *name, struct core *c, struct kj_error *err);
+/* The verdict on the core's KEXECJMP notes (image-notes.h), read from
+ * file (the whole file's bytes, as mapped) or, with file NULL, from
+ * c->notes (core_open). */
+int core_image_notes(const struct core *c, const uint8_t *file, const char *name,
+		     struct image_notes *out, struct kj_error *err);
 void core_free(struct core *c);
 
 /* Find the first note with this name and type; 0 and desc/len, or -1. */

@@ -114,17 +114,6 @@ static int check_memmap(const uint8_t *desc, size_t len, const struct memmap *mm
 	return 0;
 }
 
-/* Find a note of ours in any PT_NOTE of the image. */
-static int find_note(const struct kj_file *f, const struct core *c, uint32_t type,
-		     const uint8_t **desc, size_t *len)
-{
-	for (size_t i = 0; i < c->nnote_refs; i++)
-		if (core_find_note(f->data + c->note_refs[i].offset, (size_t)c->note_refs[i].filesz,
-				   KJ_NOTE_NAME, type, desc, len) == 0)
-			return 0;
-	return -1;
-}
-
 /*
  * One pass over the staging areas (the image's file bytes, in program-
  * header order): each area's SHA-256 for the purgatory, and the digest of
@@ -312,7 +301,7 @@ static int drop_zero_pages(const struct kj_file *f, struct stage_load **loads, s
 	free(*loads);
 	*loads = nlds;
 	*nl = k;
-	*out = (struct kj_file){ f->name, buf, (size_t)data, false, false };
+	*out = (struct kj_file){ .name = f->name, .data = buf, .size = (size_t)data, .fd = -1 };
 	return 0;
 }
 
@@ -328,11 +317,11 @@ int x86_resume_plan(const struct kj_load_input *in, struct kj_plan *plan, struct
 	struct stage_plan sp;
 	struct purgatory pg;
 	struct core c;
-	const uint8_t *desc;
-	size_t desclen, need, nl = 0;
+	struct image_notes notes;
+	size_t need, nl = 0;
 	uint8_t *ctl, want_digest[SHA256_DIGEST_SIZE];
 	bool have_digest = false, entry_held = false;
-	struct kj_file gathered = { NULL, NULL, 0, false, false };
+	struct kj_file gathered = { .fd = -1 };
 	void *gathered_buf = NULL; /* gathered.data until the plan owns it */
 	int rc = -1;
 
@@ -356,28 +345,27 @@ int x86_resume_plan(const struct kj_load_input *in, struct kj_plan *plan, struct
 		goto out;
 	}
 
-	/* the image's own checks: its digest, and the machine it came from */
+	/* the image's own checks: its digest, and the machine it came from
+	 * (the same verdict on its notes as kdump info --verify's) */
 	for (size_t i = 0; i < c.nloads; i++)
 		file_bytes += c.loads[i].filesz;
 	entry = c.entry;
-	if (find_note(f, &c, KJ_NOTE_IMAGE, &desc, &desclen) == 0) {
-		if (desclen < sizeof(struct kj_note_image) || le32(desc) != 1) {
-			kj_fail(err, KJ_EXIT_BADFILE, "%s: its image note is damaged", name);
-			goto out;
-		}
-		if (le64(desc + 8))
-			entry = le64(desc + 8);
-		if (le64(desc + 16) != file_bytes) {
+	if (core_image_notes(&c, f->data, name, &notes, err) < 0)
+		goto out;
+	if (notes.has_image) {
+		if (notes.entry)
+			entry = notes.entry;
+		if (notes.data_bytes != file_bytes) {
 			kj_fail(err, KJ_EXIT_BADFILE,
 				"%s: holds %" PRIu64 " bytes of memory, its note says %" PRIu64 ": the file is damaged",
-				name, file_bytes, le64(desc + 16));
+				name, file_bytes, notes.data_bytes);
 			goto out;
 		}
-		memcpy(want_digest, desc + 40, SHA256_DIGEST_SIZE);
+		memcpy(want_digest, notes.sha256, SHA256_DIGEST_SIZE);
 		have_digest = true;
 	}
-	if (find_note(f, &c, KJ_NOTE_MEMMAP, &desc, &desclen) == 0 &&
-	    check_memmap(desc, desclen, &in->sys->mm, name, err) < 0)
+	if (notes.has_memmap &&
+	    check_memmap(notes.memmap, notes.memmap_len, &in->sys->mm, name, err) < 0)
 		goto out;
 	if (o->entry_given)
 		entry = o->entry;

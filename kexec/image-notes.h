@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The verdict on a core's KEXECJMP notes (kdump-image.h), one for every
+ * reader: kexec loading a saved image (resume.c) and kdump info and
+ * --verify.  A note of ours that is present but damaged is an error, never
+ * "absent": an absent image note means a foreign core (a copy of
+ * /proc/vmcore) loaded without a digest, so a damaged one read as absent
+ * would turn the checks off.
+ *
+ * Pure: works on the PT_NOTE segments' bytes, wherever they were read.
+ */
+#ifndef KJ_IMAGE_NOTES_H
+#define KJ_IMAGE_NOTES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kj-error.h"
+
+struct image_notes {
+	bool has_image;              /* KJ_NOTE_IMAGE: saved by kdump save */
+	uint32_t flags;              /* its fields, decoded */
+	uint64_t entry, data_bytes, zero_bytes, free_bytes;
+	uint8_t sha256[32];
+	bool has_memmap;             /* KJ_NOTE_MEMMAP: the machine's map */
+	const uint8_t *memmap;       /* its descriptor (version, nr, entries) */
+	size_t memmap_len;
+	uint32_t memmap_nr;
+};
+
+/*
+ * Add the KEXECJMP notes of one PT_NOTE segment's bytes to *out (zeroed
+ * before the first).  Fails (KJ_EXIT_BADFILE, naming the file) when the
+ * segment's notes do not parse to its end, when a note looks like ours but
+ * is not exactly one (its name, type, size or version off), or when one of
+ * ours comes twice.
+ */
+int image_notes_add(const uint8_t *p, size_t len, const char *name, struct image_notes *out,
+		    struct kj_error *err);
+
+#endif
