@@ -69,7 +69,7 @@ kt=("$kt_tree/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" --library-path
 	"$kt_tree/lib/x86_64-linux-gnu:$kt_tree/usr/lib/x86_64-linux-gnu" "$kt_tree/sbin/kexec")
 kt_version=$("${kt[@]}" --version 2>&1) || die "cannot run Debian's kexec-tools: $kt_version"
 # the same program kj_host_tool runs
-[ "$(kj_host_tool x86_64 kexec-tools sbin/kexec --version 2>&1)" = "$kt_version" ] ||
+[ "$(kj_host_tool kexec-tools sbin/kexec --version 2>&1)" = "$kt_version" ] ||
 	die "kj_host_tool runs another kexec-tools than $kt_tree"
 
 # Fake root: tests/host/mkroot.sh's 512 MiB pc, with the map of a 4 GiB one

@@ -412,22 +412,60 @@ kj_debian_tool() {
 	rm -f "$ROOT/.complete"
 }
 
-# kj_host_tool ARCH PACKAGE PROGRAM ARGS...: run PROGRAM from Debian's
-# PACKAGE (for ARCH's Debian architecture) on the host, with the shared
-# libraries and the loader of the unpacked tree (host-side checks in
-# verify(), e.g. makedumpfile --dump-dmesg on a saved dump).
-kj_host_tool() {
-	local tree triplet ld
-	tree=$(kj_memo "debian-tool-$1-$2" _kj_debian_tool_tree "$(kj_debian_arch "$1")" "$2" "$3") ||
-		return 1
-	case "$(kj_debian_arch "$1")" in
-		amd64) triplet=x86_64-linux-gnu ld=ld-linux-x86-64.so.2 ;;
-		i386) triplet=i386-linux-gnu ld=ld-linux.so.2 ;;
+# ------------------------------------------------------------ host programs
+# What verify() (and bench) runs on the host is always an x86-64 program,
+# whatever the scenario's ARCH: a host whose kernel cannot run i386 binaries
+# (no IA32 emulation) refuses the guest's i386 builds with "Exec format
+# error".  The x86_64 kdump reads i386 dumps and images (ELFCLASS32,
+# EM_386) too.  kj_ours i386 and Debian's i386 packages only go into guest
+# roots; tests/e2e/check-host-progs.sh (make check) keeps it that way.
+
+# kj_host_elf FILE: fail, loudly, unless FILE is an x86-64 ELF program
+# (ELFCLASS64, EM_X86_64): the only kind the harness runs on the host.
+kj_host_elf() {
+	local hdr
+	hdr=$(od -An -tx1 -N20 "$1" 2>/dev/null | tr -d ' \n')
+	case "$hdr" in
+		7f454c46*) ;;
+		*) kj_msg "HOST PROGRAM $1 is not an ELF program"; return 1 ;;
 	esac
-	local prog=$3
-	shift 3
-	"$tree/lib/$triplet/$ld" --library-path "$tree/lib/$triplet:$tree/usr/lib/$triplet" \
-		"$tree/$prog" "$@"
+	# e_ident[EI_CLASS] (byte 4): 02 = ELFCLASS64; e_machine (bytes 18-19,
+	# little-endian): 3e00 = EM_X86_64 (0300 is EM_386)
+	if [ "${hdr:8:2}" != 02 ] || [ "${hdr:36:4}" != 3e00 ]; then
+		kj_msg "HOST PROGRAM $1 is not an x86-64 program (EI_CLASS ${hdr:8:2}, e_machine ${hdr:36:4}):" \
+			"the harness must never run a guest (i386) build on the host"
+		return 1
+	fi
+}
+
+# kj_host_ours PROGRAM: path of PROGRAM (kdump or kexec) of our x86_64
+# static build (beside $KEXEC_X86_64 when set, else built in the cache),
+# for verify() to run on the host, e.g. kdump info on an i386 guest's dump.
+kj_host_ours() {
+	local bin p
+	bin=$(kj_ours x86_64) || return 1
+	case "$1" in
+		kexec) p=$bin ;;
+		kdump) p=$(dirname "$bin")/kdump ;;
+		*) kj_msg "kj_host_ours: unknown program $1"; return 1 ;;
+	esac
+	[ -x "$p" ] || { kj_msg "kj_host_ours: no $1 beside $bin"; return 1; }
+	kj_host_elf "$p" || return 1
+	echo "$p"
+}
+
+# kj_host_tool PACKAGE PROGRAM ARGS...: run PROGRAM from Debian's amd64
+# PACKAGE on the host, with the shared libraries and the loader of the
+# unpacked tree (host-side checks in verify(), e.g. makedumpfile
+# --dump-dmesg on a saved dump).  amd64 whatever the scenario's ARCH; no
+# ARCH argument, so that a scenario cannot pass "$ARCH" and run an i386 one.
+kj_host_tool() {
+	local tree lib=x86_64-linux-gnu ld=ld-linux-x86-64.so.2 prog=$2
+	tree=$(kj_memo "debian-tool-x86_64-$1" _kj_debian_tool_tree amd64 "$1" "$prog") ||
+		return 1
+	kj_host_elf "$tree/lib/$lib/$ld" && kj_host_elf "$tree/$prog" || return 1
+	shift 2
+	"$tree/lib/$lib/$ld" --library-path "$tree/lib/$lib:$tree/usr/lib/$lib" "$tree/$prog" "$@"
 }
 
 # kj_kexec_tree IMPL ARCH: a directory to merge into a guest root that

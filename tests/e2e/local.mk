@@ -16,11 +16,16 @@ EXTRA_DIST += \
 	tests/e2e/markers.awk \
 	tests/e2e/check-vmcore.py \
 	tests/e2e/check-image.py \
+	tests/e2e/check-host-progs.sh \
 	tests/e2e/elfcheck.py \
 	tests/e2e/guest \
 	tests/e2e/kernels \
 	tests/e2e/progs \
 	tests/e2e/scenarios
+
+# make check part: what the harness runs on the host is an x86-64 program
+# (no QEMU, no network).
+TESTS += tests/e2e/check-host-progs.sh
 
 check-e2e:
 	KEXEC_X86_64='$(KEXEC_X86_64)' KEXEC_I386='$(KEXEC_I386)' \
