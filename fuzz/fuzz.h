@@ -28,6 +28,51 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 		}                                                                     \
 	} while (0)
 
+/*
+ * Bytes allocated (malloc, calloc, realloc; frees not subtracted) between
+ * fz_alloc_begin() and fz_alloc_end(), through the sanitizer allocator's
+ * hooks: a target asserts that a parser allocates no more than a bound
+ * derived from its input (a size taken from a header, unchecked, shows up
+ * here long before it exhausts -rss_limit_mb).
+ */
+#include <sanitizer/allocator_interface.h>
+
+static __thread size_t fz_alloc_bytes;
+static __thread bool fz_alloc_on;
+
+static void fz_alloc_hook(const volatile void *p, size_t n)
+{
+	(void)p;
+	if (fz_alloc_on)
+		fz_alloc_bytes += n;
+}
+
+static void fz_free_hook(const volatile void *p)
+{
+	(void)p;
+}
+
+static inline void fz_alloc_begin(void)
+{
+	static bool installed;
+
+	if (!installed) {
+		if (!__sanitizer_install_malloc_and_free_hooks(fz_alloc_hook, fz_free_hook)) {
+			fprintf(stderr, "fuzz: cannot install the malloc hooks\n");
+			abort();
+		}
+		installed = true;
+	}
+	fz_alloc_bytes = 0;
+	fz_alloc_on = true;
+}
+
+static inline size_t fz_alloc_end(void)
+{
+	fz_alloc_on = false;
+	return fz_alloc_bytes;
+}
+
 /* Values taken from the front of the input, little-endian; zeros once
  * the input is used up. */
 struct fz {

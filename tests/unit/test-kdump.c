@@ -341,6 +341,84 @@ static void swap_list(void **state)
 	assert_non_null(strstr(err.msg, "control page"));
 }
 
+/*
+ * A swap list of 1 Mi pages given in descending order (a kernel may list
+ * its segments in any order), read through a reader that makes the list
+ * up: the control page at 0x5000, the list at 0x100000, destination page
+ * N - i and source 0x200000000 + i pages.  The sort must be O(n log n):
+ * the insertion sort it replaced needed n^2 / 2 moves here, hours; the
+ * alarm is a watchdog against that, not a measure (this takes well under
+ * a second, and seconds under valgrind).
+ */
+#define BIG_N (1u << 20)
+
+static int big_list_read(void *ctx, uint64_t paddr, void *buf, size_t len)
+{
+	uint64_t v, j;
+
+	(void)ctx;
+	if (len != 8)
+		return -1;
+	if (paddr == 0x5000 + 2048 + 0x30) {
+		v = 0x100000 | 2;
+	} else if (paddr >= 0x100000 && paddr % 8 == 0 && (j = (paddr - 0x100000) / 8) <= 2 * BIG_N) {
+		if (j == 2 * BIG_N)
+			v = 4;
+		else if (j % 2 == 0)
+			v = ((uint64_t)(BIG_N - j / 2) << 12) | 1;
+		else
+			v = ((0x200000000ull >> 12) + j / 2) << 12 | 8;
+	} else {
+		return -1;
+	}
+	put_le64(buf, v);
+	return 0;
+}
+
+static void swap_list_sorted_fast(void **state)
+{
+	struct oldmem mem = { big_list_read, NULL };
+	struct swapmap m;
+	struct kj_error err = { 0, "" };
+
+	alarm(120);
+	assert_int_equal(swapmap_read(&mem, true, 0x50f2, &m, &err), 0);
+	alarm(0);
+	assert_int_equal(m.n, BIG_N);
+	for (size_t i = 0; i < m.n; i++) {
+		assert_int_equal(m.dest[i], (uint64_t)(i + 1) << 12);
+		/* page i + 1 was listed i-th from the end */
+		assert_int_equal(m.src[i], 0x200000000ull + ((uint64_t)(BIG_N - 1 - i) << 12));
+	}
+	assert_int_equal(swapmap_lookup(&m, (uint64_t)BIG_N << 12), 0x200000000ull);
+	swapmap_free(&m);
+}
+
+/* A page listed twice: its first source wins, as before (a stable sort). */
+static void swap_list_duplicates(void **state)
+{
+	struct oldmem mem = { memread, NULL };
+	struct swapmap m;
+	struct kj_error err = { 0, "" };
+	uint64_t list[] = { 0x3000000 | 1, 0xc000 | 8, 0x1000000 | 1, 0x9000 | 8,
+			    0x3000000 | 1, 0xd000 | 8, 0x2000000 | 1, 0xb000 | 8, 4 };
+
+	memset(mem64k, 0, sizeof(mem64k));
+	put_le64(mem64k + 0x5000 + 2048 + 0x30, 0x7000 | 2);
+	for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++)
+		put_le64(mem64k + 0x7000 + 8 * i, list[i]);
+	assert_int_equal(swapmap_read(&mem, true, 0x50f2, &m, &err), 0);
+	assert_int_equal(m.n, 4);
+	assert_int_equal(m.dest[0], 0x1000000);
+	assert_int_equal(m.dest[1], 0x2000000);
+	assert_int_equal(m.dest[2], 0x3000000);
+	assert_int_equal(m.src[2], 0xc000);
+	assert_int_equal(m.dest[3], 0x3000000);
+	assert_int_equal(m.src[3], 0xd000);
+	assert_int_equal(swapmap_lookup(&m, 0x3000000), 0xc000);
+	swapmap_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -349,6 +427,8 @@ int main(void)
 		cmocka_unit_test(failed_write_leaves_nothing),
 		cmocka_unit_test(not_an_image),
 		cmocka_unit_test(swap_list),
+		cmocka_unit_test(swap_list_sorted_fast),
+		cmocka_unit_test(swap_list_duplicates),
 		cmocka_unit_test(interrupted_leaves_nothing), /* last: the flag stays set */
 	};
 	return cmocka_run_group_tests_name("kdump", tests, setup, teardown);
