@@ -52,11 +52,76 @@
  * phdr_budget()). */
 #define PHDRS_MAX (PN_XNUM - 1)
 
+/* The signal that stopped the save (-1: kdump_save_interrupt()), or 0. */
 static volatile sig_atomic_t interrupted;
+/* The temporary file while it exists, for the signal handler to remove. */
+static char *volatile cleanup_path;
 
 void kdump_save_interrupt(void)
 {
-	interrupted = 1;
+	interrupted = -1;
+}
+
+/*
+ * Every signal whose default action ends the process.  Asynchronous ones
+ * stop the save at its next check (a page at most, in every long loop);
+ * a second one, or a fault (the save cannot go on after it), removes the
+ * temporary file here and ends the process by the signal, as it would
+ * have ended.  unlink, signal and raise are async-signal-safe.
+ */
+static bool fault_signal(int sig)
+{
+	return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE ||
+	       sig == SIGABRT || sig == SIGSYS || sig == SIGTRAP;
+}
+
+static void on_signal(int sig)
+{
+	if (interrupted || fault_signal(sig)) {
+		char *p = cleanup_path;
+
+		if (p)
+			unlink(p);
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	interrupted = sig;
+}
+
+void kdump_save_signals(void)
+{
+	struct sigaction sa, old;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigfillset(&sa.sa_mask);
+	for (int sig = 1; sig < NSIG; sig++) {
+		/* stopped, ignored by default, or not ours to catch */
+		if (sig == SIGKILL || sig == SIGSTOP || sig == SIGCHLD || sig == SIGCONT ||
+		    sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU || sig == SIGURG ||
+		    sig == SIGWINCH || (sig >= 32 && sig < SIGRTMIN))
+			continue;
+		/* an ignored signal stays ignored (nohup), a sanitizer's handler stays */
+		if (sigaction(sig, NULL, &old) < 0 || old.sa_handler != SIG_DFL ||
+		    (old.sa_flags & SA_SIGINFO))
+			continue;
+		sigaction(sig, &sa, NULL);
+	}
+}
+
+/* "IMAGE: interrupted by SIGTERM: not saved" */
+static int fail_interrupted(const struct save_opts *o, struct kj_error *err)
+{
+	int sig = interrupted;
+	const char *name = sig > 0 ? sigabbrev_np(sig) : NULL;
+
+	if (sig > 0 && name)
+		return kj_fail(err, KJ_EXIT_FAILURE, "%s: interrupted by SIG%s: not saved", o->out, name);
+	if (sig > 0)
+		return kj_fail(err, KJ_EXIT_FAILURE, "%s: interrupted by signal %d: not saved", o->out, sig);
+	return kj_fail(err, KJ_EXIT_FAILURE, "%s: interrupted: not saved", o->out);
 }
 
 static double now(void)
@@ -333,7 +398,7 @@ static int copy_loads(int in, const struct core *c, const struct bitmap *freemap
 					k = n - at;
 				if (interrupted) {
 					free(chunk);
-					return kj_fail(err, KJ_EXIT_FAILURE, "interrupted");
+					return fail_interrupted(o, err);
 				}
 				/* the source's virtual address carries over, if any */
 				if (emit_page(o, freemap, w, ol, st, paddr,
@@ -375,7 +440,7 @@ static int copy_swapped(int in, const struct core *c, const struct swapmap *swap
 	ol->open = false;
 	for (size_t i = 0; i < swap->n; i++) {
 		if (interrupted)
-			return kj_fail(err, KJ_EXIT_FAILURE, "interrupted");
+			return fail_interrupted(o, err);
 		/* The kernel took a page that was free in A as its own source: it
 		 * holds B's data and nothing of A's. */
 		if (swap->src[i] == swap->dest[i]) {
@@ -560,6 +625,41 @@ static bool crash_kernel(void)
 	return crash;
 }
 
+/* The directory part of path (malloc'd), "." for a bare name. */
+static char *dir_of(const char *path)
+{
+	char *copy = strdup(path), *d;
+
+	if (!copy)
+		return NULL;
+	d = strdup(dirname(copy));
+	free(copy);
+	return d;
+}
+
+/*
+ * Verify the temporary file before it replaces anything: what a loader
+ * will read (headers, notes, the data against its SHA-256), re-read from
+ * the file system once the page cache has let go of what was written.
+ */
+static int verify_tmp(const struct save_opts *o, int fd, const char *tmp, bool replacing,
+		      struct kj_error *err)
+{
+	struct kj_error verr = { 0, "" };
+	const char *why;
+	size_t tl = strlen(tmp);
+
+	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	if (kdump_verify_image(tmp, &verr) == 0)
+		return 0;
+	/* the message names the temporary file: say it of IMAGE instead */
+	why = verr.msg;
+	if (!strncmp(why, tmp, tl) && !strncmp(why + tl, ": ", 2))
+		why += tl + 2;
+	return kj_fail(err, KJ_EXIT_FAILURE, "%s: the image written does not verify (%s): %s", o->out,
+		       why, replacing ? "the old image is left as it was" : "not saved");
+}
+
 int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error *err)
 {
 	struct core c;
@@ -567,9 +667,11 @@ int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error
 	struct outloads ol = { NULL, 0, 0, false, 0, 0 };
 	struct writer w = { .fd = -1 };
 	struct swapmap swap = { NULL, NULL, 0 };
-	bool have_swap = false;
+	bool have_swap = false, replacing;
 	struct statvfs vfs;
-	char *dir = NULL, *base = NULL, tmp[4096];
+	struct stat sb;
+	char *dir = NULL, *tmp = NULL;
+	sigset_t all, prev;
 	uint64_t entry;
 	int in, out = -1, rc = -1;
 	double t0 = now();
@@ -608,15 +710,18 @@ int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error
 
 	phdr_budget(&c, &freemap, o, have_swap ? &swap : NULL, &ol);
 
-	/* a temporary file beside the final one, renamed at the end */
-	dir = strdup(o->out);
-	base = strdup(o->out);
-	if (!dir || !base) {
+	/* A temporary file beside the final one, renamed at the end.  Its name
+	 * is short whatever IMAGE's is (a NAME_MAX long IMAGE is fine). */
+	dir = dir_of(o->out);
+	tmp = dir ? malloc(strlen(dir) + sizeof("/.kdump-XXXXXX")) : NULL;
+	if (!tmp) {
 		kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
 		goto out;
 	}
-	snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dirname(dir), basename(base));
-	if (statvfs(dirname(strcpy(dir, o->out)), &vfs) == 0) {
+	strcpy(tmp, dir);
+	strcat(tmp, "/.kdump-XXXXXX");
+	replacing = stat(o->out, &sb) == 0;
+	if (statvfs(dir, &vfs) == 0) {
 		uint64_t avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
 		if (avail < st->total_bytes && !o->exclude_zero && !o->exclude_free) {
 			kj_fail(err, KJ_EXIT_FAILURE,
@@ -629,7 +734,13 @@ int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error
 				" MiB free; exclusion may make it fit\n",
 				st->total_bytes >> 20, avail >> 20);
 	}
-	out = mkstemp(tmp);
+	/* no signal between creating the file and telling the handler */
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &prev);
+	out = mkostemp(tmp, O_CLOEXEC);
+	if (out >= 0)
+		cleanup_path = tmp;
+	sigprocmask(SIG_SETMASK, &prev, NULL);
 	if (out < 0) {
 		kj_fail(err, KJ_EXIT_FAILURE, "%s: cannot create a file there: %s", o->out, strerror(errno));
 		goto out;
@@ -657,27 +768,50 @@ int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error
 		goto out_unlink;
 	}
 	if (interrupted) {
-		kj_fail(err, KJ_EXIT_FAILURE, "interrupted");
+		fail_interrupted(o, err);
+		goto out_unlink;
+	}
+	/* verified before it replaces anything: a bad write leaves the old
+	 * image (or nothing) under the final name */
+	if (o->verify && verify_tmp(o, out, tmp, replacing, err) < 0)
+		goto out_unlink;
+	/* the last check and the rename under blocked signals: once it is
+	 * renamed, the save is done */
+	sigprocmask(SIG_BLOCK, &all, &prev);
+	if (interrupted) {
+		sigprocmask(SIG_SETMASK, &prev, NULL);
+		fail_interrupted(o, err);
 		goto out_unlink;
 	}
 	if (rename(tmp, o->out) < 0) {
+		sigprocmask(SIG_SETMASK, &prev, NULL);
 		kj_fail(err, KJ_EXIT_FAILURE, "%s: %s", o->out, strerror(errno));
 		goto out_unlink;
 	}
+	cleanup_path = NULL;
+	sigprocmask(SIG_SETMASK, &prev, NULL);
+	/* and the new name made durable (B may power off right after) */
 	{
-		int d = open(dirname(strcpy(dir, o->out)), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (d >= 0) {
-			fsync(d);
+		int d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (d >= 0 && fsync(d) < 0 && errno != EINVAL) {
+			kj_fail(err, KJ_EXIT_FAILURE,
+				"%s: written, but syncing its directory failed: %s (the new name may not survive a crash)",
+				o->out, strerror(errno));
 			close(d);
+			goto out;
 		}
+		if (d >= 0)
+			close(d);
 	}
 	st->seconds = now() - t0;
 	rc = 0;
-	if (o->verify)
-		rc = kdump_verify_image(o->out, err);
 	goto out;
 out_unlink:
+	sigprocmask(SIG_BLOCK, &all, &prev);
 	unlink(tmp);
+	cleanup_path = NULL;
+	sigprocmask(SIG_SETMASK, &prev, NULL);
 out:
 	if (out >= 0)
 		close(out);
@@ -686,7 +820,7 @@ out:
 	free(freemap.w);
 	swapmap_free(&swap);
 	free(dir);
-	free(base);
+	free(tmp);
 	core_free(&c);
 	close(in);
 	return rc;

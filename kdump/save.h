@@ -35,5 +35,10 @@ int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error
 /* Stop a save in progress (signal handlers call it); the save then fails
  * and leaves nothing under the final name. */
 void kdump_save_interrupt(void);
+/* Catch every signal whose default action ends the process (those not
+ * ignored or caught already): the save stops, the temporary file is
+ * removed, and a second signal or a fault ends the process at once, the
+ * file removed too. */
+void kdump_save_signals(void);
 
 #endif

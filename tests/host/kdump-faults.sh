@@ -4,6 +4,14 @@
 #   enospc   the target file system fills up mid-write (a 4 MiB tmpfs, a
 #            core holding 16 MiB of random data)
 #   sigint   SIGINT mid-write (a 4 GiB sparse core, mostly read, not written)
+#   sigNAME  the same for every signal whose default action ends the
+#            process (HUP, QUIT, PIPE, USR1, ...)
+#   nohup    an ignored SIGHUP stays ignored (the save goes on)
+#   sigabrt  a fault signal: the process ends by it, the temporary file removed
+#   verify-* --verify with a write that goes bad (an LD_PRELOAD shim flips a
+#            bit of the data): the temporary file is verified before the
+#            rename, so the old image stays as it was
+#   longname IMAGE with a 255-byte name (NAME_MAX): the temporary name is short
 # Each must exit non-zero with one clear line and leave nothing under the
 # final name (nor a temporary file).  The tmpfs needs a mount namespace:
 # unshare -rm (a user namespace where allowed, or root).
@@ -37,6 +45,49 @@ core("random.core", 16 << 20, True)
 core("sparse.core", 4 << 30, False)
 PY
 
+# the write that goes bad: the first data write (offset and size of at
+# least a page) reaches the file with one bit flipped
+cat >"$work/corrupt.c" <<'SHIM'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+typedef ssize_t (*pwrite_fn)(int, const void *, size_t, off_t);
+static int done;
+
+static ssize_t bad(pwrite_fn real, int fd, const void *buf, size_t n, off_t off)
+{
+	unsigned char *c;
+	ssize_t r;
+
+	if (done || off < 4096 || n < 4096 || !(c = malloc(n)))
+		return real(fd, buf, n, off);
+	memcpy(c, buf, n);
+	c[100] ^= 1;
+	done = 1;
+	r = real(fd, c, n, off);
+	free(c);
+	return r;
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
+{
+	return bad((pwrite_fn)dlsym(RTLD_NEXT, "pwrite"), fd, buf, n, off);
+}
+
+ssize_t pwrite64(int fd, const void *buf, size_t n, off_t off)
+{
+	return bad((pwrite_fn)dlsym(RTLD_NEXT, "pwrite64"), fd, buf, n, off);
+}
+SHIM
+${CC:-cc} -shared -fPIC -O2 -o "$work/corrupt.so" "$work/corrupt.c" -ldl ||
+	{ echo "FAIL setup: cannot build the write-corrupting shim"; echo "0 passed, 1 failed"; exit 1; }
+# a sanitizer build wants its runtime first; the shim goes before it
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+
 if ! unshare -rm true 2>/dev/null && ! unshare -m true 2>/dev/null; then
 	echo "FAIL enospc: no mount namespace (unshare -rm and unshare -m both refused)"
 	echo "0 passed, 1 failed"
@@ -68,7 +119,8 @@ fi
 # sigint
 rm -f "$work/err"
 mkdir -p "$work/out"
-"$KDUMP" save -q --exclude=zero --from="$work/sparse.core" --entry=0x1000 "$work/out/image.elf" 2>"$work/err" &
+# (default dispositions: a background job of a script ignores SIGINT)
+env --default-signal "$KDUMP" save -q --exclude=zero --from="$work/sparse.core" --entry=0x1000 "$work/out/image.elf" 2>"$work/err" &
 pid=$!
 sleep 0.3
 kill -INT $pid
@@ -83,5 +135,134 @@ elif [ -n "$(ls -A "$work/out")" ]; then
 else
 	pass sigint
 fi
+
+# one line on stderr holding a fixed string
+one_line() { # FILE STRING
+	[ "$(grep -c '' "$1")" -eq 1 ] && grep -qF -- "$2" "$1"
+}
+# a save of the sparse core in the background, in an empty $work/out
+# (default dispositions: a background job of a script ignores SIGINT and
+# SIGQUIT, and kdump leaves an ignored signal ignored)
+bg_save() { # ENV-ARGS...
+	rm -rf "$work/out" "$work/err"
+	mkdir -p "$work/out"
+	env --default-signal "$@" "$KDUMP" save -q --exclude=zero --from="$work/sparse.core" \
+		--entry=0x1000 "$work/out/image.elf" 2>"$work/err" &
+	pid=$!
+	sleep 0.3
+}
+left() { ls -A "$work/out" | tr '\n' ' '; }
+
+# every signal whose default action ends the process: one line naming it,
+# nothing left
+for sig in HUP INT QUIT PIPE ALRM TERM USR1 USR2 XCPU XFSZ VTALRM PROF; do
+	bg_save
+	kill -"$sig" $pid
+	wait $pid
+	rc=$?
+	if [ $rc -ne 1 ]; then
+		fail "sig$sig" "exit $rc, not 1"
+	elif ! one_line "$work/err" "image.elf: interrupted by SIG$sig: not saved"; then
+		fail "sig$sig" "not the one-line message"
+	elif [ -n "$(left)" ]; then
+		fail "sig$sig" "left behind: $(left)"
+	else
+		pass "sig$sig"
+	fi
+done
+
+# nohup: an ignored SIGHUP stays ignored; SIGTERM then stops the save
+bg_save --ignore-signal=HUP
+kill -HUP $pid
+sleep 0.3
+alive=no
+kill -0 $pid 2>/dev/null && alive=yes
+kill -TERM $pid 2>/dev/null
+wait $pid
+rc=$?
+if [ $alive = no ]; then
+	fail nohup "an ignored SIGHUP ended the save (exit $rc)"
+elif [ $rc -ne 1 ] || ! one_line "$work/err" "image.elf: interrupted by SIGTERM: not saved"; then
+	fail nohup "exit $rc, not the SIGTERM line"
+elif [ -n "$(left)" ]; then
+	fail nohup "left behind: $(left)"
+else
+	pass nohup
+fi
+
+# a fault signal (SIGABRT: a sanitizer build keeps its own SIGSEGV
+# handler): the process ends by it, and the temporary file is gone
+bg_save
+kill -ABRT $pid
+wait $pid
+rc=$?
+if [ $rc -ne $((128 + 6)) ]; then
+	fail sigabrt "exit $rc, not ended by SIGABRT"
+elif [ -n "$(left)" ]; then
+	fail sigabrt "left behind: $(left)"
+else
+	pass sigabrt
+fi
+
+# --verify with a write that goes bad, over an existing image and into an
+# empty directory; and without the fault
+save16() { # ARGS...: a save of the random core into $work/out/image.elf
+	"$KDUMP" save -q --exclude=zero --from="$work/random.core" "$@" "$work/out/image.elf" 2>"$work/err"
+}
+rm -rf "$work/out" "$work/err"
+mkdir -p "$work/out"
+if ! save16 --entry=0x1000; then
+	fail verify-keeps-old "the first save failed"
+else
+	sum=$(sha256sum <"$work/out/image.elf")
+	LD_PRELOAD="$work/corrupt.so" save16 --verify --entry=0x2000
+	rc=$?
+	if [ $rc -ne 1 ]; then
+		fail verify-keeps-old "exit $rc, not 1"
+	elif ! one_line "$work/err" "image.elf: the image written does not verify (the saved data does not match its SHA-256: the image is corrupt): the old image is left as it was"; then
+		fail verify-keeps-old "not the one-line message"
+	elif [ "$(sha256sum <"$work/out/image.elf")" != "$sum" ]; then
+		fail verify-keeps-old "the old image was replaced"
+	elif [ "$(left)" != "image.elf " ]; then
+		fail verify-keeps-old "left behind: $(left)"
+	else
+		pass verify-keeps-old
+	fi
+fi
+rm -rf "$work/out" "$work/err"
+mkdir -p "$work/out"
+LD_PRELOAD="$work/corrupt.so" save16 --verify --entry=0x2000
+rc=$?
+if [ $rc -ne 1 ]; then
+	fail verify-new "exit $rc, not 1"
+elif ! one_line "$work/err" "image.elf: the image written does not verify (the saved data does not match its SHA-256: the image is corrupt): not saved"; then
+	fail verify-new "not the one-line message"
+elif [ -n "$(left)" ]; then
+	fail verify-new "left behind: $(left)"
+else
+	pass verify-new
+fi
+rm -rf "$work/out" "$work/err"
+mkdir -p "$work/out"
+if ! save16 --verify --entry=0x2000; then
+	fail verify-ok "exit non-zero"
+elif [ -s "$work/err" ] || [ "$(left)" != "image.elf " ]; then
+	fail verify-ok "output, or files: $(left)"
+else
+	pass verify-ok
+fi
+
+# a NAME_MAX (255 bytes) long image name
+rm -rf "$work/out" "$work/err"
+mkdir -p "$work/out"
+long=$(printf 'i%.0s' $(seq 251)).elf
+if ! "$KDUMP" save -q --exclude=zero --from="$work/random.core" --entry=0x1000 "$work/out/$long" 2>"$work/err"; then
+	fail longname "a 255-byte name failed"
+elif [ "$(left)" != "$long " ]; then
+	fail longname "files: $(left)"
+else
+	pass longname
+fi
+
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]
