@@ -12,8 +12,8 @@
  *
  * Bounded by the input: a list that ends visits each word of memory at
  * most once (a word read twice is a loop), so it has at most one entry a
- * word; what swapmap_read allocates (the arrays, doubling, and the merge
- * sort's copy) is at most 96 bytes an entry read, plus the first arrays.
+ * word; what swapmap_read holds at most (the arrays, doubling, and the
+ * merge sort's copy) is under 96 bytes a word read, plus the first arrays.
  * The sort is O(n log n): a seed lists 120 k pages in descending order,
  * which the insertion sort it replaced took past -timeout over.
  */

@@ -38,6 +38,7 @@
 #include "freepages.h"
 #include "kdump-image.h"
 #include "le.h"
+#include "memmap.h"
 #include "range.h"
 #include "save.h"
 #include "sha256.h"
@@ -131,6 +132,101 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* ---------------------------------------------------------- bounds */
+
+uint64_t kdump_memmap_top(const uint8_t *notes, size_t len)
+{
+	const uint8_t *desc;
+	size_t dl;
+	uint64_t top = 0;
+	uint32_t n;
+
+	if (core_find_note(notes, len, KJ_NOTE_NAME, KJ_NOTE_MEMMAP, &desc, &dl) < 0 ||
+	    dl < sizeof(struct kj_note_memmap))
+		return 0;
+	n = le32(desc + 4);
+	for (size_t i = 0; i < n && i < (dl - sizeof(struct kj_note_memmap)) / 24; i++) {
+		const uint8_t *e = desc + sizeof(struct kj_note_memmap) + i * 24;
+		uint64_t start = le64(e), end = start + le64(e + 8);
+
+		if (end < start)
+			end = UINT64_MAX; /* a range that wraps: up to the end */
+		if (end > top)
+			top = end;
+	}
+	return top;
+}
+
+int kdump_loads_fit(const struct core *c, const char *name, uint64_t top, const char *map,
+		    struct kj_error *err)
+{
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < c->nloads; i++) {
+		const struct core_load *l = &c->loads[i];
+
+		if (l->paddr > top || l->memsz > top - l->paddr)
+			return kj_fail(err, KJ_EXIT_BADFILE,
+				       "%s: PT_LOAD %zu (0x%" PRIx64 "-0x%" PRIx64 ", %" PRIu64
+				       " MiB) lies beyond the memory %s describes (up to 0x%" PRIx64 ")",
+				       name, i, l->paddr, l->paddr + l->memsz, l->memsz >> 20, map, top);
+		sum += l->memsz; /* each is at most top: no overflow before the check */
+		if (sum > top)
+			return kj_fail(err, KJ_EXIT_BADFILE,
+				       "%s: PT_LOADs 0-%zu cover %" PRIu64 " MiB, more than the %" PRIu64
+				       " MiB of memory %s describes: they overlap",
+				       name, i, (sum >> 20) + !!(sum & 0xfffff), top >> 20, map);
+	}
+	return 0;
+}
+
+/* Started by kexec -p: no kexec_jump_back_entry=, and not resumable. */
+static bool crash_kernel(void);
+
+/*
+ * Before anything walks the core page by page: its PT_LOADs must fit in
+ * the memory of the machine it was taken on, as its memory-map note
+ * describes it, else as this machine's map does (a core from elsewhere
+ * cannot be resumed here anyway).  A capture kernel's own map describes
+ * its crash region only, so /proc/vmcore there goes unchecked (the
+ * kernel built it from the crashed kernel's map); so does a core when no
+ * map can be read.  Each walk stops at a signal, checked or not.
+ */
+static int check_core_size(const struct save_opts *o, const struct core *c, struct kj_error *err)
+{
+	struct memmap mm = { NULL, 0, 0 };
+	const char *source = NULL;
+	char map[128];
+	uint64_t top = kdump_memmap_top(c->notes, c->notes_len);
+
+	if (top)
+		return kdump_loads_fit(c, o->from, top, "its memory-map note", err);
+	if (!strcmp(o->from, "/proc/vmcore") && crash_kernel())
+		return 0;
+	if (memmap_read_system(&mm, &source, NULL) < 0)
+		return 0;
+	for (size_t i = 0; i < mm.n; i++) {
+		uint64_t end = mm.e[i].r.start + mm.e[i].r.size;
+
+		if (end > top)
+			top = end < mm.e[i].r.start ? UINT64_MAX : end;
+	}
+	memmap_free(&mm);
+	if (!top)
+		return 0; /* /proc/iomem without the addresses (not root) */
+	snprintf(map, sizeof(map), "this machine's map (%s; the core has no memory-map note)", source);
+	return kdump_loads_fit(c, o->from, top, map, err);
+}
+
+/* An oldmem reader over the core that fails once a signal came: the
+ * swap-list and free-page walks end at the next read. */
+static int core_mem_read_intr(void *ctx, uint64_t paddr, void *buf, size_t len)
+{
+	if (interrupted)
+		return -1;
+	return core_mem_read(ctx, paddr, buf, len);
+}
+
 /* ---------------------------------------------------------- free pages */
 
 struct bitmap {
@@ -160,7 +256,7 @@ static int find_free_pages(int fd, const struct core *c, const struct swapmap *s
 	/* After a kexec jump A's kernel usually lies in B's window: read those
 	 * pages where the swap put A's contents. */
 	struct core_mem mc = { fd, c, swap };
-	struct oldmem mem = { core_mem_read, &mc };
+	struct oldmem mem = { core_mem_read_intr, &mc };
 	uint64_t top = 0;
 	int rc;
 
@@ -478,9 +574,9 @@ static void count_lent(const struct swapmap *swap, struct save_stats *st)
  */
 #define ZERO_RUNS_MAX 8192u
 
-static void phdr_budget(const struct core *c, const struct bitmap *freemap,
-			const struct save_opts *o, const struct swapmap *swap,
-			struct outloads *ol)
+static int phdr_budget(const struct core *c, const struct bitmap *freemap,
+		       const struct save_opts *o, const struct swapmap *swap,
+		       struct outloads *ol, struct kj_error *err)
 {
 	uint64_t runs = 1; /* the PT_NOTE */
 
@@ -491,6 +587,11 @@ static void phdr_budget(const struct core *c, const struct bitmap *freemap,
 		for (uint64_t a = align_down(l->paddr, PAGE); a < l->paddr + l->memsz; a += PAGE) {
 			bool f = is_free(freemap, a / PAGE) && a >= l->paddr &&
 				 a + PAGE <= l->paddr + l->memsz;
+
+			/* a page a step, over all of the memory: a signal is looked
+			 * at every 64 Ki pages (256 MiB) */
+			if (!(a & ((PAGE << 16) - 1)) && interrupted)
+				return fail_interrupted(o, err);
 
 			if (!f && !in_run)
 				runs++;
@@ -509,6 +610,7 @@ static void phdr_budget(const struct core *c, const struct bitmap *freemap,
 		runs = PHDRS_MAX;
 	}
 	ol->budget = (size_t)runs;
+	return 0;
 }
 
 /* Notes after the data, program headers after the ELF header. */
@@ -684,6 +786,11 @@ int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error
 		close(in);
 		return -1;
 	}
+	if (check_core_size(o, &c, err) < 0) {
+		core_free(&c);
+		close(in);
+		return -1;
+	}
 	for (size_t i = 0; i < c.nloads; i++)
 		st->total_bytes += c.loads[i].memsz;
 	entry = o->entry_given ? o->entry : jump_back_entry_from_cmdline();
@@ -692,12 +799,13 @@ int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error
 		fprintf(stderr, "kdump: warning: no kexec_jump_back_entry= on /proc/cmdline and no --entry: the image records no entry\n");
 	{
 		struct core_mem mc = { in, &c, NULL };
-		struct oldmem mem = { core_mem_read, &mc };
+		struct oldmem mem = { core_mem_read_intr, &mc };
 		struct kj_error serr = { 0, "" };
 		if (entry && swapmap_read(&mem, c.machine == EM_X86_64, entry, &swap, &serr) == 0)
 			have_swap = true;
 	}
-	if (o->exclude_free && find_free_pages(in, &c, have_swap ? &swap : NULL, &freemap, err) < 0) {
+	if (o->exclude_free && find_free_pages(in, &c, have_swap ? &swap : NULL, &freemap, err) < 0 &&
+	    !interrupted) {
 		fprintf(stderr, "kdump: warning: %s; free pages are saved too\n", err->msg);
 		err->msg[0] = '\0';
 	}
@@ -708,7 +816,12 @@ int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error
 		if (swap.src[i] != swap.dest[i] && is_free(&freemap, swap.dest[i] / PAGE))
 			mark_free(&freemap, swap.src[i] / PAGE, 1);
 
-	phdr_budget(&c, &freemap, o, have_swap ? &swap : NULL, &ol);
+	if (interrupted) {
+		fail_interrupted(o, err);
+		goto out;
+	}
+	if (phdr_budget(&c, &freemap, o, have_swap ? &swap : NULL, &ol, err) < 0)
+		goto out;
 
 	/* A temporary file beside the final one, renamed at the end.  Its name
 	 * is short whatever IMAGE's is (a NAME_MAX long IMAGE is fine). */

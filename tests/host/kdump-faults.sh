@@ -26,23 +26,47 @@ passed=0 failed=0
 pass() { echo "PASS $1"; passed=$((passed + 1)); }
 fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); [ -f "$work/err" ] && sed 's/^/    stderr: /' "$work/err"; }
 
-# core NAME DATA_MIB SPARSE_GIB: an ELF64 x86_64 core, one PT_LOAD at 1 MiB
+# ELF64 x86_64 cores: core(NAME, [(paddr, filesz, memsz)...], fill, ram):
+# the loads' data one after the other from 4096 on (random bytes, or a
+# hole), and with ram, a KEXECJMP memory-map note of RAM [0, ram)
 python3 - "$work" <<'PY' || { echo "FAIL setup: python3"; echo "0 passed, 1 failed"; exit 1; }
 import os, struct, sys
 work = sys.argv[1]
-def core(name, size, fill):
+def core(name, loads, fill=False, ram=None):
+    note = b""
+    if ram:
+        desc = struct.pack("<II", 1, 1) + struct.pack("<QQII", 0, ram, 1, 0)
+        note = struct.pack("<III", 9, len(desc), 0x4b4a0001) + b"KEXECJMP\0\0\0\0" + desc
+    nph = len(loads) + (1 if note else 0)
     eh = bytearray(64)
     eh[0:4] = b"\x7fELF"; eh[4] = 2; eh[5] = 1; eh[6] = 1
-    struct.pack_into("<HHIQQQIHHHHHH", eh, 16, 4, 62, 1, 0, 64, 0, 0, 64, 56, 1, 0, 0, 0)
-    ph = struct.pack("<IIQQQQQQ", 1, 7, 4096, 0, 0x100000, size, size, 4096)
+    struct.pack_into("<HHIQQQIHHHHHH", eh, 16, 4, 62, 1, 0, 64, 0, 0, 64, 56, nph, 0, 0, 0)
+    ph = b""
+    note_off = 64 + 56 * nph
+    if note:
+        ph += struct.pack("<IIQQQQQQ", 4, 0, note_off, 0, 0, len(note), len(note), 4)
+    off = 4096
+    for paddr, filesz, memsz in loads:
+        ph += struct.pack("<IIQQQQQQ", 1, 7, off if filesz else 0, 0, paddr, filesz, memsz, 4096)
+        off += filesz
+    head = bytes(eh) + ph + note
+    assert len(head) <= 4096
     with open(os.path.join(work, name), "wb") as f:
-        f.write(bytes(eh) + ph + b"\0" * (4096 - 64 - 56))
+        f.write(head + b"\0" * (4096 - len(head)))
         if fill:
-            f.write(os.urandom(size))
+            f.write(os.urandom(off - 4096))
         else:
-            f.truncate(4096 + size)
-core("random.core", 16 << 20, True)
-core("sparse.core", 4 << 30, False)
+            f.truncate(off)
+# with a memory map, so that this machine's RAM does not matter
+core("random.core", [(0x100000, 16 << 20, 16 << 20)], True, 32 << 20)
+core("sparse.core", [(0x100000, 4 << 30, 4 << 30)], False, 5 << 30)
+# bigger than the memory described: 1 PiB of zeros, 8 TiB of hole
+# (checked against this machine's map), two ranges that overlap
+core("huge-memsz.core", [(0x100000, 0, 1 << 50)], False, 64 << 20)
+core("huge-filesz.core", [(0x100000, 8 << 40, 8 << 40)])
+core("overlap.core", [(0x100000, 0, 40 << 20), (0x100000, 0, 40 << 20)], False, 64 << 20)
+# 1 PiB the map agrees with: the walk is long, a signal ends it
+core("huge-ok.core", [(0x100000, 0, 1 << 50)], False, (1 << 50) + (1 << 20))
 PY
 
 # the write that goes bad: the first data write (offset and size of at
@@ -262,6 +286,58 @@ elif [ "$(left)" != "$long " ]; then
 	fail longname "files: $(left)"
 else
 	pass longname
+fi
+
+# cores bigger than the memory described: refused before any walk (the
+# timeout is a watchdog, not a measure: this takes milliseconds, a walk
+# of 1 PiB page by page hours)
+refuse() { # CASE CORE STRING
+	rm -rf "$work/out" "$work/err"
+	mkdir -p "$work/out"
+	timeout -s KILL 20 "$KDUMP" save -q --exclude=zero --from="$work/$2" --entry=0x1000 \
+		"$work/out/image.elf" 2>"$work/err"
+	rc=$?
+	if [ $rc -ne 3 ]; then
+		fail "$1" "exit $rc, not 3"
+	elif ! one_line "$work/err" "kdump: $work/$2: $3"; then
+		fail "$1" "not the one-line message"
+	elif [ -n "$(left)" ]; then
+		fail "$1" "left behind: $(left)"
+	else
+		pass "$1"
+	fi
+}
+refuse huge-memsz huge-memsz.core "PT_LOAD 0 (0x100000-0x4000000100000, 1073741824 MiB) lies beyond the memory its memory-map note describes (up to 0x4000000)"
+refuse huge-filesz huge-filesz.core "PT_LOAD 0 (0x100000-0x80000100000, 8388608 MiB) lies beyond the memory this machine's map ("
+refuse overlap overlap.core "PT_LOADs 0-1 cover 80 MiB, more than the 64 MiB of memory its memory-map note describes: they overlap"
+
+# a long walk ends at SIGTERM (within the watchdog's 20 s; it takes
+# milliseconds), nothing left
+rm -rf "$work/out" "$work/err"
+mkdir -p "$work/out"
+env --default-signal "$KDUMP" save -q --exclude=zero --from="$work/huge-ok.core" --entry=0x1000 \
+	"$work/out/image.elf" 2>"$work/err" &
+pid=$!
+sleep 0.5
+kill -TERM $pid
+for _ in $(seq 200); do
+	kill -0 $pid 2>/dev/null || break
+	sleep 0.1
+done
+if kill -0 $pid 2>/dev/null; then
+	kill -KILL $pid
+	wait $pid
+	fail sigterm-walk "still walking 20 s after SIGTERM"
+else
+	wait $pid
+	rc=$?
+	if [ $rc -ne 1 ] || ! one_line "$work/err" "image.elf: interrupted by SIGTERM: not saved"; then
+		fail sigterm-walk "exit $rc, not the SIGTERM line"
+	elif [ -n "$(left)" ]; then
+		fail sigterm-walk "left behind: $(left)"
+	else
+		pass sigterm-walk
+	fi
 fi
 
 echo "$passed passed, $failed failed"

@@ -289,6 +289,53 @@ static void not_an_image(void **state)
 	assert_non_null(strstr(err.msg, "not an image saved by kdump"));
 }
 
+/* The bounds a save checks first: the memory-map note's top, and loads
+ * that must fit under it (each, and all of them together). */
+static void core_size_bounds(void **state)
+{
+	uint8_t notes[512];
+	struct { struct kj_note_memmap h; struct kj_note_memmap_entry e[3]; } mm = {
+		{ 1, 3 },
+		{ { 0, 0x9f000, 1, 0 }, { 0x100000000ull, 0x40000000, 1, 0 }, { 0xfee00000, 0x1000, 2, 0 } },
+	};
+	struct core_load loads[2] = { { 4096, 0x100000, 0, 0x1000000, 0 },
+				      { 4096, 0x100000000ull, 0, 0x40000000, 0 } };
+	struct core c = { .loads = loads, .nloads = 2 };
+	struct kj_error err = { 0, "" };
+	size_t n;
+
+	n = elfnote_put(notes, "VMCOREINFO", 0, "PAGESIZE=4096\n", 14);
+	n += elfnote_put(notes + n, KJ_NOTE_NAME, KJ_NOTE_MEMMAP, &mm, sizeof(mm));
+	assert_int_equal(kdump_memmap_top(notes, n), 0x140000000ull);
+	/* no note, a note cut short, one whose count says more than it holds */
+	assert_int_equal(kdump_memmap_top(notes, 0), 0);
+	mm.h.nr = 1000;
+	n = elfnote_put(notes, KJ_NOTE_NAME, KJ_NOTE_MEMMAP, &mm, sizeof(mm));
+	assert_int_equal(kdump_memmap_top(notes, n), 0x140000000ull);
+	n = elfnote_put(notes, KJ_NOTE_NAME, KJ_NOTE_MEMMAP, &mm, 4);
+	assert_int_equal(kdump_memmap_top(notes, n), 0);
+
+	assert_int_equal(kdump_loads_fit(&c, "c.core", 0x140000000ull, "its memory-map note", &err), 0);
+	/* 1 PiB of zeros */
+	loads[1].memsz = 1ull << 50;
+	assert_int_equal(kdump_loads_fit(&c, "c.core", 0x140000000ull, "its memory-map note", &err), -1);
+	assert_int_equal(err.exit_code, 3);
+	assert_string_equal(err.msg, "c.core: PT_LOAD 1 (0x100000000-0x4000100000000, 1073741824 MiB) "
+				     "lies beyond the memory its memory-map note describes (up to 0x140000000)");
+	/* up to the last address */
+	loads[1].memsz = UINT64_MAX - 0x100000000ull;
+	assert_int_equal(kdump_loads_fit(&c, "c.core", UINT64_MAX, "m", &err), 0);
+	assert_int_equal(kdump_loads_fit(&c, "c.core", UINT64_MAX - 1, "m", &err), -1);
+	/* each fits, together they do not: they overlap */
+	loads[0].paddr = loads[1].paddr = 0;
+	loads[0].memsz = loads[1].memsz = 0xa0000000;
+	assert_int_equal(kdump_loads_fit(&c, "c.core", 0x140000000ull, "m", &err), 0); /* all of it */
+	loads[1].memsz = 0xa0001000;
+	assert_int_equal(kdump_loads_fit(&c, "c.core", 0x140000000ull, "m", &err), -1);
+	assert_string_equal(err.msg, "c.core: PT_LOADs 0-1 cover 5121 MiB, more than the 5120 MiB of "
+				     "memory m describes: they overlap");
+}
+
 /* A's memory for the swap-list reader: 64 KiB at physical 0. */
 static uint8_t mem64k[65536];
 
@@ -426,6 +473,7 @@ int main(void)
 		cmocka_unit_test(save_everything),
 		cmocka_unit_test(failed_write_leaves_nothing),
 		cmocka_unit_test(not_an_image),
+		cmocka_unit_test(core_size_bounds),
 		cmocka_unit_test(swap_list),
 		cmocka_unit_test(swap_list_sorted_fast),
 		cmocka_unit_test(swap_list_duplicates),
