@@ -13,6 +13,7 @@
 
 #include "core.h"
 #include "kdump-image.h"
+#include "save.h"
 
 static void find_notes(const uint8_t *notes, size_t len)
 {
@@ -43,6 +44,7 @@ static void find_notes(const uint8_t *notes, size_t len)
 
 static void check_core(const struct core *c, uint64_t file_size)
 {
+	FUZZ_CHECK(c->nloads + c->nnote_refs <= file_size / 32);
 	for (size_t i = 0; i < c->nloads; i++) {
 		const struct core_load *l = &c->loads[i];
 
@@ -54,15 +56,38 @@ static void check_core(const struct core *c, uint64_t file_size)
 			   c->note_refs[i].filesz <= file_size - c->note_refs[i].offset);
 }
 
+/* kdump save's check before it walks the loads page by page */
+static void check_size(const struct core *c, const uint8_t *notes, size_t len)
+{
+	struct kj_error err = { 0, "" };
+	uint64_t top = kdump_memmap_top(notes, len), sum = 0;
+
+	if (!top)
+		return;
+	if (kdump_loads_fit(c, "fuzz.core", top, "its memory-map note", &err) < 0) {
+		FUZZ_CHECK(err.exit_code == 3 && !strncmp(err.msg, "fuzz.core: ", 11));
+		return;
+	}
+	for (size_t i = 0; i < c->nloads; i++) {
+		FUZZ_CHECK(c->loads[i].paddr + c->loads[i].memsz <= top);
+		FUZZ_CHECK(c->loads[i].memsz <= top - sum);
+		sum += c->loads[i].memsz;
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
 	static int fd = -2;
 	struct kj_error err = { 0, "" };
 	struct core c;
 	size_t need = 0, hdrlen;
+	int rc;
 
 	/* everything at hand */
-	if (core_parse(d, n, n, "fuzz.core", &c, &need, &err) == 0) {
+	fz_alloc_begin();
+	rc = core_parse(d, n, n, "fuzz.core", &c, &need, &err);
+	FUZZ_CHECK(fz_alloc_end() <= 3 * n + 4096);
+	if (rc == 0) {
 		uint8_t *notes = NULL;
 		size_t len = 0;
 
@@ -75,6 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 			len += c.note_refs[i].filesz;
 		}
 		find_notes(notes ? notes : (const uint8_t *)"", len);
+		check_size(&c, notes ? notes : (const uint8_t *)"", len);
 		free(notes);
 		core_free(&c);
 	} else {
@@ -85,8 +111,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	hdrlen = n < 256 ? n / 2 : 256;
 	for (int round = 0; round < 3; round++) {
 		uint8_t *hdr = fz_dup(d, hdrlen);
-		int rc = core_parse(hdr, hdrlen, n, "fuzz.core", &c, &need, &err);
-
+		rc = core_parse(hdr, hdrlen, n, "fuzz.core", &c, &need, &err);
 		free(hdr);
 		if (rc == 0) {
 			check_core(&c, n);
@@ -104,9 +129,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		fd = memfd_create("fuzz-core", MFD_CLOEXEC);
 	if (fd >= 0 && ftruncate(fd, 0) == 0 &&
 	    (n == 0 || pwrite(fd, d, n, 0) == (ssize_t)n)) {
-		if (core_open(fd, "fuzz.core", &c, &err) == 0) {
+		fz_alloc_begin();
+		rc = core_open(fd, "fuzz.core", &c, &err);
+		/* the headers (read again when they do not fit in the first
+		 * page), the loads and the notes: each no bigger than the file */
+		FUZZ_CHECK(fz_alloc_end() <= 6 * n + 3 * 4096);
+		if (rc == 0) {
 			check_core(&c, n);
+			FUZZ_CHECK(c.notes_len <= n);
 			find_notes(c.notes ? c.notes : (const uint8_t *)"", c.notes_len);
+			check_size(&c, c.notes ? c.notes : (const uint8_t *)"", c.notes_len);
 			core_free(&c);
 		}
 	}

@@ -28,6 +28,52 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 		}                                                                     \
 	} while (0)
 
+/*
+ * The most heap a call holds at once (bytes, over what it started with),
+ * between fz_alloc_begin() and fz_alloc_end(), through the sanitizer
+ * allocator's hooks: a target asserts that a parser takes no more than a
+ * bound derived from its input (a size taken from a header, unchecked,
+ * shows up here long before it exhausts -rss_limit_mb).
+ */
+#include <sanitizer/allocator_interface.h>
+
+static __thread long long fz_alloc_now, fz_alloc_peak;
+static __thread bool fz_alloc_on;
+
+static void fz_alloc_hook(const volatile void *p, size_t n)
+{
+	(void)p;
+	if (fz_alloc_on && (fz_alloc_now += (long long)n) > fz_alloc_peak)
+		fz_alloc_peak = fz_alloc_now;
+}
+
+static void fz_free_hook(const volatile void *p)
+{
+	if (fz_alloc_on && p)
+		fz_alloc_now -= (long long)__sanitizer_get_allocated_size((const void *)p);
+}
+
+static inline void fz_alloc_begin(void)
+{
+	static bool installed;
+
+	if (!installed) {
+		if (!__sanitizer_install_malloc_and_free_hooks(fz_alloc_hook, fz_free_hook)) {
+			fprintf(stderr, "fuzz: cannot install the malloc hooks\n");
+			abort();
+		}
+		installed = true;
+	}
+	fz_alloc_now = fz_alloc_peak = 0;
+	fz_alloc_on = true;
+}
+
+static inline size_t fz_alloc_end(void)
+{
+	fz_alloc_on = false;
+	return (size_t)fz_alloc_peak;
+}
+
 /* Values taken from the front of the input, little-endian; zeros once
  * the input is used up. */
 struct fz {

@@ -545,6 +545,16 @@ for is64, entry, head in ((True, 0x50f2, 0x30), (False, 0x50d7, 0x1c)):
     m.put(0x8000 + w, 0xc000 | 8, w)
     m.put(0x8000 + 2 * w, 4, w)
     put("swapmap", "list2-" + ("x86_64" if is64 else "i386"), dump(is64, entry, "", m))
+# a long list in descending order (i386: 4-byte words, the list at 0x6000,
+# as much of it as MAX allows): the sort must not be quadratic
+m = Mem()
+m.put(0x5000 + 2048 + 0x1c, 0x6000 | 2, 4)
+n = (MAX - MEM_OFF - 0x6000 - 8) // 8
+for i in range(n):
+    m.put(0x6000 + 8 * i, ((n - i) << 12) | 1, 4)
+    m.put(0x6000 + 8 * i + 4, ((0x80000 + i) << 12) | 8, 4)
+m.put(0x6000 + 8 * n, 4, 4)
+put("swapmap", "descending-i386", dump(False, 0x50d7, "", m))
 
 # ---------------------------------------------------------------- plan, stage
 # fuzz-plan: the QEMU map, place everywhere, then the x86 loader's requests

@@ -72,12 +72,6 @@ static void usage(FILE *out)
 	      " -v, --version            show the version\n", out);
 }
 
-static void on_signal(int sig)
-{
-	(void)sig;
-	kdump_save_interrupt();
-}
-
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static int usage_error(const char *fmt, ...)
@@ -99,7 +93,6 @@ static int cmd_save(int argc, char **argv)
 	struct save_stats st;
 	struct kj_error err = { 0, "" };
 	bool quiet = false;
-	struct sigaction sa;
 	int c;
 
 	optind = 1;
@@ -144,10 +137,7 @@ static int cmd_save(int argc, char **argv)
 		return usage_error("save needs exactly one IMAGE to write");
 	o.out = argv[optind];
 	o.progress = !quiet && isatty(STDERR_FILENO);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	kdump_save_signals();
 	if (kdump_save(&o, &st, &err) < 0) {
 		fprintf(stderr, "kdump: %s\n", err.msg);
 		return err.exit_code ? err.exit_code : KJ_EXIT_FAILURE;

@@ -38,6 +38,7 @@
 #include "freepages.h"
 #include "kdump-image.h"
 #include "le.h"
+#include "memmap.h"
 #include "range.h"
 #include "save.h"
 #include "sha256.h"
@@ -52,11 +53,76 @@
  * phdr_budget()). */
 #define PHDRS_MAX (PN_XNUM - 1)
 
+/* The signal that stopped the save (-1: kdump_save_interrupt()), or 0. */
 static volatile sig_atomic_t interrupted;
+/* The temporary file while it exists, for the signal handler to remove. */
+static char *volatile cleanup_path;
 
 void kdump_save_interrupt(void)
 {
-	interrupted = 1;
+	interrupted = -1;
+}
+
+/*
+ * Every signal whose default action ends the process.  Asynchronous ones
+ * stop the save at its next check (a page at most, in every long loop);
+ * a second one, or a fault (the save cannot go on after it), removes the
+ * temporary file here and ends the process by the signal, as it would
+ * have ended.  unlink, signal and raise are async-signal-safe.
+ */
+static bool fault_signal(int sig)
+{
+	return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE ||
+	       sig == SIGABRT || sig == SIGSYS || sig == SIGTRAP;
+}
+
+static void on_signal(int sig)
+{
+	if (interrupted || fault_signal(sig)) {
+		char *p = cleanup_path;
+
+		if (p)
+			unlink(p);
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	interrupted = sig;
+}
+
+void kdump_save_signals(void)
+{
+	struct sigaction sa, old;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigfillset(&sa.sa_mask);
+	for (int sig = 1; sig < NSIG; sig++) {
+		/* stopped, ignored by default, or not ours to catch */
+		if (sig == SIGKILL || sig == SIGSTOP || sig == SIGCHLD || sig == SIGCONT ||
+		    sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU || sig == SIGURG ||
+		    sig == SIGWINCH || (sig >= 32 && sig < SIGRTMIN))
+			continue;
+		/* an ignored signal stays ignored (nohup), a sanitizer's handler stays */
+		if (sigaction(sig, NULL, &old) < 0 || old.sa_handler != SIG_DFL ||
+		    (old.sa_flags & SA_SIGINFO))
+			continue;
+		sigaction(sig, &sa, NULL);
+	}
+}
+
+/* "IMAGE: interrupted by SIGTERM: not saved" */
+static int fail_interrupted(const struct save_opts *o, struct kj_error *err)
+{
+	int sig = interrupted;
+	const char *name = sig > 0 ? sigabbrev_np(sig) : NULL;
+
+	if (sig > 0 && name)
+		return kj_fail(err, KJ_EXIT_FAILURE, "%s: interrupted by SIG%s: not saved", o->out, name);
+	if (sig > 0)
+		return kj_fail(err, KJ_EXIT_FAILURE, "%s: interrupted by signal %d: not saved", o->out, sig);
+	return kj_fail(err, KJ_EXIT_FAILURE, "%s: interrupted: not saved", o->out);
 }
 
 static double now(void)
@@ -64,6 +130,101 @@ static double now(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---------------------------------------------------------- bounds */
+
+uint64_t kdump_memmap_top(const uint8_t *notes, size_t len)
+{
+	const uint8_t *desc;
+	size_t dl;
+	uint64_t top = 0;
+	uint32_t n;
+
+	if (core_find_note(notes, len, KJ_NOTE_NAME, KJ_NOTE_MEMMAP, &desc, &dl) < 0 ||
+	    dl < sizeof(struct kj_note_memmap))
+		return 0;
+	n = le32(desc + 4);
+	for (size_t i = 0; i < n && i < (dl - sizeof(struct kj_note_memmap)) / 24; i++) {
+		const uint8_t *e = desc + sizeof(struct kj_note_memmap) + i * 24;
+		uint64_t start = le64(e), end = start + le64(e + 8);
+
+		if (end < start)
+			end = UINT64_MAX; /* a range that wraps: up to the end */
+		if (end > top)
+			top = end;
+	}
+	return top;
+}
+
+int kdump_loads_fit(const struct core *c, const char *name, uint64_t top, const char *map,
+		    struct kj_error *err)
+{
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < c->nloads; i++) {
+		const struct core_load *l = &c->loads[i];
+
+		if (l->paddr > top || l->memsz > top - l->paddr)
+			return kj_fail(err, KJ_EXIT_BADFILE,
+				       "%s: PT_LOAD %zu (0x%" PRIx64 "-0x%" PRIx64 ", %" PRIu64
+				       " MiB) lies beyond the memory %s describes (up to 0x%" PRIx64 ")",
+				       name, i, l->paddr, l->paddr + l->memsz, l->memsz >> 20, map, top);
+		sum += l->memsz; /* each is at most top: no overflow before the check */
+		if (sum > top)
+			return kj_fail(err, KJ_EXIT_BADFILE,
+				       "%s: PT_LOADs 0-%zu cover %" PRIu64 " MiB, more than the %" PRIu64
+				       " MiB of memory %s describes: they overlap",
+				       name, i, (sum >> 20) + !!(sum & 0xfffff), top >> 20, map);
+	}
+	return 0;
+}
+
+/* Started by kexec -p: no kexec_jump_back_entry=, and not resumable. */
+static bool crash_kernel(void);
+
+/*
+ * Before anything walks the core page by page: its PT_LOADs must fit in
+ * the memory of the machine it was taken on, as its memory-map note
+ * describes it, else as this machine's map does (a core from elsewhere
+ * cannot be resumed here anyway).  A capture kernel's own map describes
+ * its crash region only, so /proc/vmcore there goes unchecked (the
+ * kernel built it from the crashed kernel's map); so does a core when no
+ * map can be read.  Each walk stops at a signal, checked or not.
+ */
+static int check_core_size(const struct save_opts *o, const struct core *c, struct kj_error *err)
+{
+	struct memmap mm = { NULL, 0, 0 };
+	const char *source = NULL;
+	char map[128];
+	uint64_t top = kdump_memmap_top(c->notes, c->notes_len);
+
+	if (top)
+		return kdump_loads_fit(c, o->from, top, "its memory-map note", err);
+	if (!strcmp(o->from, "/proc/vmcore") && crash_kernel())
+		return 0;
+	if (memmap_read_system(&mm, &source, NULL) < 0)
+		return 0;
+	for (size_t i = 0; i < mm.n; i++) {
+		uint64_t end = mm.e[i].r.start + mm.e[i].r.size;
+
+		if (end > top)
+			top = end < mm.e[i].r.start ? UINT64_MAX : end;
+	}
+	memmap_free(&mm);
+	if (!top)
+		return 0; /* /proc/iomem without the addresses (not root) */
+	snprintf(map, sizeof(map), "this machine's map (%s; the core has no memory-map note)", source);
+	return kdump_loads_fit(c, o->from, top, map, err);
+}
+
+/* An oldmem reader over the core that fails once a signal came: the
+ * swap-list and free-page walks end at the next read. */
+static int core_mem_read_intr(void *ctx, uint64_t paddr, void *buf, size_t len)
+{
+	if (interrupted)
+		return -1;
+	return core_mem_read(ctx, paddr, buf, len);
 }
 
 /* ---------------------------------------------------------- free pages */
@@ -95,7 +256,7 @@ static int find_free_pages(int fd, const struct core *c, const struct swapmap *s
 	/* After a kexec jump A's kernel usually lies in B's window: read those
 	 * pages where the swap put A's contents. */
 	struct core_mem mc = { fd, c, swap };
-	struct oldmem mem = { core_mem_read, &mc };
+	struct oldmem mem = { core_mem_read_intr, &mc };
 	uint64_t top = 0;
 	int rc;
 
@@ -333,7 +494,7 @@ static int copy_loads(int in, const struct core *c, const struct bitmap *freemap
 					k = n - at;
 				if (interrupted) {
 					free(chunk);
-					return kj_fail(err, KJ_EXIT_FAILURE, "interrupted");
+					return fail_interrupted(o, err);
 				}
 				/* the source's virtual address carries over, if any */
 				if (emit_page(o, freemap, w, ol, st, paddr,
@@ -375,7 +536,7 @@ static int copy_swapped(int in, const struct core *c, const struct swapmap *swap
 	ol->open = false;
 	for (size_t i = 0; i < swap->n; i++) {
 		if (interrupted)
-			return kj_fail(err, KJ_EXIT_FAILURE, "interrupted");
+			return fail_interrupted(o, err);
 		/* The kernel took a page that was free in A as its own source: it
 		 * holds B's data and nothing of A's. */
 		if (swap->src[i] == swap->dest[i]) {
@@ -413,9 +574,9 @@ static void count_lent(const struct swapmap *swap, struct save_stats *st)
  */
 #define ZERO_RUNS_MAX 8192u
 
-static void phdr_budget(const struct core *c, const struct bitmap *freemap,
-			const struct save_opts *o, const struct swapmap *swap,
-			struct outloads *ol)
+static int phdr_budget(const struct core *c, const struct bitmap *freemap,
+		       const struct save_opts *o, const struct swapmap *swap,
+		       struct outloads *ol, struct kj_error *err)
 {
 	uint64_t runs = 1; /* the PT_NOTE */
 
@@ -426,6 +587,11 @@ static void phdr_budget(const struct core *c, const struct bitmap *freemap,
 		for (uint64_t a = align_down(l->paddr, PAGE); a < l->paddr + l->memsz; a += PAGE) {
 			bool f = is_free(freemap, a / PAGE) && a >= l->paddr &&
 				 a + PAGE <= l->paddr + l->memsz;
+
+			/* a page a step, over all of the memory: a signal is looked
+			 * at every 64 Ki pages (256 MiB) */
+			if (!(a & ((PAGE << 16) - 1)) && interrupted)
+				return fail_interrupted(o, err);
 
 			if (!f && !in_run)
 				runs++;
@@ -444,6 +610,7 @@ static void phdr_budget(const struct core *c, const struct bitmap *freemap,
 		runs = PHDRS_MAX;
 	}
 	ol->budget = (size_t)runs;
+	return 0;
 }
 
 /* Notes after the data, program headers after the ELF header. */
@@ -560,6 +727,41 @@ static bool crash_kernel(void)
 	return crash;
 }
 
+/* The directory part of path (malloc'd), "." for a bare name. */
+static char *dir_of(const char *path)
+{
+	char *copy = strdup(path), *d;
+
+	if (!copy)
+		return NULL;
+	d = strdup(dirname(copy));
+	free(copy);
+	return d;
+}
+
+/*
+ * Verify the temporary file before it replaces anything: what a loader
+ * will read (headers, notes, the data against its SHA-256), re-read from
+ * the file system once the page cache has let go of what was written.
+ */
+static int verify_tmp(const struct save_opts *o, int fd, const char *tmp, bool replacing,
+		      struct kj_error *err)
+{
+	struct kj_error verr = { 0, "" };
+	const char *why;
+	size_t tl = strlen(tmp);
+
+	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	if (kdump_verify_image(tmp, &verr) == 0)
+		return 0;
+	/* the message names the temporary file: say it of IMAGE instead */
+	why = verr.msg;
+	if (!strncmp(why, tmp, tl) && !strncmp(why + tl, ": ", 2))
+		why += tl + 2;
+	return kj_fail(err, KJ_EXIT_FAILURE, "%s: the image written does not verify (%s): %s", o->out,
+		       why, replacing ? "the old image is left as it was" : "not saved");
+}
+
 int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error *err)
 {
 	struct core c;
@@ -567,9 +769,11 @@ int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error
 	struct outloads ol = { NULL, 0, 0, false, 0, 0 };
 	struct writer w = { .fd = -1 };
 	struct swapmap swap = { NULL, NULL, 0 };
-	bool have_swap = false;
+	bool have_swap = false, replacing;
 	struct statvfs vfs;
-	char *dir = NULL, *base = NULL, tmp[4096];
+	struct stat sb;
+	char *dir = NULL, *tmp = NULL;
+	sigset_t all, prev;
 	uint64_t entry;
 	int in, out = -1, rc = -1;
 	double t0 = now();
@@ -582,6 +786,11 @@ int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error
 		close(in);
 		return -1;
 	}
+	if (check_core_size(o, &c, err) < 0) {
+		core_free(&c);
+		close(in);
+		return -1;
+	}
 	for (size_t i = 0; i < c.nloads; i++)
 		st->total_bytes += c.loads[i].memsz;
 	entry = o->entry_given ? o->entry : jump_back_entry_from_cmdline();
@@ -590,12 +799,13 @@ int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error
 		fprintf(stderr, "kdump: warning: no kexec_jump_back_entry= on /proc/cmdline and no --entry: the image records no entry\n");
 	{
 		struct core_mem mc = { in, &c, NULL };
-		struct oldmem mem = { core_mem_read, &mc };
+		struct oldmem mem = { core_mem_read_intr, &mc };
 		struct kj_error serr = { 0, "" };
 		if (entry && swapmap_read(&mem, c.machine == EM_X86_64, entry, &swap, &serr) == 0)
 			have_swap = true;
 	}
-	if (o->exclude_free && find_free_pages(in, &c, have_swap ? &swap : NULL, &freemap, err) < 0) {
+	if (o->exclude_free && find_free_pages(in, &c, have_swap ? &swap : NULL, &freemap, err) < 0 &&
+	    !interrupted) {
 		fprintf(stderr, "kdump: warning: %s; free pages are saved too\n", err->msg);
 		err->msg[0] = '\0';
 	}
@@ -606,17 +816,25 @@ int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error
 		if (swap.src[i] != swap.dest[i] && is_free(&freemap, swap.dest[i] / PAGE))
 			mark_free(&freemap, swap.src[i] / PAGE, 1);
 
-	phdr_budget(&c, &freemap, o, have_swap ? &swap : NULL, &ol);
+	if (interrupted) {
+		fail_interrupted(o, err);
+		goto out;
+	}
+	if (phdr_budget(&c, &freemap, o, have_swap ? &swap : NULL, &ol, err) < 0)
+		goto out;
 
-	/* a temporary file beside the final one, renamed at the end */
-	dir = strdup(o->out);
-	base = strdup(o->out);
-	if (!dir || !base) {
+	/* A temporary file beside the final one, renamed at the end.  Its name
+	 * is short whatever IMAGE's is (a NAME_MAX long IMAGE is fine). */
+	dir = dir_of(o->out);
+	tmp = dir ? malloc(strlen(dir) + sizeof("/.kdump-XXXXXX")) : NULL;
+	if (!tmp) {
 		kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
 		goto out;
 	}
-	snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dirname(dir), basename(base));
-	if (statvfs(dirname(strcpy(dir, o->out)), &vfs) == 0) {
+	strcpy(tmp, dir);
+	strcat(tmp, "/.kdump-XXXXXX");
+	replacing = stat(o->out, &sb) == 0;
+	if (statvfs(dir, &vfs) == 0) {
 		uint64_t avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
 		if (avail < st->total_bytes && !o->exclude_zero && !o->exclude_free) {
 			kj_fail(err, KJ_EXIT_FAILURE,
@@ -629,7 +847,13 @@ int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error
 				" MiB free; exclusion may make it fit\n",
 				st->total_bytes >> 20, avail >> 20);
 	}
-	out = mkstemp(tmp);
+	/* no signal between creating the file and telling the handler */
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &prev);
+	out = mkostemp(tmp, O_CLOEXEC);
+	if (out >= 0)
+		cleanup_path = tmp;
+	sigprocmask(SIG_SETMASK, &prev, NULL);
 	if (out < 0) {
 		kj_fail(err, KJ_EXIT_FAILURE, "%s: cannot create a file there: %s", o->out, strerror(errno));
 		goto out;
@@ -657,27 +881,50 @@ int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error
 		goto out_unlink;
 	}
 	if (interrupted) {
-		kj_fail(err, KJ_EXIT_FAILURE, "interrupted");
+		fail_interrupted(o, err);
+		goto out_unlink;
+	}
+	/* verified before it replaces anything: a bad write leaves the old
+	 * image (or nothing) under the final name */
+	if (o->verify && verify_tmp(o, out, tmp, replacing, err) < 0)
+		goto out_unlink;
+	/* the last check and the rename under blocked signals: once it is
+	 * renamed, the save is done */
+	sigprocmask(SIG_BLOCK, &all, &prev);
+	if (interrupted) {
+		sigprocmask(SIG_SETMASK, &prev, NULL);
+		fail_interrupted(o, err);
 		goto out_unlink;
 	}
 	if (rename(tmp, o->out) < 0) {
+		sigprocmask(SIG_SETMASK, &prev, NULL);
 		kj_fail(err, KJ_EXIT_FAILURE, "%s: %s", o->out, strerror(errno));
 		goto out_unlink;
 	}
+	cleanup_path = NULL;
+	sigprocmask(SIG_SETMASK, &prev, NULL);
+	/* and the new name made durable (B may power off right after) */
 	{
-		int d = open(dirname(strcpy(dir, o->out)), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (d >= 0) {
-			fsync(d);
+		int d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (d >= 0 && fsync(d) < 0 && errno != EINVAL) {
+			kj_fail(err, KJ_EXIT_FAILURE,
+				"%s: written, but syncing its directory failed: %s (the new name may not survive a crash)",
+				o->out, strerror(errno));
 			close(d);
+			goto out;
 		}
+		if (d >= 0)
+			close(d);
 	}
 	st->seconds = now() - t0;
 	rc = 0;
-	if (o->verify)
-		rc = kdump_verify_image(o->out, err);
 	goto out;
 out_unlink:
+	sigprocmask(SIG_BLOCK, &all, &prev);
 	unlink(tmp);
+	cleanup_path = NULL;
+	sigprocmask(SIG_SETMASK, &prev, NULL);
 out:
 	if (out >= 0)
 		close(out);
@@ -686,7 +933,7 @@ out:
 	free(freemap.w);
 	swapmap_free(&swap);
 	free(dir);
-	free(base);
+	free(tmp);
 	core_free(&c);
 	close(in);
 	return rc;

@@ -47,21 +47,60 @@ static int add(struct swapmap *m, size_t *cap, uint64_t dest, uint64_t src)
 	return 0;
 }
 
-/* sort both arrays by dest (insertion sort is enough: the list is mostly
- * ascending already) */
-static void sort(struct swapmap *m)
+/*
+ * Sort both arrays by dest, stably (a page listed twice keeps its first
+ * source first, which swapmap_lookup returns): a bottom-up merge sort,
+ * O(n log n) whatever the order of the list (it is usually ascending
+ * already, and then one pass finds it so).  -1 when out of memory.
+ */
+static int sort(struct swapmap *m)
 {
-	for (size_t i = 1; i < m->n; i++) {
-		uint64_t d = m->dest[i], s = m->src[i];
-		size_t j = i;
-		while (j && m->dest[j - 1] > d) {
-			m->dest[j] = m->dest[j - 1];
-			m->src[j] = m->src[j - 1];
-			j--;
-		}
-		m->dest[j] = d;
-		m->src[j] = s;
+	uint64_t *d = m->dest, *s = m->src, *td, *ts;
+	size_t n = m->n, i;
+
+	for (i = 1; i < n && d[i - 1] <= d[i]; i++)
+		;
+	if (i >= n)
+		return 0;
+	td = malloc(n * sizeof(*td));
+	ts = malloc(n * sizeof(*ts));
+	if (!td || !ts) {
+		free(td);
+		free(ts);
+		return -1;
 	}
+	for (size_t w = 1; w < n; w *= 2) {
+		uint64_t *t;
+
+		for (size_t lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n, hi = mid + w < n ? mid + w : n;
+			size_t a = lo, b = mid, k = lo;
+
+			while (a < mid && b < hi) {
+				/* <=: from the left run on a tie, so the sort is stable */
+				size_t from = d[a] <= d[b] ? a++ : b++;
+
+				td[k] = d[from];
+				ts[k++] = s[from];
+			}
+			for (; a < mid; a++, k++) {
+				td[k] = d[a];
+				ts[k] = s[a];
+			}
+			for (; b < hi; b++, k++) {
+				td[k] = d[b];
+				ts[k] = s[b];
+			}
+		}
+		t = d, d = td, td = t;
+		t = s, s = ts, ts = t;
+	}
+	/* d and s hold the sorted list: keep them, free the other pair */
+	m->dest = d;
+	m->src = s;
+	free(td);
+	free(ts);
+	return 0;
 }
 
 int swapmap_read(const struct oldmem *mem, bool is64, uint64_t jump_back_entry,
@@ -86,7 +125,10 @@ int swapmap_read(const struct oldmem *mem, bool is64, uint64_t jump_back_entry,
 		} else if (cur & IND_INDIRECTION) {
 			ptr = cur & mask;
 		} else if (cur & IND_DONE) {
-			sort(out);
+			if (sort(out) < 0) {
+				swapmap_free(out);
+				return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
+			}
 			return 0;
 		} else if (cur & IND_SOURCE) {
 			if (add(out, &cap, dest, cur & mask) < 0) {
