@@ -12,6 +12,7 @@
 #include "kdump-image.h"
 #include "le.h"
 #include "memmap.h"
+#include "save.h"
 #include "sha256.h"
 
 /* The image and the verdict on its notes: the one kexec gives when it
@@ -33,6 +34,12 @@ static int open_image(const char *path, int *fd, struct core *c, struct image_no
 			path);
 		goto fail;
 	}
+	/* loads beyond the machine's memory are no saved memory (and would
+	 * be read for as long as the file claims) */
+	if (in->has_memmap &&
+	    kdump_loads_fit(c, path, kdump_memmap_top(c->notes, c->notes_len), "its memory-map note",
+			    err) < 0)
+		goto fail;
 	return 0;
 fail:
 	core_free(c);

@@ -142,12 +142,15 @@ static int cmd_save(int argc, char **argv)
 		fprintf(stderr, "kdump: %s\n", err.msg);
 		return err.exit_code ? err.exit_code : KJ_EXIT_FAILURE;
 	}
-	if (!quiet)
-		fprintf(stderr, "kdump: saved %s: %" PRIu64 " MiB of memory as %" PRIu64
-			" MiB of data in %" PRIu64 " ranges (%" PRIu64 " MiB zero, %" PRIu64
-			" MiB free, %" PRIu64 " MiB lent to B left out) in %.1f s\n", o.out,
-			st.total_bytes >> 20, st.data_bytes >> 20, st.nloads, st.zero_bytes >> 20,
-			st.free_bytes >> 20, st.lent_bytes >> 20, st.seconds);
+	if (!quiet) {
+		char t[KJ_SIZE_STR], d[KJ_SIZE_STR], z[KJ_SIZE_STR], f[KJ_SIZE_STR], l[KJ_SIZE_STR];
+
+		fprintf(stderr, "kdump: saved %s: %s of memory as %s of data in %" PRIu64
+			" ranges (%s zero, %s free, %s lent to B left out) in %.1f s\n", o.out,
+			kj_size_str(t, st.total_bytes), kj_size_str(d, st.data_bytes), st.nloads,
+			kj_size_str(z, st.zero_bytes), kj_size_str(f, st.free_bytes),
+			kj_size_str(l, st.lent_bytes), st.seconds);
+	}
 	return KJ_EXIT_OK;
 }
 

@@ -836,16 +836,18 @@ int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error
 	replacing = stat(o->out, &sb) == 0;
 	if (statvfs(dir, &vfs) == 0) {
 		uint64_t avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+		char need_s[KJ_SIZE_STR], avail_s[KJ_SIZE_STR];
+
+		kj_size_str(need_s, st->total_bytes);
+		kj_size_str(avail_s, avail);
 		if (avail < st->total_bytes && !o->exclude_zero && !o->exclude_free) {
-			kj_fail(err, KJ_EXIT_FAILURE,
-				"%s: needs %" PRIu64 " MiB, the file system has %" PRIu64 " MiB free",
-				o->out, st->total_bytes >> 20, avail >> 20);
+			kj_fail(err, KJ_EXIT_FAILURE, "%s: needs %s, the file system has %s free",
+				o->out, need_s, avail_s);
 			goto out;
 		}
 		if (avail < st->total_bytes && o->progress)
-			fprintf(stderr, "kdump: up to %" PRIu64 " MiB needed, %" PRIu64
-				" MiB free; exclusion may make it fit\n",
-				st->total_bytes >> 20, avail >> 20);
+			fprintf(stderr, "kdump: up to %s needed, %s free; exclusion may make it fit\n",
+				need_s, avail_s);
 	}
 	/* no signal between creating the file and telling the handler */
 	sigfillset(&all);

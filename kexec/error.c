@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -15,4 +16,15 @@ int kj_fail(struct kj_error *e, int exit_code, const char *fmt, ...)
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+const char *kj_size_str(char buf[KJ_SIZE_STR], uint64_t bytes)
+{
+	if (bytes < 1024)
+		snprintf(buf, KJ_SIZE_STR, "%" PRIu64 " bytes", bytes);
+	else if (bytes < (1u << 20))
+		snprintf(buf, KJ_SIZE_STR, "%" PRIu64 " KiB", bytes >> 10);
+	else
+		snprintf(buf, KJ_SIZE_STR, "%" PRIu64 " MiB", bytes >> 20);
+	return buf;
 }

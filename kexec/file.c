@@ -66,17 +66,16 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc)
 
 static void track(const struct kj_file *f)
 {
-	static bool installed;
+	struct sigaction sa;
 
-	if (!installed) {
-		struct sigaction sa;
-
+	/* ours, unless someone put theirs in since */
+	if (sigaction(SIGBUS, NULL, &sa) < 0 || !(sa.sa_flags & SA_SIGINFO) ||
+	    sa.sa_sigaction != on_sigbus) {
 		memset(&sa, 0, sizeof(sa));
 		sa.sa_sigaction = on_sigbus;
 		sa.sa_flags = SA_SIGINFO;
 		sigemptyset(&sa.sa_mask);
 		sigaction(SIGBUS, &sa, NULL);
-		installed = true;
 	}
 	for (unsigned i = 0; i < KJ_MAX_MAPPED; i++)
 		if (!mapped[i].start) {

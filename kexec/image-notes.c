@@ -125,8 +125,9 @@ int image_notes_add(const uint8_t *p, size_t len, const char *name, struct image
 		notes++;
 		at += (size_t)end;
 	}
-	/* a PT_NOTE with bytes but no note: its header points elsewhere */
-	if (len && !notes)
+	/* A PT_NOTE without a note: its header points elsewhere or its size
+	 * is off (a kernel's core has none such). */
+	if (!notes)
 		return damaged(err, name, "a PT_NOTE holds no note");
 	return 0;
 }

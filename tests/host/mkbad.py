@@ -21,6 +21,13 @@ writes into DIR, from a real bzImage:
   core-frag.elf      a saved image touching every other page of RAM: the
                      memory it leaves alone is 65520 single pages, too
                      fragmented to stage its 64 KiB in 14 segments
+  core-notename.elf  a kdump image whose image note's name has a bit flipped
+  core-namesz.elf    ... whose image note's n_namesz is 8, not 9
+  core-descsz.elf    ... whose image note's n_descsz is 76, not 72
+  core-nonote.elf    ... whose PT_NOTE became PT_NULL (p_type bit flipped)
+  (each of the four with damaged data too: with the checks off, it loads)
+  cmdline-big.txt    a 3000-byte command line: over the Debian kernel's
+                     cmdline_size (2047), under kexec_file_load's old 4095
 """
 import hashlib
 import os
@@ -99,6 +106,17 @@ def kdump_image(data, ram_end, damage=False):
 
 
 put("core-damaged.elf", kdump_image(code, 0x1ffe0000, damage=True))
+# damaged notes: each with damaged data, which checks would refuse
+bad_img = bytearray(kdump_image(code, 0x1ffe0000, damage=True))
+note_at = 4096  # elf() puts the notes on the first page after the headers
+for name, at, mask in [("core-notename.elf", note_at + 12 + 3, 0x02),  # name byte 3
+                       ("core-namesz.elf", note_at, 0x01),             # 9 -> 8
+                       ("core-descsz.elf", note_at + 4, 0x04),          # 72 -> 76
+                       ("core-nonote.elf", 64, 0x04)]:                  # PT_NOTE -> PT_NULL
+    v = bytearray(bad_img)
+    v[at] ^= mask
+    put(name, bytes(v))
+put("cmdline-big.txt", b"x" * 3000)
 put("core-othermap.elf", kdump_image(code, 0x3ffe0000))
 with open(os.path.join(out, "huge.initrd"), "wb") as f:
     f.truncate(300 << 20)
@@ -138,8 +156,9 @@ head, size = core_layout([(0x1000000, 300 << 20, 300 << 20)], 0x1000000, huge_no
 put_sparse("core-huge.elf", head, size)
 # the same without notes (a copy of /proc/vmcore): its zero pages become
 # zero fills, nothing is staged
-head, size = core_layout([(0x1000000, 300 << 20, 300 << 20)], 0x1000000)
+vmcoreinfo = note("VMCOREINFO", 0, b"OSRELEASE=6.1.0-0-amd64\nPAGESIZE=4096\n")
+head, size = core_layout([(0x1000000, 300 << 20, 300 << 20)], 0x1000000, vmcoreinfo)
 put_sparse("core-zeros.elf", head, size)
 head, size = core_layout([(0x100000 + 2 * i * 4096, 1, 4096)
-                          for i in range((0x1ffe0000 - 0x100000) // 8192)], 0x100000)
+                          for i in range((0x1ffe0000 - 0x100000) // 8192)], 0x100000, vmcoreinfo)
 put_sparse("core-frag.elf", head, size)

@@ -23,6 +23,7 @@ if [ -z "${KEXEC:-}" ]; then
 	[ -f "$KEXEC" ] || KEXEC=$top_builddir/kexec
 fi
 KEXEC_TOOLS=${KEXEC_TOOLS:-/usr/sbin/kexec}
+KDUMP=${KDUMP:-$top_builddir/kdump/kdump}
 py=${PYTHON:-python3}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/kj-host.XXXXXX")
@@ -237,6 +238,9 @@ case_status() {
 	status_is status-after-unload "$root" 0 -l -S
 	echo 1 >"$root/sys/kernel/kexec_crash_loaded"
 	status_is status-crash-loaded "$root" 1 -S
+	# a kernel that does not say: kexec-tools' answer, 255 (main returns -1)
+	rm -f "$root/sys/kernel/kexec_loaded" "$root/sys/kernel/kexec_crash_loaded"
+	status_is status-unknown "$root" 255 -l -S
 }
 case_status
 
@@ -306,6 +310,38 @@ case_file_load() {
 	fi
 }
 case_file_load
+
+# kexec_file_load gets the bytes kexec read, not the file opened again by
+# name: an initrd from a pipe (<(...)) or a FIFO arrives whole.
+case_file_pipe() {
+	local rec=$work/file-pipe root=$work/root-file-pipe fifo=$work/initrd.fifo
+	newroot "$root"
+	[ -n "$K64" ] || { fail file-pipe "no amd64 kernel"; return; }
+	if ! kx "$rec" "$root" "$KEXEC" -- -s -l "$K64" --initrd=<(cat "$INITRD") --append="$CMDLINE"; then
+		fail file-pipe "kexec -s exited non-zero"; show "$rec/stderr"
+	elif ! cmp -s "$rec/initrd.bin" "$INITRD"; then
+		fail file-pipe "the kernel got $(stat -c %s "$rec/initrd.bin" 2>/dev/null || echo no) bytes of initrd, not the pipe's $(stat -c %s "$INITRD")"
+	else
+		pass file-pipe
+	fi
+	rec=$work/file-fifo
+	mkfifo "$fifo"
+	cat "$INITRD" >"$fifo" &
+	# a watchdog: a second open of the FIFO by name would wait for a
+	# writer for ever; this one comes after 30 s and writes nothing
+	(sleep 30; : >"$fifo") 2>/dev/null &
+	local dog=$!
+	if ! kx "$rec" "$root" "$KEXEC" -- -s -l "$K64" --initrd="$fifo" --append="$CMDLINE"; then
+		fail file-fifo "kexec -s exited non-zero"; show "$rec/stderr"
+	elif ! cmp -s "$rec/initrd.bin" "$INITRD"; then
+		fail file-fifo "the kernel got $(stat -c %s "$rec/initrd.bin" 2>/dev/null || echo no) bytes of initrd, not the FIFO's"
+	else
+		pass file-fifo
+	fi
+	kill "$dog" 2>/dev/null
+	wait 2>/dev/null
+}
+case_file_pipe
 
 # ------------------------------------------------------------ kexec jump
 # --load-preserve-context: KEXEC_PRESERVE_CONTEXT in the flags, B's command
@@ -512,6 +548,41 @@ case_bad_input() {
 	zero_pages "$b/core-zeros.elf"
 	bad image-no-staging-room 4 "core-frag.elf: no room below 4 GiB for the copy list \\([0-9]+ KiB\\) in RAM the image leaves alone" -- -c -l --args-none --entry=0x100000 "$b/core-frag.elf"
 	bad image-other-machine 3 "core-othermap.elf: .*(other RAM|not RAM on this machine)" -- -c -l --args-none "$b/core-othermap.elf"
+	# a damaged note is an error, never "no note" (which would load the
+	# damaged data unchecked); kdump info --verify says the same
+	local n
+	for n in notename namesz descsz nonote; do
+		bad "image-$n" 3 "core-$n.elf: .*(KEXECJMP|PT_NOTE|without notes)" -- -c -l --args-none --entry=0x3000010 "$b/core-$n.elf"
+		verify_same "image-$n" "$b/core-$n.elf"
+	done
+
+	# inputs that are not files
+	bad initrd-chardev 3 "^kexec: /dev/zero: is a character device" -- -c -l "$K64" --initrd=/dev/zero
+	bad initrd-chardev-file 3 "^kexec: /dev/zero: is a character device" -- -s -l "$K64" --initrd=/dev/zero
+	bad kernel-pipe 3 "^kexec: /dev/fd/[0-9]+: not a kernel this kexec can load" -- -c -l <(cat "$b/magic.bin")
+	bad kernel-pipe-empty 3 "^kexec: /dev/fd/[0-9]+: the pipe is empty" -- -c -l <(true)
+	# kexec_file_load (-s, and the default -a) checks what -c checks
+	bad bzimage-truncated-file 3 "trunc16k.bzImage: .*(truncated|past the end|needs)" -- -s -l "$b/trunc16k.bzImage"
+	bad bzimage-truncated-auto 3 "trunc16k.bzImage: .*(truncated|past the end|needs)" -- -l "$b/trunc16k.bzImage"
+	bad cmdline-too-long-file 2 "command line is 3000 bytes; this kernel accepts at most 2047" -- -s -l "$K64" --append="$(cat "$b/cmdline-big.txt")"
+	# messages
+	bad load-with-argument 2 "^kexec: option '--load' doesn't allow an argument$" -- --load=yes "$K64"
+	bad load-abbrev-argument 2 "^kexec: option '--unload' doesn't allow an argument$" -- --unl=1
+}
+# verify_same NAME IMAGE: kdump info --verify refuses it too, with the
+# same words after the file name
+verify_same() {
+	local rec=$work/bad-$1 vrc
+	"$KDUMP" info --verify "$2" >"$rec/kdump.out" 2>"$rec/kdump.err"
+	vrc=$?
+	if [ $vrc -eq 0 ]; then
+		fail "verify-$1" "kdump info --verify accepted it"
+	elif [ "$(sed 's/^[^:]*: [^:]*: //' "$rec/kdump.err")" != "$(sed 's/^[^:]*: [^:]*: //' "$rec/stderr")" ] &&
+		! grep -q "not an image saved by kdump" "$rec/kdump.err"; then
+		fail "verify-$1" "kexec and kdump info --verify disagree"; show "$rec/stderr" "$rec/kdump.err"
+	else
+		pass "verify-$1"
+	fi
 }
 case_bad_input
 

@@ -48,7 +48,7 @@ tests_unit_test_kdump_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_kdump_LDADD = libkdump.a $(UNIT_LDADD)
 tests_unit_test_stage_SOURCES = tests/unit/test-stage.c
 tests_unit_test_stage_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_test_stage_LDADD = $(UNIT_LDADD)
+tests_unit_test_stage_LDADD = libkdump.a $(UNIT_LDADD)
 endif
 
 include $(top_srcdir)/tests/unit/sha256.mk

@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -135,6 +138,134 @@ static void xz_kernel(void **state)
 #endif
 }
 
+/* What is not a regular file: refused, or read within its limit. */
+static void not_regular(void **state)
+{
+	struct kj_file f;
+	struct kj_error err = { 0, "" };
+	char path[64];
+	int fds[2];
+
+	(void)state;
+	/* a character device would be read for ever */
+	assert_int_equal(kj_file_open("/dev/zero", 1 << 20, &f, &err), -1);
+	assert_int_equal(err.exit_code, KJ_EXIT_BADFILE);
+	assert_string_equal(err.msg, "/dev/zero: is a character device, not a file (copy what you mean into a file)");
+
+	/* a pipe: its bytes, read whole */
+	fill();
+	assert_int_equal(pipe(fds), 0);
+	if (fork() == 0) {
+		close(fds[0]);
+		for (size_t at = 0; at < sizeof(plain);) {
+			ssize_t n = write(fds[1], plain + at, sizeof(plain) - at);
+			if (n <= 0)
+				_exit(1);
+			at += (size_t)n;
+		}
+		_exit(0);
+	}
+	close(fds[1]);
+	snprintf(path, sizeof(path), "/dev/fd/%d", fds[0]);
+	assert_int_equal(kj_file_open(path, 1 << 20, &f, &err), 0);
+	assert_false(f.mapped);
+	assert_int_equal(f.size, sizeof(plain));
+	assert_memory_equal(f.data, plain, sizeof(plain));
+	kj_file_release(&f);
+	close(fds[0]);
+	wait(NULL);
+
+	/* a pipe that gives more than the limit: an error, not all memory */
+	assert_int_equal(pipe(fds), 0);
+	if (fork() == 0) {
+		int z = open("/dev/zero", O_RDONLY);
+		static unsigned char buf[65536];
+
+		close(fds[0]);
+		for (;;) /* until the reader goes */
+			if (read(z, buf, sizeof(buf)) <= 0 || write(fds[1], buf, sizeof(buf)) <= 0)
+				_exit(0);
+	}
+	close(fds[1]);
+	snprintf(path, sizeof(path), "/dev/fd/%d", fds[0]);
+	assert_int_equal(kj_file_open(path, 4 << 20, &f, &err), -1);
+	assert_int_equal(err.exit_code, KJ_EXIT_BADFILE);
+	assert_non_null(strstr(err.msg, ": the pipe gives more than 4 MiB"));
+	close(fds[0]);
+	wait(NULL);
+
+	/* procfs says size 0 for files that have bytes */
+	assert_int_equal(kj_file_open("/proc/self/stat", 1 << 20, &f, &err), 0);
+	assert_true(f.size > 0);
+	kj_file_release(&f);
+}
+
+/* A mapped file that shrinks under the tool: a message naming it and exit
+ * status 3, never a bare SIGBUS; and a file that changes is noticed. */
+static void shrinks_and_changes(void **state)
+{
+	struct kj_file f;
+	struct kj_error err = { 0, "" };
+	char *p, msg[512] = "";
+	int errp[2], status;
+	pid_t pid;
+	ssize_t n;
+
+	(void)state;
+	fill();
+	p = write_tmp(plain, sizeof(plain));
+	assert_int_equal(pipe(errp), 0);
+	pid = fork();
+	if (pid == 0) {
+		volatile unsigned char c;
+
+		dup2(errp[1], 2);
+		if (kj_file_open(p, 1 << 20, &f, &err) < 0 || truncate(p, 0) < 0)
+			_exit(99);
+		c = f.data[200000]; /* gone: SIGBUS */
+		(void)c;
+		_exit(98);
+	}
+	close(errp[1]);
+	/* the handler writes in pieces: read to the end */
+	for (size_t at = 0; at < sizeof(msg) - 1; at += (size_t)n) {
+		n = read(errp[0], msg + at, sizeof(msg) - 1 - at);
+		if (n <= 0)
+			break;
+	}
+	close(errp[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), KJ_EXIT_BADFILE);
+	assert_non_null(strstr(msg, p));
+	assert_non_null(strstr(msg, "the file became shorter while it was read"));
+
+	/* a write after the mapping: kj_file_changed says so */
+	{
+		int fd = open(p, O_WRONLY | O_TRUNC);
+
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, plain, sizeof(plain)), (ssize_t)sizeof(plain));
+		close(fd);
+	}
+	assert_int_equal(kj_file_open(p, 1 << 20, &f, &err), 0);
+	assert_int_equal(kj_file_changed(&f, &err), 0);
+	{
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
+		int fd = open(p, O_WRONLY | O_APPEND);
+
+		nanosleep(&ts, NULL); /* a new mtime even on a coarse clock */
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, "x", 1), 1);
+		close(fd);
+	}
+	assert_int_equal(kj_file_changed(&f, &err), -1);
+	assert_non_null(strstr(err.msg, "the file changed while it was being loaded"));
+	kj_file_release(&f);
+	unlink(p);
+	free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -142,6 +273,8 @@ int main(void)
 		cmocka_unit_test(errors),
 		cmocka_unit_test(gzip_kernel),
 		cmocka_unit_test(xz_kernel),
+		cmocka_unit_test(not_regular),
+		cmocka_unit_test(shrinks_and_changes),
 	};
 	return cmocka_run_group_tests_name("file", tests, NULL, NULL);
 }

@@ -11,9 +11,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "exitcodes.h"
+#include "info.h"
 #include "kdump-image.h"
 #include "le.h"
 #include "purgatory.h"
@@ -384,6 +386,16 @@ static uint8_t *make_core(const struct stage_load *in, size_t n, uint64_t entry,
 	return f;
 }
 
+/* make_core's image note (made without a memory-map note) becomes a
+ * kernel's ("CORE", NT_PRSTATUS): a copy of /proc/vmcore, no digest. */
+static void foreign_notes(uint8_t *core)
+{
+	uint8_t *note = core + le64(core + 64 + 8);
+
+	memcpy(note + 12, "CORE\0\0\0\0", 9);
+	put_le32(note + 8, 1);
+}
+
 static int resume(uint8_t *core, size_t size, struct memmap *mm, uint64_t ram_bytes,
 		  struct kj_plan *p, struct kj_error *err)
 {
@@ -505,7 +517,7 @@ static void resume_image(void **state)
 		struct kj_load_input in;
 
 		plain = make_core(l, 100, 0, NULL, &psz);
-		put_le32(plain + 64 + 4 * 0, 0); /* the PT_NOTE becomes PT_NULL */
+		foreign_notes(plain);
 		memset(&o, 0, sizeof(o));
 		o.kernel = "vmcore.copy";
 		o.elf_args = KJ_ARGS_NONE;
@@ -563,7 +575,7 @@ static void resume_vmcore_copy(void **state)
 	(void)state;
 	map_init(&mm, SIM_SIZE);
 	core = make_core(l, 2, 0, NULL, &size);
-	put_le32(core + 64, 0); /* the PT_NOTE becomes PT_NULL: no digest */
+	foreign_notes(core); /* no digest */
 	data_off = le64(core + 64 + 56 + 8);
 	memset(&o, 0, sizeof(o));
 	o.kernel = "vmcore.copy";
@@ -617,6 +629,104 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* Are two plans the same load: segments, their bytes, the entry? */
+static bool same_plan(const struct kj_plan *a, const struct kj_plan *b)
+{
+	if (a->nseg != b->nseg || a->entry != b->entry || a->flags != b->flags)
+		return false;
+	for (size_t i = 0; i < a->nseg; i++)
+		if (a->seg[i].mem != b->seg[i].mem || a->seg[i].memsz != b->seg[i].memsz ||
+		    a->seg[i].bufsz != b->seg[i].bufsz ||
+		    memcmp(a->seg[i].buf, b->seg[i].buf, a->seg[i].bufsz))
+			return false;
+	return true;
+}
+
+/* kdump info --verify's verdict on these bytes, as a file */
+static int verify_bytes(const uint8_t *core, size_t size, struct kj_error *err)
+{
+	char path[] = "/tmp/kj-flip-XXXXXX";
+	int fd = mkstemp(path), rc;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, core, size), (ssize_t)size);
+	close(fd);
+	rc = kdump_verify_image(path, err);
+	unlink(path);
+	return rc;
+}
+
+/*
+ * Every single-bit flip in what says "this is a kdump image and how to
+ * check it": the PT_NOTE's program header (type, offset, size) and each
+ * KEXECJMP note's header, name and version.  None may turn the checks
+ * off: kexec refuses the image or loads exactly what the intact one
+ * loads, and kdump info --verify agrees (a damaged note is the same
+ * error for both).
+ */
+static void damaged_notes_one_verdict(void **state)
+{
+	struct stage_load l[2] = { { 0x200000, 0x2000, 0x3000, 0 }, { 0x400000, 0x1800, 0x1800, 0 } };
+	struct memmap mm;
+	struct kj_plan good, p;
+	struct kj_error err = { 0, "" }, verr = { 0, "" };
+	size_t size, spans[8][2], nspan = 0, tried = 0, refused = 0;
+	uint8_t *core;
+	uint64_t noteoff;
+
+	(void)state;
+	map_init(&mm, SIM_SIZE);
+	core = make_core(l, 2, 0x200010, &mm, &size);
+	if (resume(core, size, &mm, SIM_SIZE, &good, &err) < 0)
+		fail_msg("%s", err.msg);
+	if (verify_bytes(core, size, &verr) < 0)
+		fail_msg("%s", verr.msg);
+	noteoff = le64(core + 64 + 8);
+	/* PT_NOTE p_type, p_offset, p_filesz */
+	spans[nspan][0] = 64, spans[nspan++][1] = 4;
+	spans[nspan][0] = 64 + 8, spans[nspan++][1] = 8;
+	spans[nspan][0] = 64 + 32, spans[nspan++][1] = 8;
+	/* image note: header, name, version; memory-map note: the same and nr */
+	spans[nspan][0] = noteoff, spans[nspan++][1] = 28;
+	spans[nspan][0] = noteoff + 24 + 72, spans[nspan++][1] = 32;
+	for (size_t s = 0; s < nspan; s++)
+		for (size_t byte = spans[s][0]; byte < spans[s][0] + spans[s][1]; byte++)
+			for (int bit = 0; bit < 8; bit++) {
+				int lrc, vrc;
+
+				core[byte] ^= (uint8_t)(1u << bit);
+				err.msg[0] = verr.msg[0] = '\0';
+				lrc = resume(core, size, &mm, SIM_SIZE, &p, &err);
+				vrc = verify_bytes(core, size, &verr);
+				if (lrc == 0 && !same_plan(&p, &good))
+					fail_msg("byte %zu bit %d: loaded, but not as the intact image", byte, bit);
+				if (vrc == 0 && lrc < 0)
+					fail_msg("byte %zu bit %d: verified, but kexec says: %s", byte, bit, err.msg);
+				if (lrc < 0 && strstr(err.msg, "the image is damaged") &&
+				    (vrc == 0 || !strchr(verr.msg, ':') ||
+				     strcmp(strchr(err.msg, ':'), strchr(verr.msg, ':'))))
+					fail_msg("byte %zu bit %d: kexec says '%s', kdump info --verify '%s'",
+						 byte, bit, err.msg, vrc ? verr.msg : "verified");
+				refused += lrc < 0;
+				tried++;
+				plan_free(&p);
+				/* and the checks are still on: damaged data is refused */
+				core[size - 1] ^= 0x10;
+				if (resume(core, size, &mm, SIM_SIZE, &p, &err) == 0)
+					fail_msg("byte %zu bit %d: damaged data loaded: the checks are off", byte, bit);
+				plan_free(&p);
+				if (verify_bytes(core, size, &verr) == 0)
+					fail_msg("byte %zu bit %d: damaged data verified", byte, bit);
+				core[size - 1] ^= 0x10;
+				core[byte] ^= (uint8_t)(1u << bit);
+			}
+	/* most flips are refused outright; what loads is the same load */
+	assert_true(refused * 10 >= tried * 7);
+	plan_free(&good);
+	free(core);
+	memmap_free(&mm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -629,6 +739,7 @@ int main(void)
 		cmocka_unit_test(proof_catches_overlap),
 		cmocka_unit_test(resume_image),
 		cmocka_unit_test(resume_vmcore_copy),
+		cmocka_unit_test(damaged_notes_one_verdict),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

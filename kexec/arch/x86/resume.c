@@ -350,6 +350,15 @@ int x86_resume_plan(const struct kj_load_input *in, struct kj_plan *plan, struct
 	for (size_t i = 0; i < c.nloads; i++)
 		file_bytes += c.loads[i].filesz;
 	entry = c.entry;
+	/* Every kernel's core has notes (VMCOREINFO, the CPUs'); one with
+	 * none has lost its PT_NOTE (a damaged program header), and with it
+	 * the image's checks. */
+	if (!c.nnote_refs) {
+		kj_fail(err, KJ_EXIT_BADFILE,
+			"%s: an ELF core without notes (no PT_NOTE): not a kernel's saved memory, or a damaged one",
+			name);
+		goto out;
+	}
 	if (core_image_notes(&c, f->data, name, &notes, err) < 0)
 		goto out;
 	if (notes.has_image) {
