@@ -4,7 +4,8 @@
  * is the file: core_parse on all of it and on a prefix (as core_open reads
  * headers, asking for more when they do not fit), core_open through a
  * memfd, and core_find_note over the notes it gathered and over the raw
- * bytes.
+ * bytes.  The verdict on the KEXECJMP notes (image-notes.c) must be the
+ * same read from the mapped bytes (kexec) and through core_open (kdump).
  */
 #include "fuzz.h"
 
@@ -40,6 +41,29 @@ static void find_notes(const uint8_t *notes, size_t len)
 		}
 	}
 	free(copy);
+}
+
+/* What core_image_notes said, to compare the two ways of reading. */
+struct verdict {
+	int rc;
+	struct image_notes in;
+};
+
+static void image_verdict(const struct core *c, const uint8_t *file, const uint8_t *lo, size_t n,
+			  struct verdict *v)
+{
+	struct kj_error err = { 0, "" };
+
+	v->rc = core_image_notes(c, file, "fuzz.core", &v->in, &err);
+	if (v->rc < 0) {
+		FUZZ_CHECK(err.exit_code == 3 && strstr(err.msg, "the image is damaged"));
+		return;
+	}
+	if (v->in.has_memmap) {
+		FUZZ_CHECK(v->in.memmap >= lo && v->in.memmap_len <= n &&
+			   (size_t)(v->in.memmap - lo) <= n - v->in.memmap_len);
+		FUZZ_CHECK(v->in.memmap_len == 8 + 24 * (size_t)v->in.memmap_nr);
+	}
 }
 
 static void check_core(const struct core *c, uint64_t file_size)
@@ -81,17 +105,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	struct kj_error err = { 0, "" };
 	struct core c;
 	size_t need = 0, hdrlen;
+	struct verdict mapped = { 0 };
+	bool parsed;
 	int rc;
 
 	/* everything at hand */
 	fz_alloc_begin();
 	rc = core_parse(d, n, n, "fuzz.core", &c, &need, &err);
 	FUZZ_CHECK(fz_alloc_end() <= 3 * n + 4096);
+	parsed = rc == 0;
 	if (rc == 0) {
 		uint8_t *notes = NULL;
 		size_t len = 0;
 
 		check_core(&c, n);
+		image_verdict(&c, d, d, n, &mapped);
 		for (size_t i = 0; i < c.nnote_refs; i++) {
 			notes = realloc(notes, len + c.note_refs[i].filesz + 1);
 			if (!notes)
@@ -135,8 +163,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		 * page), the loads and the notes: each no bigger than the file */
 		FUZZ_CHECK(fz_alloc_end() <= 6 * n + 3 * 4096);
 		if (rc == 0) {
+			struct verdict read;
+
 			check_core(&c, n);
 			FUZZ_CHECK(c.notes_len <= n);
+			image_verdict(&c, NULL, c.notes, c.notes_len, &read);
+			/* one verdict, however the file was read */
+			if (parsed) {
+				FUZZ_CHECK(read.rc == mapped.rc);
+				FUZZ_CHECK(read.rc < 0 || (read.in.has_image == mapped.in.has_image &&
+							   read.in.entry == mapped.in.entry &&
+							   read.in.has_memmap == mapped.in.has_memmap));
+			}
 			find_notes(c.notes ? c.notes : (const uint8_t *)"", c.notes_len);
 			check_size(&c, c.notes ? c.notes : (const uint8_t *)"", c.notes_len);
 			core_free(&c);

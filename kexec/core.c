@@ -176,6 +176,12 @@ int core_open(int fd, const char *name, struct core *c, struct kj_error *err)
 	 * note would make a damaged image look like one without it. */
 	for (size_t i = 0; i < c->nnote_refs; i++)
 		total += c->note_refs[i].filesz;
+	if (total > (uint64_t)st.st_size) {
+		core_free(c);
+		return kj_fail(err, KJ_EXIT_BADFILE,
+			       "%s: its PT_NOTEs add up to more bytes than the file has: they overlap",
+			       name);
+	}
 	if (total > CORE_MAX_NOTES) {
 		core_free(c);
 		return kj_fail(err, KJ_EXIT_BADFILE,
