@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	struct kj_options o;
 	struct kj_sysinfo sys;
 	struct kj_file k;
-	struct kj_load_input in;
+	struct kj_load_input in = { 0 };
 	struct kj_plan plan;
 	unsigned sum = 0;
 

@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	struct kj_options o;
 	struct kj_sysinfo sys;
 	struct kj_file k;
-	struct kj_load_input in;
+	struct kj_load_input in = { 0 };
 	struct kj_plan plan;
 
 	if (n < EI_NIDENT + 4 || memcmp(d, ELFMAG, SELFMAG) || le16(d + 16) != ET_CORE)

@@ -150,7 +150,7 @@ static void preserve_plan(void **state)
 	struct kj_file k;
 	struct kj_options o;
 	struct kj_sysinfo sys;
-	struct kj_load_input in;
+	struct kj_load_input in = { 0 };
 	struct kj_plan p;
 	struct kj_error err = { 0, "" };
 	static uint8_t initrd[300000];
@@ -274,7 +274,7 @@ static void helper_plan(void **state)
 {
 	struct kj_options o;
 	struct kj_sysinfo sys;
-	struct kj_load_input in;
+	struct kj_load_input in = { 0 };
 	struct kj_plan p;
 	struct kj_error err = { 0, "" };
 

@@ -236,7 +236,7 @@ static void x86_plan_split_initrd(void **state)
 	struct kj_file k;
 	struct kj_options o;
 	struct kj_sysinfo sys;
-	struct kj_load_input in;
+	struct kj_load_input in = { 0 };
 	struct kj_plan p;
 	struct kj_error err = { 0, "" };
 	size_t size = 32 * MiB + 12345; /* just over X86_SPLIT_MIN */
@@ -315,7 +315,7 @@ static void x86_plan_initrd_parts(void **state)
 	struct kj_file k, part[4];
 	struct kj_options o;
 	struct kj_sysinfo sys;
-	struct kj_load_input in;
+	struct kj_load_input in = { 0 };
 	struct kj_plan p;
 	struct kj_error err = { 0, "" };
 	/* unaligned, large and unaligned, tiny (inside one seam), page multiple */
@@ -425,7 +425,7 @@ static void x86_plan_debian(void **state)
 	struct kj_file k;
 	struct kj_options o;
 	struct kj_sysinfo sys;
-	struct kj_load_input in;
+	struct kj_load_input in = { 0 };
 	struct kj_plan p;
 	struct kj_error err = { 0, "" };
 	static uint8_t initrd[123457];
@@ -549,7 +549,7 @@ static void x86_plan_programs(void **state)
 	struct kj_file k = { .name = "prog.elf", .data = img, .size = sizeof(img), .fd = -1 };
 	struct kj_options o;
 	struct kj_sysinfo sys;
-	struct kj_load_input in;
+	struct kj_load_input in = { 0 };
 	struct kj_plan p;
 	struct kj_error err = { 0, "" };
 	const struct purgatory_header *h;
@@ -631,6 +631,19 @@ static void x86_plan_programs(void **state)
 	put_le64(img + 24, 0);
 	o.elf_args = KJ_ARGS_NONE;
 	o.command_line = NULL;
+	/* every kernel's core has notes: one without has lost its PT_NOTE */
+	assert_int_equal(x86_build_plan(&in, &p, &err), -1);
+	assert_non_null(strstr(err.msg, "without notes (no PT_NOTE)"));
+	plan_free(&p);
+	/* a second program header: a PT_NOTE with one "CORE" note at 192 */
+	put_le16(img + 56, 2);
+	put_le32(img + 120, 4);  /* PT_NOTE */
+	put_le64(img + 120 + 8, 192);
+	put_le64(img + 120 + 32, 24);
+	put_le32(img + 192, 5);
+	put_le32(img + 196, 4);
+	put_le32(img + 200, 1);  /* NT_PRSTATUS */
+	memcpy(img + 204, "CORE", 5);
 	assert_int_equal(x86_build_plan(&in, &p, &err), -1);
 	assert_non_null(strstr(err.msg, "records no entry: give --entry=ADDR"));
 	plan_free(&p);
@@ -661,6 +674,7 @@ static void x86_plan_programs(void **state)
 	plan_free(&p);
 	o.elf_args = KJ_ARGS_NONE;
 	put_le16(img + 16, 2);
+	put_le16(img + 56, 1);
 
 	/* more ranges than kexec_load takes segments: staged into few */
 	{
@@ -670,7 +684,7 @@ static void x86_plan_programs(void **state)
 		memcpy(many, img, 64);
 		put_le16(many + 16, 4);           /* ET_CORE */
 		put_le64(many + 24, 0x3000000);   /* entry in the first range */
-		put_le16(many + 56, 20);
+		put_le16(many + 56, 21);
 		for (int i = 0; i < 20; i++) {
 			uint8_t *ph = many + 64 + 56 * i;
 			put_le32(ph, 1);
@@ -679,6 +693,14 @@ static void x86_plan_programs(void **state)
 			put_le64(ph + 32, 4096);
 			put_le64(ph + 40, 8192);
 		}
+		/* and its notes: one "CORE" note after the headers */
+		put_le32(many + 64 + 56 * 20, 4);
+		put_le64(many + 64 + 56 * 20 + 8, 1248);
+		put_le64(many + 64 + 56 * 20 + 32, 24);
+		put_le32(many + 1248, 5);
+		put_le32(many + 1252, 4);
+		put_le32(many + 1256, 1);
+		memcpy(many + 1260, "CORE", 5);
 		in.kernel = &mk;
 		if (x86_build_plan(&in, &p, &err) < 0)
 			fail_msg("%s", err.msg);

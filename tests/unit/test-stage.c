@@ -402,7 +402,7 @@ static int resume(uint8_t *core, size_t size, struct memmap *mm, uint64_t ram_by
 	struct kj_file k = { .name = "image.elf", .data = core, .size = size, .fd = -1 };
 	struct kj_options o;
 	struct kj_sysinfo sys;
-	struct kj_load_input in;
+	struct kj_load_input in = { 0 };
 
 	memset(&o, 0, sizeof(o));
 	o.kernel = "image.elf";
@@ -514,7 +514,7 @@ static void resume_image(void **state)
 		struct kj_file k;
 		struct kj_options o;
 		struct kj_sysinfo sys;
-		struct kj_load_input in;
+		struct kj_load_input in = { 0 };
 
 		plain = make_core(l, 100, 0, NULL, &psz);
 		foreign_notes(plain);
@@ -564,7 +564,7 @@ static void resume_vmcore_copy(void **state)
 	struct kj_error err = { 0, "" };
 	struct kj_options o;
 	struct kj_sysinfo sys;
-	struct kj_load_input in;
+	struct kj_load_input in = { 0 };
 	struct kj_file k;
 	struct memmap mm;
 	struct kj_plan p;
