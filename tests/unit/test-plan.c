@@ -742,6 +742,86 @@ static void x86_plan_programs(void **state)
 	plan_free(&p);
 }
 
+/*
+ * PT_LOADs sharing a page are one segment; a p_memsz gap before the next
+ * PT_LOAD's page is left to the kernel's zero fill (a segment ends there),
+ * not copied: a file of 8 KiB declaring 12 MiB of zeros is not a 12 MiB
+ * buffer (issue 18, class 2).
+ */
+static void x86_plan_elf_groups(void **state)
+{
+	static uint8_t img[8192];
+	struct kj_file k = { .name = "gap.elf", .data = img, .size = sizeof(img), .fd = -1 };
+	struct kj_options o;
+	struct kj_sysinfo sys;
+	struct kj_load_input in = { 0 };
+	struct kj_plan p;
+	struct kj_error err = { 0, "" };
+	const uint8_t *b;
+
+	(void)state;
+	make_program(img, sizeof(img));
+	put_le16(img + 56, 2);
+	/* load 0: 0x40 bytes, 0xc45090 of memory */
+	put_le64(img + 64 + 32, 0x40);
+	put_le64(img + 64 + 40, 0xc45090);
+	/* load 1: 0x40 bytes at 0x3c45f00, in the page load 0's zeros end in */
+	put_le32(img + 120, 1);
+	put_le64(img + 120 + 8, 4096 + 0x800);
+	put_le64(img + 120 + 24, 0x3c45f00);
+	put_le64(img + 120 + 32, 0x40);
+	put_le64(img + 120 + 40, 0x100);
+	memset(img + 4096, 0xaa, 0x40);
+	memset(img + 4096 + 0x800, 0xbb, 0x40);
+	memset(&o, 0, sizeof(o));
+	o.kernel = "gap.elf";
+	o.elf_args = KJ_ARGS_NONE;
+	o.elf_args_given = true;
+	memset(&sys, 0, sizeof(sys));
+	sys.arch = KJ_ARCH_X86_64;
+	sys.mm = mm;
+	sys.ram_pages = (500 * MiB) / 4096;
+	in.o = &o;
+	in.sys = &sys;
+	in.kernel = &k;
+
+	if (x86_build_plan(&in, &p, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(p.nseg, 3);
+	/* load 0 in place: its bytes, then the kernel's zeros up to load 1's page */
+	assert_int_equal(p.seg[0].mem, 0x3000000);
+	assert_int_equal(p.seg[0].memsz, 0xc45000);
+	assert_int_equal(p.seg[0].bufsz, 0x40);
+	assert_ptr_equal(p.seg[0].buf, img + 4096);
+	/* that page: load 0's last zeros, then load 1 */
+	assert_int_equal(p.seg[1].mem, 0x3c45000);
+	assert_int_equal(p.seg[1].memsz, 0x1000);
+	assert_int_equal(p.seg[1].bufsz, 0xf40);
+	b = p.seg[1].buf;
+	for (size_t i = 0; i < 0xf00; i++)
+		assert_int_equal(b[i], 0);
+	for (size_t i = 0xf00; i < 0xf40; i++)
+		assert_int_equal(b[i], 0xbb);
+	plan_free(&p);
+
+	/* two PT_LOADs whose bytes share a page: one segment, one copy */
+	put_le64(img + 64 + 32, 0x800);
+	put_le64(img + 64 + 40, 0x800);
+	put_le64(img + 120 + 24, 0x3000800);
+	if (x86_build_plan(&in, &p, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(p.nseg, 2);
+	assert_int_equal(p.seg[0].mem, 0x3000000);
+	assert_int_equal(p.seg[0].memsz, 0x1000);
+	assert_int_equal(p.seg[0].bufsz, 0x840);
+	b = p.seg[0].buf;
+	assert_int_equal(b[0], 0xaa);
+	assert_int_equal(b[0x3f], 0xaa);
+	assert_int_equal(b[0x40], 0);
+	assert_int_equal(b[0x800], 0xbb);
+	plan_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -755,6 +835,7 @@ int main(void)
 		cmocka_unit_test(x86_plan_split_initrd),
 		cmocka_unit_test(x86_plan_initrd_parts),
 		cmocka_unit_test(x86_plan_programs),
+		cmocka_unit_test(x86_plan_elf_groups),
 	};
 	return cmocka_run_group_tests_name("plan", tests, setup, teardown);
 }

@@ -117,7 +117,13 @@ static int cmp_load(const void *a, const void *b)
  * PT_LOADs that share a page become one segment (the kernel copies whole
  * pages, and destinations may not overlap).  With elf->load sorted, the
  * group starting at load i ends before the returned index; *start, *end
- * (page-rounded) and *fileend (the last file byte) describe it.
+ * (page-rounded) and *fileend (the last file byte) describe it.  A group
+ * also ends where the next PT_LOAD's first page lies past the file bytes
+ * so far, even if the zeros (p_memsz) before it reach that page: the
+ * segment then stops at that page and the next one starts there, so that
+ * the copy a group needs holds the file's bytes and less than a page of
+ * zeros per PT_LOAD, never a gap a header declares (a 300-byte file
+ * with a 12 MiB p_memsz allocated 12 MiB).
  */
 static size_t elf_group(const struct elf_exec *elf, size_t i, uint64_t *start, uint64_t *end,
 			uint64_t *fileend)
@@ -128,6 +134,12 @@ static size_t elf_group(const struct elf_exec *elf, size_t i, uint64_t *start, u
 	*end = align_up(elf->load[i].paddr + elf->load[i].memsz, KJ_PAGE_SIZE);
 	*fileend = elf->load[i].paddr + elf->load[i].filesz;
 	for (j = i + 1; j < elf->nload && align_down(elf->load[j].paddr, KJ_PAGE_SIZE) < *end; j++) {
+		uint64_t page = align_down(elf->load[j].paddr, KJ_PAGE_SIZE);
+
+		if (page > *start && page >= align_up(*fileend, KJ_PAGE_SIZE)) {
+			*end = page;
+			break;
+		}
 		*end = align_up(elf->load[j].paddr + elf->load[j].memsz, KJ_PAGE_SIZE);
 		if (elf->load[j].filesz)
 			*fileend = elf->load[j].paddr + elf->load[j].filesz;
