@@ -247,9 +247,10 @@ void kj_file_release(struct kj_file *f)
 }
 
 #if defined(HAVE_ZLIB) || defined(HAVE_LZMA)
-static int grow(unsigned char **buf, size_t *cap, const char *name, struct kj_error *err)
+static int grow(unsigned char **buf, size_t *cap, size_t inlen, const char *name,
+		struct kj_error *err)
 {
-	size_t ncap = *cap ? *cap * 2 : (size_t)16 << 20;
+	size_t ncap = *cap ? *cap * 2 : KJ_DECOMPRESS_FIRST(inlen);
 	unsigned char *nb;
 
 	if (*cap >= KJ_MAX_DECOMPRESSED)
@@ -282,7 +283,7 @@ static int gunzip(const unsigned char *in, size_t len, const char *name,
 	zs.next_in = (unsigned char *)in;
 	zs.avail_in = len > UINT32_MAX ? UINT32_MAX : (uInt)len;
 	do {
-		if (zs.total_out == cap && grow(&buf, &cap, name, err) < 0)
+		if (zs.total_out == cap && grow(&buf, &cap, len, name, err) < 0)
 			goto fail;
 		zs.next_out = buf + zs.total_out;
 		zs.avail_out = (uInt)(cap - zs.total_out);
@@ -319,16 +320,29 @@ static int unxz(const unsigned char *in, size_t len, const char *name,
 
 	/* One stream: what follows it is not ours (a bzImage payload ends
 	 * with its decompressed size, for instance). */
-	if (lzma_stream_decoder(&xs, UINT64_MAX, 0) != LZMA_OK)
+	if (lzma_stream_decoder(&xs, KJ_XZ_MEMLIMIT, 0) != LZMA_OK)
 		return kj_fail(err, KJ_EXIT_FAILURE, "%s: liblzma initialisation failed", name);
 	xs.next_in = in;
 	xs.avail_in = len;
 	do {
-		if (xs.total_out == cap && grow(&buf, &cap, name, err) < 0)
+		if (xs.total_out == cap && grow(&buf, &cap, len, name, err) < 0)
 			goto fail;
 		xs.next_out = buf + xs.total_out;
 		xs.avail_out = cap - xs.total_out;
 		rc = lzma_code(&xs, xs.avail_in ? LZMA_RUN : LZMA_FINISH);
+		if (rc == LZMA_MEMLIMIT_ERROR) {
+			kj_fail(err, KJ_EXIT_BADFILE,
+				"%s: xz data needs %llu MiB of memory to decompress, more than the "
+				"%llu MiB allowed (xz -9 needs 65); recompress it with a smaller "
+				"dictionary",
+				name, (unsigned long long)(lzma_memusage(&xs) >> 20),
+				KJ_XZ_MEMLIMIT >> 20);
+			goto fail;
+		}
+		if (rc == LZMA_MEM_ERROR) {
+			kj_fail(err, KJ_EXIT_FAILURE, "%s: out of memory while decompressing", name);
+			goto fail;
+		}
 		if (rc != LZMA_OK && rc != LZMA_STREAM_END) {
 			kj_fail(err, KJ_EXIT_BADFILE, "%s: xz data is %s", name,
 				rc == LZMA_BUF_ERROR ? "truncated" : "corrupt");

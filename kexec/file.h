@@ -43,6 +43,14 @@ void kj_file_release(struct kj_file *f);
 
 /* Largest decompressed kernel accepted: a guard against decompression bombs. */
 #define KJ_MAX_DECOMPRESSED (1024u * 1024u * 1024u)
+/* Most memory the xz decoder may take, its dictionary above all (the
+ * stream header states it): xz -9 needs 65 MiB, the kernel's own
+ * scripts/xz_wrap.sh 33 MiB. */
+#define KJ_XZ_MEMLIMIT (128ull << 20)
+/* The first output buffer: four times the compressed size (a kernel
+ * compresses about 1:3 with gzip, 1:4 with xz), at least 1 MiB; it
+ * doubles from there up to KJ_MAX_DECOMPRESSED. */
+#define KJ_DECOMPRESS_FIRST(len) ((len) < (256u << 10) ? (size_t)1 << 20 : 4 * (size_t)(len))
 /* Most bytes read from a pipe or device for a kernel or image (an
  * initrd's limit is half of RAM: what the kernel takes). */
 #define KJ_MAX_STREAM ((uint64_t)KJ_MAX_DECOMPRESSED)

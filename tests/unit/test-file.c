@@ -133,6 +133,32 @@ static void xz_kernel(void **state)
 	assert_non_null(strstr(err.msg, "cut.xz: xz data is"));
 	/* not compressed: left alone */
 	assert_int_equal(kj_decompress(plain, sizeof(plain), "plain", &out, &outlen, &err), 0);
+
+	/* a block header declaring a 256 MiB dictionary: refused before the
+	 * decoder allocates it (issue 18, class 2) */
+	{
+		size_t hs = ((size_t)xz[12] + 1) * 4, at = 14;
+		uint32_t crc;
+
+		assert_int_equal(xz[13] & 0x03, 0); /* one filter */
+		if (xz[13] & 0x40) /* compressed size */
+			while (xz[at++] & 0x80)
+				;
+		if (xz[13] & 0x80) /* uncompressed size */
+			while (xz[at++] & 0x80)
+				;
+		assert_int_equal(xz[at], 0x21); /* LZMA2 */
+		assert_int_equal(xz[at + 1], 1);
+		xz[at + 2] = 32; /* 2 << (32 / 2 + 11): 256 MiB */
+		crc = lzma_crc32(xz + 12, hs - 4, 0);
+		for (int i = 0; i < 4; i++)
+			xz[12 + hs - 4 + i] = (uint8_t)(crc >> (8 * i));
+		out = NULL;
+		assert_int_equal(kj_decompress(xz, xzlen, "big-dict.xz", &out, &outlen, &err), -1);
+		assert_null(out);
+		assert_non_null(strstr(err.msg, "big-dict.xz: xz data needs 256 MiB of memory "
+						"to decompress, more than the 128 MiB allowed"));
+	}
 #else
 	fail_msg("built without liblzma: configure found no liblzma");
 #endif
