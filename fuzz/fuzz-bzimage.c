@@ -20,6 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	struct kj_file k;
 	struct kj_load_input in = { 0 };
 	struct kj_plan plan;
+	int rc;
 	unsigned sum = 0;
 
 	if (bzimage_probe(d, n))
@@ -49,7 +50,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	fz_qemu_input(d, n, "fuzz.bzImage", &o, &sys, &k, &in);
 	in.initrd = initrd;
 	in.initrd_size = sizeof(initrd);
-	if (x86_build_plan(&in, &plan, &err) == 0) {
+	fz_alloc_begin();
+	rc = x86_build_plan(&in, &plan, &err);
+	FUZZ_CHECK(fz_alloc_end() <= FZ_LOADER_BOUND(n));
+	if (rc == 0) {
 		FUZZ_CHECK(plan.nseg >= 3 && plan.nseg <= KJ_SEGMENT_MAX);
 		FUZZ_CHECK(plan_check(&plan, &err) == 0);
 	}

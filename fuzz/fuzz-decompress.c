@@ -25,8 +25,9 @@
 static uint8_t scratch[64 << 10];
 
 /* Bytes the stream decompresses to, TOO_BIG, or BROKEN. */
-static uint64_t measure(const uint8_t *d, size_t n)
+static uint64_t measure(const uint8_t *d, size_t n, uint64_t *reached)
 {
+	*reached = 0;
 #ifdef HAVE_ZLIB
 	if (n >= 2 && d[0] == 0x1f && d[1] == 0x8b) {
 		z_stream zs;
@@ -44,6 +45,7 @@ static uint64_t measure(const uint8_t *d, size_t n)
 		} while ((rc == Z_OK || (rc == Z_BUF_ERROR && zs.avail_in)) &&
 			 zs.total_out <= FUZZ_MAX_OUT);
 		inflateEnd(&zs);
+		*reached = zs.total_out;
 		if (zs.total_out > FUZZ_MAX_OUT)
 			return TOO_BIG;
 		return rc == Z_STREAM_END ? zs.total_out : BROKEN;
@@ -65,6 +67,7 @@ static uint64_t measure(const uint8_t *d, size_t n)
 			rc = lzma_code(&xs, xs.avail_in ? LZMA_RUN : LZMA_FINISH);
 		} while (rc == LZMA_OK && xs.total_out <= FUZZ_MAX_OUT);
 		lzma_end(&xs);
+		*reached = xs.total_out;
 		if (xs.total_out > FUZZ_MAX_OUT || rc == LZMA_MEMLIMIT_ERROR)
 			return TOO_BIG;
 		return rc == LZMA_STREAM_END ? xs.total_out : BROKEN;
@@ -78,12 +81,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	struct kj_error err = { 0, "" };
 	unsigned char *out = NULL;
 	size_t outlen = 0;
-	uint64_t want = measure(d, n);
+	uint64_t reached, want = measure(d, n, &reached);
+	size_t cap;
 	int rc;
 
 	if (want == TOO_BIG)
 		return 0;
+	fz_alloc_begin();
 	rc = kj_decompress(d, n, "fuzz.gz", &out, &outlen, &err);
+	/* the output buffer doubles from KJ_DECOMPRESS_FIRST(n) to at most
+	 * twice the output, and a realloc briefly holds the old one too; the
+	 * decoder's state is zlib's window or xz's dictionary (KJ_XZ_MEMLIMIT) */
+	cap = KJ_DECOMPRESS_FIRST(n);
+	if (cap < 2 * reached)
+		cap = 2 * reached;
+	FUZZ_CHECK(fz_alloc_end() <= cap + cap / 2 + (256u << 10) +
+				       (n && d[0] == 0xfd ? KJ_XZ_MEMLIMIT : 0));
 	if (rc == 1) {
 		FUZZ_CHECK(out && outlen == want);
 		if (outlen)

@@ -31,7 +31,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	out = fopencookie(&written, "w", io);
 	if (!out)
 		abort();
+	fz_alloc_begin();
 	rc = dmesg_print(&k.vi, k.dump.is64, &k.mem, out, &err);
+	FUZZ_CHECK(fz_alloc_end() <= FZ_PARSE_BOUND(n));
 	fflush(out);
 	if (rc < 0)
 		FUZZ_CHECK(written == 0 && err.msg[0]);

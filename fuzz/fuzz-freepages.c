@@ -42,7 +42,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		return 0;
 	r.max_pfn = k.dump.number % (MAX_PFN + 1);
 	memset(&st, 0, sizeof(st));
+	fz_alloc_begin();
 	rc = freepages_walk_stats(&k.vi, k.dump.is64, &k.mem, r.max_pfn, mark, &r, &st, &err);
+	FUZZ_CHECK(fz_alloc_end() <= FZ_PARSE_BOUND(n));
 	if (rc == 0) {
 		FUZZ_CHECK(st.free_pages == r.total && st.runs == r.n);
 		FUZZ_CHECK(st.layout && st.buddy_style && st.translation);

@@ -25,12 +25,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 
 		if (!in)
 			abort();
-		if (iomem_parse(in, "fuzz-iomem", &io, &err) == 0) {
+		int rc;
+
+		fz_alloc_begin();
+		rc = iomem_parse(in, "fuzz-iomem", &io, &err);
+		FUZZ_CHECK(fz_alloc_end() <= FZ_PARSE_BOUND(n));
+		if (rc == 0) {
 			for (size_t i = 0; i < io.n; i++) {
 				FUZZ_CHECK(strlen(io.e[i].name) < sizeof(io.e[i].name));
 				FUZZ_CHECK(range_end(io.e[i].r) >= io.e[i].r.start);
 			}
-			if (memmap_from_iomem(&io, &mm, &err) == 0) {
+			fz_alloc_begin();
+			rc = memmap_from_iomem(&io, &mm, &err);
+			FUZZ_CHECK(fz_alloc_end() <= FZ_PARSE_BOUND(n));
+			if (rc == 0) {
 				FUZZ_CHECK(mm.n <= io.n);
 				for (size_t i = 1; i < mm.n; i++)
 					FUZZ_CHECK(mm.e[i - 1].r.start <= mm.e[i].r.start);

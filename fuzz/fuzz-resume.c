@@ -30,6 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	struct kj_file k;
 	struct kj_load_input in = { 0 };
 	struct kj_plan plan;
+	int rc;
 
 	if (n < EI_NIDENT + 4 || memcmp(d, ELFMAG, SELFMAG) || le16(d + 16) != ET_CORE)
 		return 0;
@@ -51,7 +52,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	in.o = &o;
 	in.sys = &sys;
 	in.kernel = &k;
-	if (x86_build_plan(&in, &plan, &err) == 0) {
+	fz_alloc_begin();
+	rc = x86_build_plan(&in, &plan, &err);
+	FUZZ_CHECK(fz_alloc_end() <= FZ_LOADER_BOUND(n));
+	if (rc == 0) {
 		/* a plan it makes is one the kernel takes */
 		FUZZ_CHECK(plan.nseg >= 2 && plan.nseg <= KJ_SEGMENT_MAX);
 		FUZZ_CHECK(plan_check(&plan, &err) == 0);

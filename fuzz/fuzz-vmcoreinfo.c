@@ -19,7 +19,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	uint64_t u;
 	int64_t s;
 
-	if (vmcoreinfo_parse(text, n, &vi, &err) < 0) {
+	int rc;
+
+	fz_alloc_begin();
+	rc = vmcoreinfo_parse(text, n, &vi, &err);
+	FUZZ_CHECK(fz_alloc_end() <= FZ_PARSE_BOUND(n));
+	if (rc < 0) {
 		FUZZ_CHECK(vi.count == 0 && vi.entries == NULL);
 		free(text);
 		return 0;

@@ -33,7 +33,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * between fz_alloc_begin() and fz_alloc_end(), through the sanitizer
  * allocator's hooks: a target asserts that a parser takes no more than a
  * bound derived from its input (a size taken from a header, unchecked,
- * shows up here long before it exhausts -rss_limit_mb).
+ * shows up here long before it exhausts -rss_limit_mb).  With FZ_ALLOC_LOG
+ * set in the environment each measurement is printed ("FZ_ALLOC peak N"),
+ * to see how close the seeds come to a bound.
  */
 #include <sanitizer/allocator_interface.h>
 
@@ -71,8 +73,27 @@ static inline void fz_alloc_begin(void)
 static inline size_t fz_alloc_end(void)
 {
 	fz_alloc_on = false;
+	if (getenv("FZ_ALLOC_LOG"))
+		fprintf(stderr, "FZ_ALLOC peak %lld\n", fz_alloc_peak);
 	return (size_t)fz_alloc_peak;
 }
+
+/*
+ * What x86_build_plan may hold for a kernel file of n bytes: copies of
+ * what it takes from the file (at most twice the file) and a fixed part,
+ * the purgatory, boot_params, page tables and the plan (about 40 KiB over
+ * the seeds).  Anything a header claims, allocated unchecked, exceeds it.
+ */
+#define FZ_LOADER_BOUND(n) (2 * (size_t)(n) + 128 * 1024)
+
+/*
+ * What a parser over n bytes of text or of an old kernel's memory may hold
+ * (vmcoreinfo, iomem, dmesg, free pages): a table growing by doubling
+ * whose entries are at most 11 times the shortest line that makes one
+ * (an 88-byte iomem entry for "0-0 : a\n"), and a fixed part for line
+ * buffers and stdio.
+ */
+#define FZ_PARSE_BOUND(n) (32 * (size_t)(n) + 64 * 1024)
 
 /* Values taken from the front of the input, little-endian; zeros once
  * the input is used up. */
