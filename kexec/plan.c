@@ -216,11 +216,13 @@ static bool in_ram(const struct memmap *mm, struct range r)
 int plan_check_ram_share(uint64_t pages, uint64_t ram_pages, const char *what,
 			 struct kj_error *err)
 {
+	char need[KJ_SIZE_STR], ram[KJ_SIZE_STR];
+
 	if (ram_pages && pages > ram_pages / 2)
 		return kj_fail(err, KJ_EXIT_NOROOM,
-			       "%s needs %" PRIu64 " MiB, more than half of RAM (%" PRIu64
-			       " MiB): the kernel refuses that", what, pages * KJ_PAGE_SIZE >> 20,
-			       ram_pages * KJ_PAGE_SIZE >> 20);
+			       "%s needs %s, more than half of RAM (%s): the kernel refuses that",
+			       what, kj_size_str(need, pages * KJ_PAGE_SIZE),
+			       kj_size_str(ram, ram_pages * KJ_PAGE_SIZE));
 	return 0;
 }
 

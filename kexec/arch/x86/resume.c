@@ -416,10 +416,13 @@ int x86_resume_plan(const struct kj_load_input *in, struct kj_plan *plan, struct
 		file_bytes = gathered.size;
 	}
 	if (file_bytes + (4u << 20) > half) {
+		char has[KJ_SIZE_STR], room[KJ_SIZE_STR];
+
 		kj_fail(err, KJ_EXIT_NOROOM,
-			"%s: holds %" PRIu64 " MiB of memory contents%s; kexec_load(2) takes at most half of RAM, %" PRIu64
-			" MiB here: kdump save --exclude=zero,free,lent (its default) leaves zero, free and lent pages out",
-			name, MIB(file_bytes), f == &gathered ? " besides its zero pages" : "", MIB(half));
+			"%s: holds %s of memory contents%s; kexec_load(2) takes at most half of RAM, %s"
+			" here: kdump save --exclude=zero,free,lent (its default) leaves zero, free and lent pages out",
+			name, kj_size_str(has, file_bytes), f == &gathered ? " besides its zero pages" : "",
+			kj_size_str(room, half));
 		goto out;
 	}
 
