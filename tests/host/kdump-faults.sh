@@ -176,6 +176,19 @@ bg_save() { # ENV-ARGS...
 	sleep 0.3
 }
 left() { ls -A "$work/out" | tr '\n' ' '; }
+# a save that ended in exit RC with exactly the one line STRING on stderr
+# and nothing left in $work/out
+ended() { # CASE RC WANT-RC STRING
+	if [ "$2" -ne "$3" ]; then
+		fail "$1" "exit $2, not $3"
+	elif ! one_line "$work/err" "$4"; then
+		fail "$1" "not the one-line message"
+	elif [ -n "$(left)" ]; then
+		fail "$1" "left behind: $(left)"
+	else
+		pass "$1"
+	fi
+}
 
 # every signal whose default action ends the process: one line naming it,
 # nothing left
@@ -183,16 +196,7 @@ for sig in HUP INT QUIT PIPE ALRM TERM USR1 USR2 XCPU XFSZ VTALRM PROF; do
 	bg_save
 	kill -"$sig" $pid
 	wait $pid
-	rc=$?
-	if [ $rc -ne 1 ]; then
-		fail "sig$sig" "exit $rc, not 1"
-	elif ! one_line "$work/err" "image.elf: interrupted by SIG$sig: not saved"; then
-		fail "sig$sig" "not the one-line message"
-	elif [ -n "$(left)" ]; then
-		fail "sig$sig" "left behind: $(left)"
-	else
-		pass "sig$sig"
-	fi
+	ended "sig$sig" $? 1 "image.elf: interrupted by SIG$sig: not saved"
 done
 
 # nohup: an ignored SIGHUP stays ignored; SIGTERM then stops the save
@@ -296,16 +300,7 @@ refuse() { # CASE CORE STRING
 	mkdir -p "$work/out"
 	timeout -s KILL 20 "$KDUMP" save -q --exclude=zero --from="$work/$2" --entry=0x1000 \
 		"$work/out/image.elf" 2>"$work/err"
-	rc=$?
-	if [ $rc -ne 3 ]; then
-		fail "$1" "exit $rc, not 3"
-	elif ! one_line "$work/err" "kdump: $work/$2: $3"; then
-		fail "$1" "not the one-line message"
-	elif [ -n "$(left)" ]; then
-		fail "$1" "left behind: $(left)"
-	else
-		pass "$1"
-	fi
+	ended "$1" $? 3 "kdump: $work/$2: $3"
 }
 refuse huge-memsz huge-memsz.core "PT_LOAD 0 (0x100000-0x4000000100000, 1073741824 MiB) lies beyond the memory its memory-map note describes (up to 0x4000000)"
 refuse huge-filesz huge-filesz.core "PT_LOAD 0 (0x100000-0x80000100000, 8388608 MiB) lies beyond the memory this machine's map ("

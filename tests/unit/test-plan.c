@@ -542,6 +542,25 @@ static void make_program(uint8_t *img, size_t len)
 	put_le64(img + 64 + 40, 8192);
 }
 
+/* The loader's input for program k, run with --args-none on an x86_64
+ * kernel of the QEMU map with 500 MiB of RAM. */
+static void program_input(struct kj_file *k, struct kj_options *o, struct kj_sysinfo *sys,
+			  struct kj_load_input *in)
+{
+	memset(o, 0, sizeof(*o));
+	o->kernel = k->name;
+	o->elf_args = KJ_ARGS_NONE;
+	o->elf_args_given = true;
+	memset(sys, 0, sizeof(*sys));
+	sys->arch = KJ_ARCH_X86_64;
+	sys->mm = mm;
+	sys->ram_pages = (500 * MiB) / 4096;
+	memset(in, 0, sizeof(*in));
+	in->o = o;
+	in->sys = sys;
+	in->kernel = k;
+}
+
 /* --args-none and --args-elf: what a program is given. */
 static void x86_plan_programs(void **state)
 {
@@ -556,18 +575,7 @@ static void x86_plan_programs(void **state)
 	const uint8_t *notes = NULL;
 
 	make_program(img, sizeof(img));
-	memset(&o, 0, sizeof(o));
-	o.kernel = "prog.elf";
-	o.elf_args = KJ_ARGS_NONE;
-	o.elf_args_given = true;
-	memset(&sys, 0, sizeof(sys));
-	sys.arch = KJ_ARCH_X86_64;
-	sys.mm = mm;
-	sys.ram_pages = (500 * MiB) / 4096;
-	memset(&in, 0, sizeof(in));
-	in.o = &o;
-	in.sys = &sys;
-	in.kernel = &k;
+	program_input(&k, &o, &sys, &in);
 
 	/* --args-none: the kernel's stack and segments, zero registers */
 	if (x86_build_plan(&in, &p, &err) < 0)
@@ -773,17 +781,7 @@ static void x86_plan_elf_groups(void **state)
 	put_le64(img + 120 + 40, 0x100);
 	memset(img + 4096, 0xaa, 0x40);
 	memset(img + 4096 + 0x800, 0xbb, 0x40);
-	memset(&o, 0, sizeof(o));
-	o.kernel = "gap.elf";
-	o.elf_args = KJ_ARGS_NONE;
-	o.elf_args_given = true;
-	memset(&sys, 0, sizeof(sys));
-	sys.arch = KJ_ARCH_X86_64;
-	sys.mm = mm;
-	sys.ram_pages = (500 * MiB) / 4096;
-	in.o = &o;
-	in.sys = &sys;
-	in.kernel = &k;
+	program_input(&k, &o, &sys, &in);
 
 	if (x86_build_plan(&in, &p, &err) < 0)
 		fail_msg("%s", err.msg);
