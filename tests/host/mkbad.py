@@ -14,6 +14,8 @@ writes into DIR, from a real bzImage:
   absurd.elf         a PT_LOAD of 2^63 bytes
   entry.elf          an entry outside every segment
   core-damaged.elf   a kdump image whose data does not match its digest
+  core-good.elf      an intact kdump image of one page (the others' source)
+  prog.elf           a one-page ELF program at 48 MiB
   core-othermap.elf  a kdump image of a machine with other RAM
   huge.initrd        a sparse 300 MiB initrd (more than half of 512 MiB)
   core-huge.elf      a saved image (KEXECJMP note) holding 300 MiB (sparse)
@@ -118,6 +120,8 @@ for name, at, mask in [("core-notename.elf", note_at + 12 + 3, 0x02),  # name by
     put(name, bytes(v))
 put("cmdline-big.txt", b"x" * 3000)
 put("core-othermap.elf", kdump_image(code, 0x3ffe0000))
+put("core-good.elf", kdump_image(code, 0x1ffe0000))
+put("prog.elf", elf([(0x3000000, code, 8192, None)], 0x3000010))
 with open(os.path.join(out, "huge.initrd"), "wb") as f:
     f.truncate(300 << 20)
 
