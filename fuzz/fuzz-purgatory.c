@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		FUZZ_CHECK(purgatory_relocate(&p, 0, &err) == 0);
 		FUZZ_CHECK(purgatory_relocate(&p, addr, &err) == 0);
 	}
-	FUZZ_CHECK(purgatory_set_regions(&p, in, 2, &err) == 0);
+	FUZZ_CHECK(purgatory_set_regions(&p, in, 2, 2, &err) == 0);
 	purgatory_close(&p);
 	return 0;
 }

@@ -555,7 +555,7 @@ void purgatory_digest_all(const struct purgatory_digest *job, size_t n, unsigned
 	}
 	pool.n = n;
 	if (!threads)
-		threads = purgatory_digest_threads();
+		threads = 1;
 	want = threads > n ? (unsigned)n : threads;
 	if (total < PURGATORY_DIGEST_PARALLEL_MIN)
 		want = 1; /* a thread costs more than it saves */
@@ -572,7 +572,7 @@ void purgatory_digest_all(const struct purgatory_digest *job, size_t n, unsigned
 }
 
 int purgatory_set_regions(struct purgatory *p, const struct purgatory_input *in,
-			  size_t n, struct kj_error *err)
+			  size_t n, unsigned threads, struct kj_error *err)
 {
 	struct sha256_ctx ctx;
 	struct purg_tail *t;
@@ -601,7 +601,8 @@ int purgatory_set_regions(struct purgatory *p, const struct purgatory_input *in,
 
 	/* Each region is read once, here, where its pages are first touched
 	 * (files are mapped, not read): the regions' digests are independent,
-	 * so they are computed side by side, one thread per CPU. */
+	 * so they are computed side by side, one thread per CPU (threads:
+	 * the system's CPUs, kj_sysinfo). */
 	for (i = 0; i < n; i++) {
 		if (in[i].sha256) {
 			memcpy(d[i], in[i].sha256, SHA256_DIGEST_SIZE);
@@ -612,7 +613,7 @@ int purgatory_set_regions(struct purgatory *p, const struct purgatory_input *in,
 		job[njob].out = d[i];
 		njob++;
 	}
-	purgatory_digest_all(job, njob, 0);
+	purgatory_digest_all(job, njob, threads);
 
 	memset(p->hdr->regions, 0, sizeof(p->hdr->regions));
 	if (ext)

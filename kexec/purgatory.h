@@ -60,13 +60,14 @@ struct purgatory_digest {
 /* How many threads digests are computed on: the CPUs this process may
  * use, at most PURGATORY_DIGEST_THREADS_MAX. */
 unsigned purgatory_digest_threads(void);
-/* Compute n digests, side by side on up to `threads` threads (0: one per
- * usable CPU), largest buffer first.  The results do not depend on threads. */
+/* Compute n digests, side by side on up to `threads` threads (0: one),
+ * largest buffer first.  The results do not depend on threads. */
 void purgatory_digest_all(const struct purgatory_digest *job, size_t n, unsigned threads);
 /* Record the regions and their SHA-256 in the header (the digests the
- * caller did not give are computed by purgatory_digest_all). */
+ * caller did not give are computed by purgatory_digest_all on up to
+ * `threads` threads). */
 int purgatory_set_regions(struct purgatory *p, const struct purgatory_input *in,
-			  size_t n, struct kj_error *err);
+			  size_t n, unsigned threads, struct kj_error *err);
 void purgatory_close(struct purgatory *p);
 
 /* The embedded images (purgatory/blob.S). */

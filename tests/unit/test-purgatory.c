@@ -303,7 +303,7 @@ static void test_set_regions(void **state)
 
 		assert_int_equal(purgatory_parse(blobs[i].start, blobs[i].len, blobs[i].name, &p, &err), 0);
 		assert_int_equal(purgatory_relocate(&p, 0x200000, &err), 0);
-		assert_int_equal(purgatory_set_regions(&p, in, 3, &err), 0);
+		assert_int_equal(purgatory_set_regions(&p, in, 3, 4, &err), 0);
 		assert_int_equal(p.hdr->nr_regions, 3);
 		assert_memory_equal(p.hdr->sha256, want, 32);
 		for (k = 0; k < 3; k++) {
@@ -319,7 +319,7 @@ static void test_set_regions(void **state)
 			assert_int_equal(p.hdr->regions[k].size, 0);
 
 		/* a single region: the digest of its digest */
-		assert_int_equal(purgatory_set_regions(&p, &in[1], 1, &err), 0);
+		assert_int_equal(purgatory_set_regions(&p, &in[1], 1, 4, &err), 0);
 		{
 			uint8_t d[32];
 
@@ -330,19 +330,19 @@ static void test_set_regions(void **state)
 		assert_int_equal(p.hdr->regions[1].size, 0);
 
 		/* zero regions: sha256 of no digests */
-		assert_int_equal(purgatory_set_regions(&p, NULL, 0, &err), 0);
+		assert_int_equal(purgatory_set_regions(&p, NULL, 0, 4, &err), 0);
 		sha256("", 0, want);
 		assert_memory_equal(p.hdr->sha256, want, 32);
 
 		/* too many, wrapping, and (i386 only) beyond 4 GiB */
 		for (k = 0; k < PURGATORY_MAX_REGIONS + 1; k++)
 			many[k] = in[1];
-		assert_int_equal(purgatory_set_regions(&p, many, PURGATORY_MAX_REGIONS, &err), 0);
-		assert_int_equal(purgatory_set_regions(&p, many, PURGATORY_MAX_REGIONS + 1, &err), -1);
+		assert_int_equal(purgatory_set_regions(&p, many, PURGATORY_MAX_REGIONS, 4, &err), 0);
+		assert_int_equal(purgatory_set_regions(&p, many, PURGATORY_MAX_REGIONS + 1, 4, &err), -1);
 		many[0].mem = UINT64_MAX - 10;
-		assert_int_equal(purgatory_set_regions(&p, many, 1, &err), -1);
+		assert_int_equal(purgatory_set_regions(&p, many, 1, 4, &err), -1);
 		many[0].mem = 0x100000000ull;
-		assert_int_equal(purgatory_set_regions(&p, many, 1, &err), blobs[i].is64 ? 0 : -1);
+		assert_int_equal(purgatory_set_regions(&p, many, 1, 4, &err), blobs[i].is64 ? 0 : -1);
 
 		/* restore a good state for the next round */
 		sha256_init(&ctx);
@@ -624,7 +624,7 @@ static void test_fuzz_flips(void **state)
 			if (purgatory_parse(img, b->len, "fuzz", &p, &err) == 0) {
 				/* usable: relocating and filling in must work too */
 				assert_int_equal(purgatory_relocate(&p, 0x1000000, &err), 0);
-				assert_int_equal(purgatory_set_regions(&p, NULL, 0, &err), 0);
+				assert_int_equal(purgatory_set_regions(&p, NULL, 0, 4, &err), 0);
 				purgatory_close(&p);
 			} else {
 				assert_true(err.msg[0] != 0);
@@ -693,7 +693,7 @@ static void test_hosted_check(void **state)
 			continue;
 		}
 		assert_int_equal(purgatory_relocate(&p, 0x100000, &err), 0);
-		assert_int_equal(purgatory_set_regions(&p, in, 3, &err), 0);
+		assert_int_equal(purgatory_set_regions(&p, in, 3, 4, &err), 0);
 		kh = (const void *)p.buf;
 
 		/* good digest, quiet and verbose */

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "bootparam.h"
 #include "bzimage.h"
@@ -78,21 +77,11 @@ int bootparam_build(uint8_t *bp, const struct bootparam_input *in, struct kj_err
 	return 0;
 }
 
-int bootparam_rng_seed(uint8_t *p, struct kj_error *err)
+void bootparam_rng_seed(uint8_t *p, const uint8_t seed[BP_RNG_SEED_BYTES])
 {
-	size_t got = 0;
-
 	memset(p, 0, BP_RNG_SEED_SIZE);
 	put_le64(p, 0); /* next: none */
 	put_le32(p + 8, SETUP_RNG_SEED);
 	put_le32(p + 12, BP_RNG_SEED_BYTES);
-	while (got < BP_RNG_SEED_BYTES) {
-		ssize_t n = getrandom(p + 16 + got, BP_RNG_SEED_BYTES - got, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return kj_fail(err, KJ_EXIT_FAILURE, "getrandom: %s", strerror(errno));
-		got += (size_t)n;
-	}
-	return 0;
+	memcpy(p + 16, seed, BP_RNG_SEED_BYTES);
 }

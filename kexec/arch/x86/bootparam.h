@@ -42,8 +42,9 @@ struct bootparam_input {
 #define BP_RNG_SEED_BYTES     32
 #define BP_RNG_SEED_SIZE      (16 + BP_RNG_SEED_BYTES)
 
-/* Fill BP_RNG_SEED_SIZE bytes at p with a setup_data RNG seed (getrandom). */
-int bootparam_rng_seed(uint8_t *p, struct kj_error *err);
+/* Fill BP_RNG_SEED_SIZE bytes at p with a setup_data RNG seed of the
+ * given random bytes (kj_sysinfo's rng_seed). */
+void bootparam_rng_seed(uint8_t *p, const uint8_t seed[BP_RNG_SEED_BYTES]);
 
 /* Fill a BP_SIZE-byte zero page.  Fails only if the map has too many entries. */
 int bootparam_build(uint8_t *bp, const struct bootparam_input *in, struct kj_error *err);

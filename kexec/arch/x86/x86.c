@@ -224,7 +224,7 @@ int x86_purgatory_relocate(const struct kj_load_input *in, struct purgatory *pg,
 	pg->hdr->flags = in->o->debug ? PURGATORY_FLAG_VERBOSE : 0;
 	if (in->o->preserve_context)
 		pg->hdr->flags |= PURGATORY_FLAG_PRESERVE_CONTEXT;
-	if (sha256_impl() == SHA256_IMPL_SHANI)
+	if (in->sys->sha_ni)
 		pg->hdr->flags |= PURGATORY_FLAG_SHA_NI;
 	return 0;
 }
@@ -256,7 +256,7 @@ int x86_finish(const struct kj_load_input *in, struct kj_plan *plan, struct purg
 {
 	struct purgatory_input pin[KJ_SEGMENT_MAX];
 	size_t n = 0;
-	unsigned cpus = purgatory_digest_threads();
+	unsigned cpus = in->sys->cpus;
 
 	/* A large initrd is cut into contiguous segments, one per CPU, so
 	 * that their digests are computed side by side; the kernel copies
@@ -291,7 +291,7 @@ int x86_finish(const struct kj_load_input *in, struct kj_plan *plan, struct purg
 		pin[n].sha256 = plan->seg[i].has_sha256 ? plan->seg[i].sha256 : NULL;
 		n++;
 	}
-	return purgatory_set_regions(pg, pin, n, err);
+	return purgatory_set_regions(pg, pin, n, in->sys->cpus, err);
 }
 
 /* Entry registers for a kernel or program entered at `entry`. */
@@ -670,8 +670,7 @@ static int build_plan(const struct kj_load_input *in, struct kj_plan *plan, stru
 	/* A fresh seed for the new kernel's RNG, as kexec-tools gives (boot
 	 * protocol 2.09 brought setup_data; ELF kernels get our 2.15 header). */
 	if (!k.setup_header || le16(k.setup_header + BZ_VERSION) >= 0x0209) {
-		if (bootparam_rng_seed(bp + seed_off, err) < 0)
-			goto out;
+		bootparam_rng_seed(bp + seed_off, sys->rng_seed);
 		bpi.setup_data = bp_addr + seed_off;
 	}
 	if (bootparam_build(bp, &bpi, err) < 0)

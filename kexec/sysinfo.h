@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* System facts: the running kernel, its memory map, the CPU. */
+#ifndef KJ_SYSINFO_H
+#define KJ_SYSINFO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kj-error.h"
+#include "memmap.h"
+#include "purgatory.h"
+#include "range.h"
+
+/* What the running system says, read once (the only stage that reads /proc,
+ * /sys, CPUID, the CPU set and the random pool for loading). */
+struct kj_sysinfo {
+	enum kj_arch arch;       /* the running kernel's, from uname() */
+	struct memmap mm;
+	const char *mm_source;
+	uint64_t ram_pages;      /* MemTotal in pages: the kernel's totalram_pages() */
+	char *proc_cmdline;      /* the running kernel's command line (NULL if unread) */
+	uint64_t vmcoreinfo_addr; /* /sys/kernel/vmcoreinfo: the kernel's VMCOREINFO note */
+	uint64_t vmcoreinfo_size; /* 0 when the kernel does not offer one */
+	unsigned cpus;           /* CPUs for digests side by side (0: one) */
+	bool sha_ni;             /* the CPU has SHA-NI, and KJ_SHA256 allows it */
+	uint8_t rng_seed[32];    /* random bytes for the new kernel's RNG */
+
+	/* crash kernels only (kj_sysinfo_read_crash) */
+#define KJ_MAX_CRASH_REGIONS 4
+#define KJ_MAX_CPUS 1024
+	struct range crash[KJ_MAX_CRASH_REGIONS]; /* "Crash kernel" in /proc/iomem */
+	size_t ncrash;
+	struct range cpu_notes[KJ_MAX_CPUS];      /* each CPU's crash notes buffer */
+	size_t ncpu_notes;
+};
+
+int kj_sysinfo_read(struct kj_sysinfo *s, bool need_cmdline, struct kj_error *err);
+/* The crash kernel regions and CPUs' crash notes (for -p). */
+int kj_sysinfo_read_crash(struct kj_sysinfo *s, struct kj_error *err);
+void kj_sysinfo_free(struct kj_sysinfo *s);
+
+#endif
