@@ -24,9 +24,8 @@
 #include "crash.h"
 #include "elfcore.h"
 #include "exitcodes.h"
+#include "x86-load.h"
 
-#define LOW_1M   0x100000ull
-#define FOUR_GIB 0x100000000ull
 
 struct range crash_main_region(const struct kj_sysinfo *sys)
 {

@@ -47,10 +47,9 @@
 #include "le.h"
 #include "kdump-image.h"
 #include "syscalls.h"
+#include "x86-load.h"
 #include "x86.h"
 
-#define LOW_1M   0x100000ull
-#define FOUR_GIB 0x100000000ull
 
 static int add_piece(struct memmap *out, struct range r, uint32_t type)
 {

@@ -32,10 +32,7 @@
 #include "le.h"
 #include "sha256.h"
 #include "stage.h"
-#include "x86.h"
-
-#define LOW_1M   0x100000ull
-#define FOUR_GIB 0x100000000ull
+#include "x86-load.h"
 #define ONE_GIB  0x40000000ull
 #define EM_386_    3
 #define EM_X86_64_ 62

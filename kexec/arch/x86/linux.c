@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Booting Linux (a bzImage, or an ELF vmlinux with --args-linux): the
+ * kernel placed (bzImage here, ELF in program.c), then the initrd top
+ * down below initrd_addr_max, boot_params with the command line right
+ * after it below 4 GiB, the crash kernel's or kexec jump's parts, and the
+ * purgatory (finish.c).
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bootparam.h"
+#include "bzimage.h"
+#include "cmdline.h"
+#include "crash.h"
+#include "exitcodes.h"
+#include "jump.h"
+#include "le.h"
+#include "purgatory.h"
+#include "x86-load.h"
+
+/* An initrd this large may be laid out as pieces without a copy (several
+ * files) and cut for digests on several CPUs (finish.c). */
+#define X86_SPLIT_MIN ((size_t)32 << 20)
+
+int x86_place_bzimage(const struct kj_load_input *in, struct kj_plan *plan,
+		      struct kernel_layout *k, struct kj_error *err)
+{
+	const char *name = in->o->kernel;
+	struct bzimage bz;
+	uint64_t memsz, align, addr, hi;
+	bool want64;
+
+	if (bzimage_parse(in->kernel->data, in->kernel->size, name, &bz, err) < 0)
+		return -1;
+	want64 = in->sys->arch == KJ_ARCH_X86_64 && !in->o->entry_32bit;
+	if (in->o->type && !strcmp(in->o->type, "bzImage64") && !(bz.xloadflags & XLF_KERNEL_64))
+		return kj_fail(err, KJ_EXIT_BADFILE, "%s: not a 64-bit kernel (--type bzImage64)", name);
+	k->entry64 = want64 && (bz.xloadflags & XLF_KERNEL_64);
+
+	memsz = align_up(bz.init_size > bz.pm_size ? bz.init_size : bz.pm_size, KJ_PAGE_SIZE);
+	hi = k->entry64 && (bz.xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G) ? UINT64_MAX : FOUR_GIB;
+	if (bz.relocatable) {
+		align = bz.kernel_alignment > KJ_PAGE_SIZE ? bz.kernel_alignment : KJ_PAGE_SIZE;
+		/* At or above pref_address the kernel runs where it was put; below
+		 * it, it moves itself up, over memory we did not reserve for it. */
+		if (plan_find_space(plan, memsz, align,
+				    bz.pref_address > LOW_1M ? bz.pref_address : LOW_1M, hi, false,
+				    &addr) < 0 &&
+		    plan_find_space(plan, memsz, align, LOW_1M, hi, false, &addr) < 0)
+			return kj_fail(err, KJ_EXIT_NOROOM,
+				       "%s: no room for the kernel (%" PRIu64 " KiB, aligned to 0x%" PRIx64
+				       ") in RAM between 0x%" PRIx64 " and 0x%" PRIx64, name,
+				       memsz >> 10, align, plan->place.start, range_end(plan->place));
+	} else {
+		addr = bz.pref_address;
+	}
+	if (plan_add(plan, "kernel", bz.pm, bz.pm_size, addr, memsz, err) < 0)
+		return -1;
+	k->setup_header = bz.setup;
+	k->header_end = bz.header_end;
+	k->cmdline_max = bz.cmdline_size;
+	k->initrd_end_max = (uint64_t)bz.initrd_addr_max + 1;
+	k->initrd_above_4g_ok = k->entry64 && (bz.xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G);
+	/* boot.rst: the 64-bit entry is 0x200 past the 32-bit one. */
+	k->entry = k->entry64 ? addr + 0x200 : addr;
+	return 0;
+}
+
+/*
+ * Several initrds, end to end from one address, as one initrd for the
+ * kernel.  A segment starts on a page, so a file whose size is not a
+ * multiple of the page size cannot be followed by the next file's mapped
+ * pages: the pages where one file ends and the next begins are built
+ * (a "seam", copied), every whole page of a file is its mapping.  Each
+ * piece is a segment; when they do not fit in kexec_load(2)'s 16 segments,
+ * or the initrds are small (a join costs less than the segments), the
+ * files are joined in one copy.
+ */
+struct initrd_piece {
+	uint64_t off, len;      /* in the joined initrd */
+	const uint8_t *direct;  /* the file's own bytes, or NULL for a seam */
+};
+
+/* The joined initrd's bytes [from, to) into dst. */
+static void initrd_copy(const struct kj_load_input *in, uint64_t from, uint64_t to, uint8_t *dst)
+{
+	uint64_t a = 0;
+
+	for (unsigned i = 0; i < in->nr_initrd_parts && from < to; i++) {
+		uint64_t b = a + in->initrd_parts[i].size;
+
+		if (from < b) {
+			uint64_t end = to < b ? to : b;
+
+			memcpy(dst, in->initrd_parts[i].data + (from - a), (size_t)(end - from));
+			dst += end - from;
+			from = end;
+		}
+		a = b;
+	}
+}
+
+/* The pieces of the joined initrd (at most max); returns how many, or
+ * max + 1 when it takes more. */
+static size_t initrd_layout(const struct kj_load_input *in, struct initrd_piece *pc, size_t max)
+{
+	uint64_t pos = 0, a = 0;
+	size_t n = 0;
+
+#define PIECE(o, l, d) do {                                              \
+		if (n == max)                                              \
+			return max + 1;                                    \
+		pc[n].off = (o), pc[n].len = (l), pc[n].direct = (d);      \
+		n++;                                                       \
+	} while (0)
+	for (unsigned i = 0; i < in->nr_initrd_parts; i++) {
+		const struct kj_file *f = &in->initrd_parts[i];
+		uint64_t b = a + f->size;
+		uint64_t rs = align_up(a, KJ_PAGE_SIZE);
+		uint64_t re = i + 1 == in->nr_initrd_parts ? b : align_down(b, KJ_PAGE_SIZE);
+
+		if (rs < pos)
+			rs = pos;
+		if (re > rs) {
+			if (pos < rs)
+				PIECE(pos, rs - pos, NULL);
+			PIECE(rs, re - rs, f->data + (rs - a));
+			pos = re;
+		}
+		a = b;
+	}
+	if (pos < in->initrd_size)
+		PIECE(pos, in->initrd_size - pos, NULL);
+#undef PIECE
+	return n;
+}
+
+static int add_initrd(const struct kj_load_input *in, struct kj_plan *plan, uint64_t addr,
+		      bool may_spread, struct kj_error *err)
+{
+	const uint8_t *buf = in->initrd;
+	size_t size = in->initrd_size;
+	uint8_t *copy;
+
+	if (!buf) {
+		struct initrd_piece pc[KJ_SEGMENT_MAX];
+		size_t room = plan->nseg + 2 < KJ_SEGMENT_MAX ? KJ_SEGMENT_MAX - plan->nseg - 2 : 0;
+		size_t n = 0;
+
+		/* room: boot_params and the purgatory still come */
+		if (may_spread && size >= X86_SPLIT_MIN && room)
+			n = initrd_layout(in, pc, room);
+		if (n >= 1 && n <= room) {
+			for (size_t i = 0; i < n; i++) {
+				const uint8_t *b = pc[i].direct;
+
+				if (!b) {
+					copy = malloc((size_t)pc[i].len);
+					if (!copy || plan_own(plan, copy, err) < 0)
+						return copy ? -1 : kj_fail(err, KJ_EXIT_FAILURE,
+									   "out of memory joining the initrds");
+					initrd_copy(in, pc[i].off, pc[i].off + pc[i].len, copy);
+					b = copy;
+				}
+				if (plan_add(plan, pc[i].direct ? "initrd" : "initrd seam", b,
+					     (size_t)pc[i].len, addr + pc[i].off,
+					     align_up(pc[i].len, KJ_PAGE_SIZE), err) < 0)
+					return -1;
+				plan->seg[plan->nseg - 1].split_ok = true;
+			}
+			return 0;
+		}
+		copy = malloc(size);
+		if (!copy || plan_own(plan, copy, err) < 0)
+			return copy ? -1 : kj_fail(err, KJ_EXIT_FAILURE,
+						   "out of memory joining %u initrds", in->nr_initrd_parts);
+		initrd_copy(in, 0, size, copy);
+		buf = copy;
+	}
+	if (plan_add(plan, "initrd", buf, size, addr, align_up(size, KJ_PAGE_SIZE), err) < 0)
+		return -1;
+	plan->seg[plan->nseg - 1].split_ok = true;
+	return 0;
+}
+
+int x86_linux_plan(const struct kj_load_input *in, struct kj_plan *plan,
+		   const struct kernel_layout *k, struct kj_error *err)
+{
+	const struct kj_options *o = in->o;
+	const struct kj_sysinfo *sys = in->sys;
+	struct purgatory pg;
+	struct bootparam_input bpi;
+	struct jump_ctx jump;
+	struct crash_ctx crash;
+	uint64_t initrd_addr = 0, bp_addr, pg_addr, bp_size;
+	size_t patch_off = 0, seed_off;
+	char *line = NULL;
+	uint8_t *bp;
+	/* A Linux kernel B jumped to with preserve-context is confined. */
+	bool confine = o->preserve_context, crashing = o->image_type == KJ_IMAGE_CRASH;
+	int rc = -1;
+
+	memset(&jump, 0, sizeof(jump));
+	memset(&crash, 0, sizeof(crash));
+	plan->cmdline_max = k->cmdline_max;
+	if (cmdline_build(o->reuse_cmdline ? sys->proc_cmdline : NULL, o->command_line,
+			  k->cmdline_max, &line, err) < 0)
+		return -1;
+
+	if (in->initrd_size) {
+		uint64_t hi = k->initrd_end_max;
+		if (plan_find_space(plan, in->initrd_size, KJ_PAGE_SIZE, LOW_1M, hi, true,
+				    &initrd_addr) < 0 &&
+		    !(k->initrd_above_4g_ok &&
+		      plan_find_space(plan, in->initrd_size, KJ_PAGE_SIZE, LOW_1M, UINT64_MAX, true,
+				      &initrd_addr) == 0)) {
+			kj_fail(err, KJ_EXIT_NOROOM,
+				"%s: no room for the initrd (%zu KiB) in RAM below 0x%" PRIx64
+				" and within 0x%" PRIx64 "-0x%" PRIx64, o->initrds[0],
+				in->initrd_size >> 10, hi, plan->place.start, range_end(plan->place));
+			goto out;
+		}
+		/* a crash or kexec jump plan adds segments of its own later */
+		if (add_initrd(in, plan, initrd_addr, !crashing && !confine, err) < 0)
+			goto out;
+	}
+
+	if (crashing && (crash_begin(plan, sys, &crash, err) < 0 ||
+			 crash_cmdline(&line, &crash, k->cmdline_max, err) < 0))
+		goto out;
+	if (confine) {
+		if (jump_begin(plan, sys, plan->place, &jump, err) < 0 ||
+		    jump_cmdline(&line, &jump, k->cmdline_max, &patch_off, err) < 0)
+			goto out;
+	}
+
+	/* zero page, command line, then (8-aligned) the RNG seed setup_data */
+	seed_off = align_up(BP_SIZE + strlen(line) + 1, 8);
+	bp_size = seed_off + BP_RNG_SEED_SIZE;
+	bp = calloc(1, align_up(bp_size, KJ_PAGE_SIZE));
+	if (!bp || plan_own(plan, bp, err) < 0) {
+		if (!bp)
+			kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
+		goto out;
+	}
+	if (plan_find_space(plan, bp_size, KJ_PAGE_SIZE, LOW_1M, FOUR_GIB, true, &bp_addr) < 0) {
+		kj_fail(err, KJ_EXIT_NOROOM, "no room below 4 GiB for boot_params and the command line");
+		goto out;
+	}
+	memset(&bpi, 0, sizeof(bpi));
+	bpi.setup_header = k->setup_header;
+	bpi.header_end = k->header_end;
+	bpi.e820 = crashing ? &crash.map : confine ? &jump.b_map : &sys->mm;
+	bpi.cmdline_addr = bp_addr + BP_SIZE;
+	bpi.initrd_addr = initrd_addr;
+	bpi.initrd_size = in->initrd_size;
+	/* A fresh seed for the new kernel's RNG, as kexec-tools gives (boot
+	 * protocol 2.09 brought setup_data; ELF kernels get our 2.15 header). */
+	if (!k->setup_header || le16(k->setup_header + BZ_VERSION) >= 0x0209) {
+		bootparam_rng_seed(bp + seed_off, sys->rng_seed);
+		bpi.setup_data = bp_addr + seed_off;
+	}
+	if (bootparam_build(bp, &bpi, err) < 0)
+		goto out;
+	memcpy(bp + BP_SIZE, line, strlen(line) + 1);
+	if (plan_add(plan, "boot_params+cmdline", bp, bp_size, bp_addr,
+		     align_up(bp_size, KJ_PAGE_SIZE), err) < 0)
+		goto out;
+
+	if (x86_place_purgatory(in, plan, &pg, &pg_addr, err) < 0)
+		goto out;
+	x86_set_entry(&pg, k->entry64, o->entry_given ? o->entry : k->entry, bp_addr);
+	if (x86_add_purgatory(plan, &pg, pg_addr, err) < 0)
+		goto out;
+	if (confine) {
+		pg.hdr->jump_back_patch = bpi.cmdline_addr + patch_off;
+		if (jump_finish(plan, sys, &jump, err) < 0)
+			goto out;
+	}
+	rc = x86_finish(in, plan, &pg, err);
+out:
+	free(line);
+	jump_free(&jump);
+	crash_free(&crash);
+	return rc;
+}
