@@ -243,6 +243,29 @@ static void print_dry_run(const struct kj_options *o, const struct kj_sysinfo *s
 	plan_print(plan, stdout);
 }
 
+/* Progress on a terminal: "kexec: checking NAME: N%" in place. */
+static void tty_show(void *ctx, const char *what, unsigned percent)
+{
+	fprintf(stderr, "\rkexec: checking %s: %u%%", what, percent);
+}
+
+static void tty_done(void *ctx)
+{
+	fprintf(stderr, "\r\033[K");
+}
+
+static const struct kj_progress tty_progress = { tty_show, tty_done, NULL };
+
+/* The planner prints nothing: what it found worth saying, said here. */
+static int plan_for(const struct kj_load_input *li, struct kj_plan *plan, struct kj_error *err)
+{
+	int rc = x86_build_plan(li, plan, err);
+
+	for (unsigned i = 0; i < plan->nwarnings; i++)
+		fprintf(stderr, "kexec: warning: %s\n", plan->warning[i]);
+	return rc;
+}
+
 static int do_load(const struct kj_options *o, struct kj_error *err)
 {
 	struct kj_sysinfo sys;
@@ -275,12 +298,13 @@ static int do_load(const struct kj_options *o, struct kj_error *err)
 	li.initrd_size = in.initrd_size;
 	li.initrd_parts = in.initrd_files;
 	li.nr_initrd_parts = in.nr_initrds;
+	li.progress = isatty(STDERR_FILENO) ? &tty_progress : NULL;
 	if (file && !o->dry_run) {
 		/* The same parsing and checks as kexec_load's (a truncated
 		 * kernel, a command line over the kernel's limit), without
 		 * the digests: kexec_file_load has its own purgatory. */
 		li.check_only = true;
-		rc = x86_build_plan(&li, &plan, err);
+		rc = plan_for(&li, &plan, err);
 		li.check_only = false;
 		if (rc == 0)
 			rc = load_file(o, &sys, &in, &plan, err, &kerr);
@@ -299,7 +323,7 @@ static int do_load(const struct kj_options *o, struct kj_error *err)
 		if (o->debug)
 			fprintf(stderr, "kexec: %s; falling back to kexec_load\n", err->msg);
 	}
-	if (x86_build_plan(&li, &plan, err) < 0)
+	if (plan_for(&li, &plan, err) < 0)
 		goto out_plan;
 #ifdef ENABLE_TEST_HOOKS
 	if (test_corrupt(&plan, err) < 0)

@@ -14,6 +14,15 @@
 #include "purgatory.h"
 #include "sysinfo.h"
 
+/* Long work says how far it got: show(ctx, what, percent) as the percent
+ * changes, done(ctx) at the end.  The orchestrator gives one on a
+ * terminal; NULL: quiet. */
+struct kj_progress {
+	void (*show)(void *ctx, const char *what, unsigned percent);
+	void (*done)(void *ctx);
+	void *ctx;
+};
+
 /* Everything a loader gets: parsed options, the system, the input bytes. */
 struct kj_load_input {
 	const struct kj_options *o;
@@ -28,6 +37,7 @@ struct kj_load_input {
 	/* The plan only checks the inputs (kexec_file_load will load them
 	 * and its own purgatory checks them): no digests. */
 	bool check_only;
+	const struct kj_progress *progress; /* NULL: quiet */
 };
 
 /* Run the action the options ask for; returns the exit code, printing

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,17 @@ void plan_init(struct kj_plan *p, const struct memmap *mm, struct range place,
 	p->place = place;
 	p->ram_pages = ram_pages;
 	p->dest_limit = dest_limit;
+}
+
+void plan_warn(struct kj_plan *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->nwarnings == KJ_PLAN_MAX_WARNINGS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(p->warning[p->nwarnings++], sizeof(p->warning[0]), fmt, ap);
+	va_end(ap);
 }
 
 void plan_free(struct kj_plan *p)

@@ -52,6 +52,11 @@ struct kj_plan {
 	size_t cmdline_max;
 
 	char summary[256];  /* one line for --dry-run about how the plan was made, or "" */
+	/* what the user should know about the image it makes (the planner
+	 * prints nothing: kj_run does), in the order found */
+#define KJ_PLAN_MAX_WARNINGS 4
+	char warning[KJ_PLAN_MAX_WARNINGS][192];
+	unsigned nwarnings;
 
 	void *owned[KJ_MAX_OWNED]; /* buffers the plan frees */
 	size_t nowned;
@@ -59,6 +64,8 @@ struct kj_plan {
 
 void plan_init(struct kj_plan *p, const struct memmap *mm, struct range place,
 	       uint64_t ram_pages, uint64_t dest_limit);
+/* Record a warning for the user (at most KJ_PLAN_MAX_WARNINGS are kept). */
+void plan_warn(struct kj_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void plan_free(struct kj_plan *p);
 /* Hand a malloc'd buffer to the plan; it is freed by plan_free(). */
 int plan_own(struct kj_plan *p, void *buf, struct kj_error *err);

@@ -127,9 +127,9 @@ int crash_begin(struct kj_plan *plan, const struct kj_sysinfo *sys, struct crash
 	if (sys->vmcoreinfo_size)
 		notes[spec.nnotes++] = range_make(sys->vmcoreinfo_addr, sys->vmcoreinfo_size);
 	else
-		fprintf(stderr, "kexec: warning: /sys/kernel/vmcoreinfo is not readable: the dump will lack VMCOREINFO\n");
+		plan_warn(plan, "/sys/kernel/vmcoreinfo is not readable: the dump will lack VMCOREINFO");
 	if (!sys->ncpu_notes)
-		fprintf(stderr, "kexec: warning: no /sys/devices/system/cpu/cpu*/crash_notes: the dump will lack the CPUs' registers\n");
+		plan_warn(plan, "no /sys/devices/system/cpu/cpu*/crash_notes: the dump will lack the CPUs' registers");
 	spec.notes = notes;
 	spec.loads = loads;
 	spec.nloads = (size_t)nl;

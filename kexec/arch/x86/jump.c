@@ -282,7 +282,7 @@ int jump_finish(struct kj_plan *plan, const struct kj_sysinfo *sys, struct jump_
 	if (sys->vmcoreinfo_size)
 		notes[spec.nnotes++] = range_make(sys->vmcoreinfo_addr, sys->vmcoreinfo_size);
 	else
-		fprintf(stderr, "kexec: warning: /sys/kernel/vmcoreinfo is not readable: /proc/vmcore in kernel B will lack VMCOREINFO\n");
+		plan_warn(plan, "/sys/kernel/vmcoreinfo is not readable: /proc/vmcore in kernel B will lack VMCOREINFO");
 	note_len = put_memmap_note(j->hdr_buf + j->note_off, &sys->mm);
 	if (!note_len) {
 		free(loads);

@@ -24,7 +24,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core.h"
 #include "exitcodes.h"
@@ -119,10 +118,10 @@ static int check_memmap(const uint8_t *desc, size_t len, const struct memmap *mm
  * terminal: hundreds of MiB take seconds.
  */
 static void digest_areas(const struct kj_file *f, const struct stage_plan *sp,
-			 struct kj_segment *seg, uint8_t image[SHA256_DIGEST_SIZE])
+			 struct kj_segment *seg, uint8_t image[SHA256_DIGEST_SIZE],
+			 const struct kj_progress *pr)
 {
 	struct sha256_ctx all, one;
-	bool tty = isatty(STDERR_FILENO);
 	uint64_t total = 0, done = 0;
 	unsigned shown = 101;
 
@@ -143,16 +142,16 @@ static void digest_areas(const struct kj_file *f, const struct stage_plan *sp,
 			p += k;
 			left -= k;
 			done += k;
-			if (tty && (unsigned)(done * 100 / total) != shown) {
+			if (pr && (unsigned)(done * 100 / total) != shown) {
 				shown = (unsigned)(done * 100 / total);
-				fprintf(stderr, "\rkexec: checking %s: %u%%", f->name, shown);
+				pr->show(pr->ctx, f->name, shown);
 			}
 		}
 		sha256_final(&one, seg[a].sha256);
 		seg[a].has_sha256 = true;
 	}
-	if (tty && total)
-		fprintf(stderr, "\r\033[K");
+	if (pr && total)
+		pr->done(pr->ctx);
 	if (sp->narea > 1)
 		sha256_final(&all, image);
 	else if (sp->narea == 1)
@@ -476,7 +475,7 @@ int x86_resume_plan(const struct kj_load_input *in, struct kj_plan *plan, struct
 		uint8_t digest[SHA256_DIGEST_SIZE];
 
 		/* the staging areas are the first segments */
-		digest_areas(f, &sp, plan->seg, digest);
+		digest_areas(f, &sp, plan->seg, digest, in->progress);
 		if (have_digest && memcmp(digest, want_digest, SHA256_DIGEST_SIZE)) {
 			kj_fail(err, KJ_EXIT_BADFILE,
 				"%s: SHA-256 mismatch: the saved memory is damaged; resuming it would crash the kernel",
