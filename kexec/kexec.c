@@ -21,10 +21,10 @@
 #include "exitcodes.h"
 #include "kexec.h"
 #include "syscalls.h"
-#include "x86.h"
+#include "arch.h"
 
 /* The input files: kernel and initrds, mapped.  Several initrds are not
- * joined here: the loader lays them end to end (x86_build_plan), the
+ * joined here: the loader lays them end to end (arch_build_plan), the
  * kexec_file_load path writes them one after the other into one memfd. */
 struct inputs {
 	struct kj_file kernel;
@@ -114,7 +114,7 @@ static bool want_file_syscall(const struct kj_options *o, const struct kj_sysinf
 	if (o->syscall == KJ_SYSCALL_FILE)
 		return true;
 	/* -a (default): what only kexec_load can do selects it. */
-	if (sys->arch == KJ_ARCH_I386 || o->entry_32bit || o->no_checks || o->mem_min ||
+	if (!arch_has_file_load(sys->arch) || o->entry_32bit || o->no_checks || o->mem_min ||
 	    o->mem_max_given || o->preserve_context || o->jump_back_helper || o->entry_given ||
 	    o->elf_args_given)
 		return false;
@@ -231,7 +231,7 @@ static void print_dry_run(const struct kj_options *o, const struct kj_sysinfo *s
 			  const struct kj_plan *plan, bool file_first)
 {
 	printf("image %s (running kernel: %s)\n", o->kernel ? o->kernel : "jump-back helper",
-	       sys->arch == KJ_ARCH_I386 ? "i386" : "x86_64");
+	       arch_name(sys->arch));
 	printf("memory map from %s: %" PRIu64 " MiB RAM\n", sys->mm_source,
 	       memmap_bytes_of_type(&sys->mm, E820_TYPE_RAM) >> 20);
 	for (size_t i = 0; i < sys->mm.n; i++)
@@ -259,7 +259,7 @@ static const struct kj_progress tty_progress = { tty_show, tty_done, NULL };
 /* The planner prints nothing: what it found worth saying, said here. */
 static int plan_for(const struct kj_load_input *li, struct kj_plan *plan, struct kj_error *err)
 {
-	int rc = x86_build_plan(li, plan, err);
+	int rc = arch_build_plan(li, plan, err);
 
 	for (unsigned i = 0; i < plan->nwarnings; i++)
 		fprintf(stderr, "kexec: warning: %s\n", plan->warning[i]);
@@ -286,7 +286,7 @@ static int do_load(const struct kj_options *o, struct kj_error *err)
 		return -1;
 	}
 	file = want_file_syscall(o, &sys);
-	if (file && sys.arch == KJ_ARCH_I386) {
+	if (file && !arch_has_file_load(sys.arch)) {
 		kj_fail(err, KJ_EXIT_USAGE, "-s: i386 kernels have no kexec_file_load; use -c");
 		goto out;
 	}

@@ -12,13 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch.h"
 #include "kj-error.h"
 #include "purgatory-abi.h"
-
-enum kj_arch {
-	KJ_ARCH_X86_64 = 1, /* the running kernel is x86_64 */
-	KJ_ARCH_I386 = 2,   /* the running kernel is i386 */
-};
 
 struct purgatory {
 	unsigned char *buf;       /* malloc'd, bufsz bytes: the loadable image */

@@ -93,11 +93,7 @@ int kj_sysinfo_read(struct kj_sysinfo *s, bool need_cmdline, struct kj_error *er
 	memset(s, 0, sizeof(*s));
 	if (uname(&u) < 0)
 		return kj_fail(err, KJ_EXIT_FAILURE, "uname: %s", strerror(errno));
-	if (!strcmp(u.machine, "x86_64"))
-		s->arch = KJ_ARCH_X86_64;
-	else if (u.machine[0] == 'i' && !strcmp(u.machine + 2, "86"))
-		s->arch = KJ_ARCH_I386;
-	else
+	if (arch_from_machine(u.machine, &s->arch) < 0)
 		return kj_fail(err, KJ_EXIT_FAILURE, "running kernel's architecture '%s' is not supported",
 			       u.machine);
 	if (memmap_read_system(&s->mm, &s->mm_source, err) < 0)

@@ -26,8 +26,37 @@
 #include "jump.h"
 #include "le.h"
 #include "syscalls.h"
+#include "arch.h"
 #include "x86-load.h"
 #include "x86.h"
+
+/* ------------------------------------------------ the arch interface */
+
+int arch_from_machine(const char *machine, enum kj_arch *arch)
+{
+	if (!strcmp(machine, "x86_64"))
+		*arch = KJ_ARCH_X86_64;
+	else if (machine[0] == 'i' && !strcmp(machine + 2, "86"))
+		*arch = KJ_ARCH_I386;
+	else
+		return -1;
+	return 0;
+}
+
+const char *arch_name(enum kj_arch arch)
+{
+	return arch == KJ_ARCH_I386 ? "i386" : "x86_64";
+}
+
+bool arch_has_file_load(enum kj_arch arch)
+{
+	return arch == KJ_ARCH_X86_64; /* i386 kernels have no kexec_file_load */
+}
+
+int arch_build_plan(const struct kj_load_input *in, struct kj_plan *plan, struct kj_error *err)
+{
+	return x86_build_plan(in, plan, err);
+}
 
 uint64_t x86_dest_limit(enum kj_arch arch)
 {
