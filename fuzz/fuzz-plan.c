@@ -6,10 +6,10 @@
  *   place             start, end (u64; --mem-min/--mem-max)
  *   ram_pages (u32), dest_limit (u64)
  *   then operations until the input ends (at most 40), op byte:
- *     0  plan_find_space(size u64, align 2^(u8 % 40), lo, hi, top-down bit)
- *        and plan_add at what it found
- *     1  plan_find_space_in(area start, end, size, align, top-down)
- *        and plan_add at what it found
+ *     0  plan_find_space(size u64, align 2^(u8 % 40), within [lo, hi),
+ *        top-down bit) and plan_add at what it found
+ *     1  the same (area start, end, size, align, top-down) outside
+ *        the place (.outside_place), and plan_add at what it found
  *     2  plan_add(mem u64, memsz u64, bufsz u32) as given
  *     3  plan_check_ram_share(pages u64)
  * then plan_check and plan_print.  What plan_find_space finds must be
@@ -64,6 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		uint64_t size, align;
 		bool top;
 		struct range limit;
+		struct kj_space want;
 
 		switch (op % 4) {
 		case 0:
@@ -73,7 +74,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 			hi = fz_u64(&f);
 			top = op & 0x80;
 			limit = range_intersect(range_from_bounds(lo, hi), p.place);
-			if (plan_find_space(&p, size, align, lo, hi, top, &at) == 0) {
+			want = (struct kj_space){ .size = size, .align = align,
+						  .within = range_from_bounds(lo, hi), .top_down = top };
+			if (plan_find_space(&p, want, &at) == 0) {
 				check_found(&p, limit, size, align, at);
 				plan_add(&p, "found", junk, 1, at, align_up(size, KJ_PAGE_SIZE), &err);
 			}
@@ -85,7 +88,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 			align = 1ull << (fz_u8(&f) % 40);
 			top = op & 0x80;
 			limit = range_from_bounds(lo, hi);
-			if (plan_find_space_in(&p, limit, size, align, top, &at) == 0) {
+			want = (struct kj_space){ .size = size, .align = align, .within = limit,
+						  .outside_place = true, .top_down = top };
+			if (plan_find_space(&p, want, &at) == 0) {
 				check_found(&p, limit, size, align, at);
 				plan_add(&p, "found in", junk, 1, at, align_up(size, KJ_PAGE_SIZE), &err);
 			}

@@ -102,17 +102,11 @@ static int fit_in(const struct kj_plan *p, struct range area, uint64_t size, uin
 	return -1;
 }
 
-int plan_find_space(const struct kj_plan *p, uint64_t size, uint64_t align, uint64_t lo,
-		    uint64_t hi, bool top_down, uint64_t *out)
+int plan_find_space(const struct kj_plan *p, struct kj_space want, uint64_t *out)
 {
-	return plan_find_space_in(p, range_intersect(range_from_bounds(lo, hi), p->place), size,
-				  align, top_down, out);
-}
-
-int plan_find_space_in(const struct kj_plan *p, struct range limit, uint64_t size,
-		       uint64_t align, bool top_down, uint64_t *out)
-{
-	bool found = false;
+	struct range limit = want.outside_place ? want.within : range_intersect(want.within, p->place);
+	uint64_t size = want.size, align = want.align;
+	bool top_down = want.top_down, found = false;
 	uint64_t best = 0;
 
 	if (align < KJ_PAGE_SIZE)

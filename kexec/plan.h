@@ -71,16 +71,38 @@ void plan_free(struct kj_plan *p);
 int plan_own(struct kj_plan *p, void *buf, struct kj_error *err);
 
 /*
- * Find room for size bytes (rounded up to pages) aligned to align, inside
- * RAM, inside [lo, hi) and p->place, not overlapping any segment already
- * added.  top_down picks the highest fitting address, else the lowest.
+ * A placement request (as the kernel's struct kexec_buf): room for size
+ * bytes (rounded up to pages) aligned to align (at least a page), inside
+ * RAM and `within`, and unless outside_place inside p->place too
+ * (--mem-min/--mem-max).  Made by the named constructors below.
  */
-int plan_find_space(const struct kj_plan *p, uint64_t size, uint64_t align, uint64_t lo,
-		    uint64_t hi, bool top_down, uint64_t *out);
+struct kj_space {
+	uint64_t size;
+	uint64_t align;
+	struct range within;
+	bool top_down;      /* the highest fitting address, else the lowest */
+	bool outside_place; /* within alone: placed outside p->place on purpose */
+};
 
-/* The same, but inside `area` only instead of p->place. */
-int plan_find_space_in(const struct kj_plan *p, struct range area, uint64_t size,
-		       uint64_t align, bool top_down, uint64_t *out);
+static inline struct kj_space space_top_down(uint64_t size, uint64_t align, struct range within)
+{
+	return (struct kj_space){ .size = size, .align = align, .within = within, .top_down = true };
+}
+
+static inline struct kj_space space_bottom_up(uint64_t size, uint64_t align, struct range within)
+{
+	return (struct kj_space){ .size = size, .align = align, .within = within };
+}
+
+static inline struct kj_space space_outside_place(struct kj_space s)
+{
+	s.outside_place = true;
+	return s;
+}
+
+/* Where the request fits, not overlapping any segment already added: 0
+ * and *out, or -1 when there is no room. */
+int plan_find_space(const struct kj_plan *p, struct kj_space want, uint64_t *out);
 
 /* Append a segment (mem and memsz are page-rounded by the caller). */
 int plan_add(struct kj_plan *p, const char *what, const void *buf, size_t bufsz, uint64_t mem,

@@ -56,6 +56,12 @@ static void plan_default(struct kj_plan *p)
 	plan_init(p, &mm, range_make(0, UINT64_MAX), (500 * MiB) / 4096, (1ull << 46) - 1);
 }
 
+/* [lo, the end of the address space) */
+static struct range above(uint64_t lo)
+{
+	return range_from_bounds(lo, UINT64_MAX);
+}
+
 static void find_space_basics(void **state)
 {
 	struct kj_plan p;
@@ -63,20 +69,20 @@ static void find_space_basics(void **state)
 
 	plan_default(&p);
 	/* bottom up from 16 MiB, 2 MiB aligned */
-	assert_int_equal(plan_find_space(&p, 10 * MiB, 2 * MiB, 16 * MiB, UINT64_MAX, false, &at), 0);
+	assert_int_equal(plan_find_space(&p, space_bottom_up(10 * MiB, 2 * MiB, above(16 * MiB)), &at), 0);
 	assert_int_equal(at, 16 * MiB);
 	assert_int_equal(plan_add(&p, "k", NULL, 0, at, 10 * MiB, NULL), 0);
 	/* the next one goes after it, aligned */
-	assert_int_equal(plan_find_space(&p, 1 * MiB, 2 * MiB, 16 * MiB, UINT64_MAX, false, &at), 0);
+	assert_int_equal(plan_find_space(&p, space_bottom_up(1 * MiB, 2 * MiB, above(16 * MiB)), &at), 0);
 	assert_int_equal(at, 26 * MiB);
 	/* top down: the last whole page of RAM below the reserved top */
-	assert_int_equal(plan_find_space(&p, 4096, 4096, MiB, UINT64_MAX, true, &at), 0);
+	assert_int_equal(plan_find_space(&p, space_top_down(4096, 4096, above(MiB)), &at), 0);
 	assert_int_equal(at, 0x1ffdf000);
 	/* below 640 KiB when asked, never in the reserved hole */
-	assert_int_equal(plan_find_space(&p, 8192, 4096, 0, 0xa0000, true, &at), 0);
+	assert_int_equal(plan_find_space(&p, space_top_down(8192, 4096, range_from_bounds(0, 0xa0000)), &at), 0);
 	assert_int_equal(at, 0x9d000);
 	/* no room */
-	assert_int_equal(plan_find_space(&p, 600 * MiB, 4096, 0, UINT64_MAX, true, &at), -1);
+	assert_int_equal(plan_find_space(&p, space_top_down(600 * MiB, 4096, above(0)), &at), -1);
 	plan_free(&p);
 }
 
@@ -87,10 +93,10 @@ static void find_space_skips_segments(void **state)
 
 	plan_default(&p);
 	plan_add(&p, "a", NULL, 0, 0x1ff00000, 0xdf000, NULL); /* up to the top of RAM */
-	assert_int_equal(plan_find_space(&p, 0x2000, 4096, MiB, UINT64_MAX, true, &at), 0);
+	assert_int_equal(plan_find_space(&p, space_top_down(0x2000, 4096, above(MiB)), &at), 0);
 	assert_int_equal(at, 0x1fefe000);
 	plan_add(&p, "b", NULL, 0, MiB, MiB, NULL);
-	assert_int_equal(plan_find_space(&p, 0x2000, 4096, MiB, UINT64_MAX, false, &at), 0);
+	assert_int_equal(plan_find_space(&p, space_bottom_up(0x2000, 4096, above(MiB)), &at), 0);
 	assert_int_equal(at, 2 * MiB);
 	plan_free(&p);
 }
@@ -102,14 +108,14 @@ static void mem_min_max(void **state)
 
 	/* --mem-min=0x1000000 --mem-max=0x5ffffff */
 	plan_init(&p, &mm, range_from_bounds(0x1000000, 0x6000000), 1000, (1ull << 46) - 1);
-	assert_int_equal(plan_find_space(&p, 4096, 4096, MiB, UINT64_MAX, true, &at), 0);
+	assert_int_equal(plan_find_space(&p, space_top_down(4096, 4096, above(MiB)), &at), 0);
 	assert_int_equal(at, 0x5fff000);
-	assert_int_equal(plan_find_space(&p, 4096, 4096, MiB, UINT64_MAX, false, &at), 0);
+	assert_int_equal(plan_find_space(&p, space_bottom_up(4096, 4096, above(MiB)), &at), 0);
 	assert_int_equal(at, 0x1000000);
-	assert_int_equal(plan_find_space(&p, 81 * MiB, 4096, MiB, UINT64_MAX, false, &at), -1);
+	assert_int_equal(plan_find_space(&p, space_bottom_up(81 * MiB, 4096, above(MiB)), &at), -1);
 	/* a window with no RAM at all */
 	plan_init(&p, &mm, range_from_bounds(0x20000000, 0x30000000), 1000, (1ull << 46) - 1);
-	assert_int_equal(plan_find_space(&p, 4096, 4096, 0, UINT64_MAX, false, &at), -1);
+	assert_int_equal(plan_find_space(&p, space_bottom_up(4096, 4096, above(0)), &at), -1);
 }
 
 static void expect_refusal(struct kj_plan *p, const char *needle)

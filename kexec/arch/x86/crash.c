@@ -145,7 +145,7 @@ int crash_begin(struct kj_plan *plan, const struct kj_sysinfo *sys, struct crash
 	}
 	free(loads);
 	/* In the crash region (plan->place), below 4 GiB for elfcorehdr= */
-	if (plan_find_space(plan, c->hdr_size, KJ_PAGE_SIZE, LOW_1M, FOUR_GIB, true, &c->hdr_addr) < 0)
+	if (plan_find_space(plan, x86_below_4g(c->hdr_size), &c->hdr_addr) < 0)
 		return kj_fail(err, KJ_EXIT_NOROOM,
 			       "no room in the crash kernel region for the ELF core header (%zu KiB): crashkernel= is too small",
 			       c->hdr_size >> 10);

@@ -48,8 +48,9 @@ int x86_place_purgatory(const struct kj_load_input *in, struct kj_plan *plan,
 {
 	if (x86_purgatory_open(in, plan, pg, err) < 0)
 		return -1;
-	if (plan_find_space(plan, pg->memsz, pg->align, LOW_1M, x86_purgatory_limit(pg), true,
-			    addr) < 0)
+	struct range below = range_from_bounds(LOW_1M, x86_purgatory_limit(pg));
+
+	if (plan_find_space(plan, space_top_down(pg->memsz, pg->align, below), addr) < 0)
 		return kj_fail(err, KJ_EXIT_NOROOM, "no room below 4 GiB for the purgatory");
 	return x86_purgatory_relocate(in, pg, *addr, err);
 }

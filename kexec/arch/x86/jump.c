@@ -154,7 +154,7 @@ int jump_begin(struct kj_plan *plan, const struct kj_sysinfo *sys, struct range 
 	       struct jump_ctx *j, struct kj_error *err)
 {
 	struct elfcore_spec spec = { .is64 = true, .nnotes = 1, .nloads = max_loads(&sys->mm) };
-	struct range outside;
+	struct range outside, above, below;
 
 	memset(j, 0, sizeof(*j));
 	j->window = window;
@@ -179,10 +179,12 @@ int jump_begin(struct kj_plan *plan, const struct kj_sysinfo *sys, struct range 
 	if (plan_own(plan, j->hdr_buf, err) < 0)
 		return -1;
 	outside = range_from_bounds(LOW_1M, FOUR_GIB);
-	if ((plan_find_space_in(plan, range_intersect(outside, range_from_bounds(range_end(window), FOUR_GIB)),
-				j->hdr_size, KJ_PAGE_SIZE, true, &j->hdr_addr) < 0 &&
-	     plan_find_space_in(plan, range_intersect(outside, range_from_bounds(0, window.start)),
-				j->hdr_size, KJ_PAGE_SIZE, true, &j->hdr_addr) < 0))
+	above = range_intersect(outside, range_from_bounds(range_end(window), FOUR_GIB));
+	below = range_intersect(outside, range_from_bounds(0, window.start));
+	if (plan_find_space(plan, space_outside_place(space_top_down(j->hdr_size, KJ_PAGE_SIZE, above)),
+			    &j->hdr_addr) < 0 &&
+	    plan_find_space(plan, space_outside_place(space_top_down(j->hdr_size, KJ_PAGE_SIZE, below)),
+			    &j->hdr_addr) < 0)
 		return kj_fail(err, KJ_EXIT_NOROOM,
 			       "kexec jump: no RAM outside --mem-min/--mem-max below 4 GiB for the ELF core header");
 	if (plan_add(plan, "ELF core header (elfcorehdr=)", j->hdr_buf, j->hdr_size, j->hdr_addr,
@@ -232,7 +234,10 @@ int jump_finish(struct kj_plan *plan, const struct kj_sysinfo *sys, struct jump_
 			r = range_intersect(sys->mm.e[i].r, j->window);
 			r = range_from_bounds(align_up(r.start, KJ_PAGE_SIZE),
 					      align_down(range_end(r), KJ_PAGE_SIZE));
-			if (r.size && plan_find_space_in(plan, r, KJ_PAGE_SIZE, KJ_PAGE_SIZE, false, &at) == 0 &&
+			if (r.size &&
+			    plan_find_space(plan,
+					    space_outside_place(space_bottom_up(KJ_PAGE_SIZE, KJ_PAGE_SIZE, r)),
+					    &at) == 0 &&
 			    (!free_part.size || at < free_part.start)) {
 				uint64_t end = at;
 				/* grow while the next page is free too */
@@ -315,7 +320,7 @@ int jump_back_helper_plan(const struct kj_load_input *in, struct kj_plan *plan,
 			       "--load-jump-back-helper: no kexec_jump_back_entry= in /proc/cmdline (this kernel was not started by kexec jump); give --entry=ADDR");
 	/* One page of this kernel's own RAM: its content does not matter, the
 	 * swap gives it back when the jump returns. */
-	if (plan_find_space(plan, KJ_PAGE_SIZE, KJ_PAGE_SIZE, LOW_1M, FOUR_GIB, true, &page) < 0)
+	if (plan_find_space(plan, x86_below_4g(KJ_PAGE_SIZE), &page) < 0)
 		return kj_fail(err, KJ_EXIT_NOROOM, "--load-jump-back-helper: no free page of RAM");
 	if (plan_add(plan, "jump-back helper (one page)", NULL, 0, page, KJ_PAGE_SIZE, err) < 0)
 		return -1;

@@ -45,10 +45,12 @@ int x86_place_bzimage(const struct kj_load_input *in, struct kj_plan *plan,
 		align = bz.kernel_alignment > KJ_PAGE_SIZE ? bz.kernel_alignment : KJ_PAGE_SIZE;
 		/* At or above pref_address the kernel runs where it was put; below
 		 * it, it moves itself up, over memory we did not reserve for it. */
-		if (plan_find_space(plan, memsz, align,
-				    bz.pref_address > LOW_1M ? bz.pref_address : LOW_1M, hi, false,
+		uint64_t pref = bz.pref_address > LOW_1M ? bz.pref_address : LOW_1M;
+
+		if (plan_find_space(plan, space_bottom_up(memsz, align, range_from_bounds(pref, hi)),
 				    &addr) < 0 &&
-		    plan_find_space(plan, memsz, align, LOW_1M, hi, false, &addr) < 0)
+		    plan_find_space(plan, space_bottom_up(memsz, align, range_from_bounds(LOW_1M, hi)),
+				    &addr) < 0)
 			return kj_fail(err, KJ_EXIT_NOROOM,
 				       "%s: no room for the kernel (%" PRIu64 " KiB, aligned to 0x%" PRIx64
 				       ") in RAM between 0x%" PRIx64 " and 0x%" PRIx64, name,
@@ -211,10 +213,12 @@ int x86_linux_plan(const struct kj_load_input *in, struct kj_plan *plan,
 
 	if (in->initrd_size) {
 		uint64_t hi = k->initrd_end_max;
-		if (plan_find_space(plan, in->initrd_size, KJ_PAGE_SIZE, LOW_1M, hi, true,
+		if (plan_find_space(plan, space_top_down(in->initrd_size, KJ_PAGE_SIZE,
+							 range_from_bounds(LOW_1M, hi)),
 				    &initrd_addr) < 0 &&
 		    !(k->initrd_above_4g_ok &&
-		      plan_find_space(plan, in->initrd_size, KJ_PAGE_SIZE, LOW_1M, UINT64_MAX, true,
+		      plan_find_space(plan, space_top_down(in->initrd_size, KJ_PAGE_SIZE,
+							   range_from_bounds(LOW_1M, UINT64_MAX)),
 				      &initrd_addr) == 0)) {
 			kj_fail(err, KJ_EXIT_NOROOM,
 				"%s: no room for the initrd (%zu KiB) in RAM below 0x%" PRIx64
@@ -245,7 +249,7 @@ int x86_linux_plan(const struct kj_load_input *in, struct kj_plan *plan,
 			kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
 		goto out;
 	}
-	if (plan_find_space(plan, bp_size, KJ_PAGE_SIZE, LOW_1M, FOUR_GIB, true, &bp_addr) < 0) {
+	if (plan_find_space(plan, x86_below_4g(bp_size), &bp_addr) < 0) {
 		kj_fail(err, KJ_EXIT_NOROOM, "no room below 4 GiB for boot_params and the command line");
 		goto out;
 	}

@@ -163,7 +163,7 @@ static int elf_boot_notes(const struct kj_load_input *in, struct kj_plan *plan, 
 	put_le32(b + 4, (uint32_t)len);
 	put_le16(b + 10, 4); /* b_records */
 	put_le16(b + 8, ip_checksum(b, len));
-	if (plan_find_space(plan, len, KJ_PAGE_SIZE, LOW_1M, FOUR_GIB, true, addr) < 0)
+	if (plan_find_space(plan, x86_below_4g(len), addr) < 0)
 		return kj_fail(err, KJ_EXIT_NOROOM, "no room below 4 GiB for the ELF boot notes");
 	return plan_add(plan, "ELF boot notes", b, len, *addr, align_up(len, KJ_PAGE_SIZE), err);
 }

@@ -210,7 +210,8 @@ static int find_free(const struct kj_plan *plan, const struct stage_plan *sp, ui
 
 			if (sp->free[i].size != smallest)
 				continue;
-			if (plan_find_space_in(plan, r, size, align, true, out) == 0)
+			if (plan_find_space(plan, space_outside_place(space_top_down(size, align, r)),
+					    out) == 0)
 				return 0;
 		}
 		floor = smallest + 1;

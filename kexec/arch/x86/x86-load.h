@@ -11,6 +11,13 @@
 #define LOW_1M      0x100000ull      /* below: real-mode memory and the BIOS */
 #define FOUR_GIB    0x100000000ull   /* what 32-bit code and pointers reach */
 #define SERIAL_COM1 0x3f8
+
+/* Room for a small page-aligned buffer where 32-bit code reaches it (the
+ * purgatory, boot_params): [1 MiB, 4 GiB), highest first. */
+static inline struct kj_space x86_below_4g(uint64_t size)
+{
+	return space_top_down(size, KJ_PAGE_SIZE, range_from_bounds(LOW_1M, FOUR_GIB));
+}
 #define KEXEC_ARCH_386    (3u << 16)
 #define KEXEC_ARCH_X86_64 (62u << 16)
 
