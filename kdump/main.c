@@ -20,6 +20,7 @@
 
 #include "dmesg.h"
 #include "exitcodes.h"
+#include "image-check.h"
 #include "info.h"
 #include "options.h"
 #include "save.h"

@@ -36,6 +36,7 @@
 #include "elfcore.h"
 #include "exitcodes.h"
 #include "freepages.h"
+#include "image-check.h"
 #include "kdump-image.h"
 #include "le.h"
 #include "memmap.h"
@@ -133,52 +134,6 @@ static double now(void)
 }
 
 /* ---------------------------------------------------------- bounds */
-
-uint64_t kdump_memmap_top(const uint8_t *notes, size_t len)
-{
-	const uint8_t *desc;
-	size_t dl;
-	uint64_t top = 0;
-	uint32_t n;
-
-	if (core_find_note(notes, len, KJ_NOTE_NAME, KJ_NOTE_MEMMAP, &desc, &dl) < 0 ||
-	    dl < sizeof(struct kj_note_memmap))
-		return 0;
-	n = le32(desc + 4);
-	for (size_t i = 0; i < n && i < (dl - sizeof(struct kj_note_memmap)) / 24; i++) {
-		const uint8_t *e = desc + sizeof(struct kj_note_memmap) + i * 24;
-		uint64_t start = le64(e), end = start + le64(e + 8);
-
-		if (end < start)
-			end = UINT64_MAX; /* a range that wraps: up to the end */
-		if (end > top)
-			top = end;
-	}
-	return top;
-}
-
-int kdump_loads_fit(const struct core *c, const char *name, uint64_t top, const char *map,
-		    struct kj_error *err)
-{
-	uint64_t sum = 0;
-
-	for (size_t i = 0; i < c->nloads; i++) {
-		const struct core_load *l = &c->loads[i];
-
-		if (l->paddr > top || l->memsz > top - l->paddr)
-			return kj_fail(err, KJ_EXIT_BADFILE,
-				       "%s: PT_LOAD %zu (0x%" PRIx64 "-0x%" PRIx64 ", %" PRIu64
-				       " MiB) lies beyond the memory %s describes (up to 0x%" PRIx64 ")",
-				       name, i, l->paddr, l->paddr + l->memsz, l->memsz >> 20, map, top);
-		sum += l->memsz; /* each is at most top: no overflow before the check */
-		if (sum > top)
-			return kj_fail(err, KJ_EXIT_BADFILE,
-				       "%s: PT_LOADs 0-%zu cover %" PRIu64 " MiB, more than the %" PRIu64
-				       " MiB of memory %s describes: they overlap",
-				       name, i, (sum >> 20) + !!(sum & 0xfffff), top >> 20, map);
-	}
-	return 0;
-}
 
 /* Started by kexec -p: no kexec_jump_back_entry=, and not resumable. */
 static bool crash_kernel(void);
@@ -709,9 +664,6 @@ static int finish_image(const struct core *c, const struct save_opts *o, uint64_
 	st->nloads = ol->n;
 	return 0;
 }
-
-/* Re-read the image's data and compare with its stored digest. */
-int kdump_verify_image(const char *path, struct kj_error *err);
 
 /* Started by kexec -p: no kexec_jump_back_entry=, and not resumable. */
 static bool crash_kernel(void)
