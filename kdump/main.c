@@ -22,7 +22,8 @@
 #include "exitcodes.h"
 #include "image-check.h"
 #include "info.h"
-#include "options.h"
+#include "kj-error.h"
+#include "kj-number.h"
 #include "save.h"
 
 enum { OPT_FROM = CHAR_MAX + 1, OPT_ENTRY, OPT_EXCLUDE, OPT_NO_EXCLUDE, OPT_VERIFY };
