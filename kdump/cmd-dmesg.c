@@ -17,8 +17,7 @@ static int cmd_dmesg(int argc, char **argv)
 	struct kj_error err = { 0, "" };
 	int c;
 
-	optind = 1;
-	opterr = 0;
+	kdump_getopt_start();
 	while ((c = getopt_long(argc, argv, ":h", dmesg_opts_long, NULL)) != -1) {
 		switch (c) {
 		case 'h': kdump_cmd_usage(&kdump_cmd_dmesg, stdout); return KJ_EXIT_OK;

@@ -25,8 +25,7 @@ static int cmd_info(int argc, char **argv)
 	const char *path;
 	int c;
 
-	optind = 1;
-	opterr = 0;
+	kdump_getopt_start();
 	while ((c = getopt_long(argc, argv, ":h", info_opts_long, NULL)) != -1) {
 		switch (c) {
 		case OPT_VERIFY: verify = true; break;

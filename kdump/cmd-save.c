@@ -72,8 +72,7 @@ static int cmd_save(int argc, char **argv)
 	bool quiet = false;
 	int c, rc;
 
-	optind = 1;
-	opterr = 0;
+	kdump_getopt_start();
 	while ((c = getopt_long(argc, argv, ":qh", save_opts_long, NULL)) != -1) {
 		switch (c) {
 		case OPT_FROM: o.from = optarg; break;

@@ -9,6 +9,12 @@
 #include "cmd.h"
 #include "exitcodes.h"
 
+void kdump_getopt_start(void)
+{
+	optind = 0;
+	opterr = 0;
+}
+
 void kdump_cmd_usage(const struct kdump_cmd *cmd, FILE *out)
 {
 	fprintf(out, "Usage: kdump %s %s\n%s.\n\n%s" KDUMP_HELP_ITEM, cmd->name, cmd->usage,

@@ -31,6 +31,12 @@ extern const struct kdump_cmd kdump_cmd_dmesg;
 /* The option item of -h/--help, in the column the options text uses. */
 #define KDUMP_HELP_ITEM " -h, --help               show this help\n"
 
+/* Before a command's getopt_long pass: getopt_long starts afresh (optind
+ * 0: glibc otherwise keeps the in-order "+" scan of main()'s pass, and
+ * `kdump save IMAGE --verify` would stop at IMAGE) and prints nothing
+ * (opterr 0: the command says what is wrong). */
+void kdump_getopt_start(void);
+
 /* kdump NAME --help: the synopsis, the one-line help, the options. */
 void kdump_cmd_usage(const struct kdump_cmd *cmd, FILE *out);
 
