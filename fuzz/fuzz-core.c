@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include "core.h"
+#include "image-check.h"
 #include "kdump-image.h"
-#include "save.h"
 
 static void find_notes(const uint8_t *notes, size_t len)
 {

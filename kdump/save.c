@@ -36,6 +36,7 @@
 #include "elfcore.h"
 #include "exitcodes.h"
 #include "freepages.h"
+#include "image-check.h"
 #include "kdump-image.h"
 #include "le.h"
 #include "memmap.h"
@@ -133,52 +134,6 @@ static double now(void)
 }
 
 /* ---------------------------------------------------------- bounds */
-
-uint64_t kdump_memmap_top(const uint8_t *notes, size_t len)
-{
-	const uint8_t *desc;
-	size_t dl;
-	uint64_t top = 0;
-	uint32_t n;
-
-	if (core_find_note(notes, len, KJ_NOTE_NAME, KJ_NOTE_MEMMAP, &desc, &dl) < 0 ||
-	    dl < sizeof(struct kj_note_memmap))
-		return 0;
-	n = le32(desc + 4);
-	for (size_t i = 0; i < n && i < (dl - sizeof(struct kj_note_memmap)) / 24; i++) {
-		const uint8_t *e = desc + sizeof(struct kj_note_memmap) + i * 24;
-		uint64_t start = le64(e), end = start + le64(e + 8);
-
-		if (end < start)
-			end = UINT64_MAX; /* a range that wraps: up to the end */
-		if (end > top)
-			top = end;
-	}
-	return top;
-}
-
-int kdump_loads_fit(const struct core *c, const char *name, uint64_t top, const char *map,
-		    struct kj_error *err)
-{
-	uint64_t sum = 0;
-
-	for (size_t i = 0; i < c->nloads; i++) {
-		const struct core_load *l = &c->loads[i];
-
-		if (l->paddr > top || l->memsz > top - l->paddr)
-			return kj_fail(err, KJ_EXIT_BADFILE,
-				       "%s: PT_LOAD %zu (0x%" PRIx64 "-0x%" PRIx64 ", %" PRIu64
-				       " MiB) lies beyond the memory %s describes (up to 0x%" PRIx64 ")",
-				       name, i, l->paddr, l->paddr + l->memsz, l->memsz >> 20, map, top);
-		sum += l->memsz; /* each is at most top: no overflow before the check */
-		if (sum > top)
-			return kj_fail(err, KJ_EXIT_BADFILE,
-				       "%s: PT_LOADs 0-%zu cover %" PRIu64 " MiB, more than the %" PRIu64
-				       " MiB of memory %s describes: they overlap",
-				       name, i, (sum >> 20) + !!(sum & 0xfffff), top >> 20, map);
-	}
-	return 0;
-}
 
 /* Started by kexec -p: no kexec_jump_back_entry=, and not resumable. */
 static bool crash_kernel(void);
@@ -710,9 +665,6 @@ static int finish_image(const struct core *c, const struct save_opts *o, uint64_
 	return 0;
 }
 
-/* Re-read the image's data and compare with its stored digest. */
-int kdump_verify_image(const char *path, struct kj_error *err);
-
 /* Started by kexec -p: no kexec_jump_back_entry=, and not resumable. */
 static bool crash_kernel(void)
 {
@@ -762,49 +714,73 @@ static int verify_tmp(const struct save_opts *o, int fd, const char *tmp, bool r
 		       why, replacing ? "the old image is left as it was" : "not saved");
 }
 
-int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error *err)
-{
-	struct core c;
-	struct bitmap freemap = { NULL, 0 };
-	struct outloads ol = { NULL, 0, 0, false, 0, 0 };
-	struct writer w = { .fd = -1 };
-	struct swapmap swap = { NULL, NULL, 0 };
-	bool have_swap = false, replacing;
-	struct statvfs vfs;
-	struct stat sb;
-	char *dir = NULL, *tmp = NULL;
-	sigset_t all, prev;
-	uint64_t entry;
-	int in, out = -1, rc = -1;
-	double t0 = now();
+/* ---------------------------------------------------------- the save */
 
-	memset(st, 0, sizeof(*st));
-	in = open(o->from, O_RDONLY | O_CLOEXEC);
-	if (in < 0)
-		return kj_fail(err, KJ_EXIT_BADFILE, "%s: %s", o->from, strerror(errno));
-	if (core_open(in, o->from, &c, err) < 0) {
-		close(in);
+/* What one save holds while it runs: its steps share it, release() frees it. */
+struct save_run {
+	const struct save_opts *o;
+	struct save_stats *st;
+	struct kj_error *err;
+	int in;                      /* the core */
+	struct core c;
+	uint64_t entry;              /* where to resume A, 0 if unknown */
+	struct swapmap swap;         /* A's pages lent to B, if have_swap */
+	bool have_swap;
+	struct bitmap freemap;       /* pages free in A (w NULL: none known) */
+	struct outloads ol;          /* the image's PT_LOADs */
+	char *dir, *tmp;             /* IMAGE's directory, the temporary file */
+	bool replacing;              /* an image is under the final name already */
+	int out;                     /* the temporary file, -1 before it exists */
+	struct writer w;
+};
+
+/* Open the core and check its PT_LOADs against the memory it describes
+ * (nothing left open on failure). */
+static int open_source(struct save_run *r)
+{
+	const struct save_opts *o = r->o;
+
+	r->in = open(o->from, O_RDONLY | O_CLOEXEC);
+	if (r->in < 0)
+		return kj_fail(r->err, KJ_EXIT_BADFILE, "%s: %s", o->from, strerror(errno));
+	if (core_open(r->in, o->from, &r->c, r->err) < 0) {
+		close(r->in);
 		return -1;
 	}
-	if (check_core_size(o, &c, err) < 0) {
-		core_free(&c);
-		close(in);
+	if (check_core_size(o, &r->c, r->err) < 0) {
+		core_free(&r->c);
+		close(r->in);
 		return -1;
 	}
-	for (size_t i = 0; i < c.nloads; i++)
-		st->total_bytes += c.loads[i].memsz;
-	entry = o->entry_given ? o->entry : jump_back_entry_from_cmdline();
+	for (size_t i = 0; i < r->c.nloads; i++)
+		r->st->total_bytes += r->c.loads[i].memsz;
+	return 0;
+}
+
+/* The entry to resume A at and, with one, the swap list of A's jump. */
+static void find_entry(struct save_run *r)
+{
+	const struct save_opts *o = r->o;
+	struct core_mem mc = { r->in, &r->c, NULL };
+	struct oldmem mem = { core_mem_read_intr, &mc };
+	struct kj_error serr = { 0, "" };
+
+	r->entry = o->entry_given ? o->entry : jump_back_entry_from_cmdline();
 	/* no entry is no surprise in a crash kernel (a dump, not a hibernation) */
-	if (!entry && strcmp(o->from, "/proc/vmcore") == 0 && !crash_kernel())
+	if (!r->entry && strcmp(o->from, "/proc/vmcore") == 0 && !crash_kernel())
 		fprintf(stderr, "kdump: warning: no kexec_jump_back_entry= on /proc/cmdline and no --entry: the image records no entry\n");
-	{
-		struct core_mem mc = { in, &c, NULL };
-		struct oldmem mem = { core_mem_read_intr, &mc };
-		struct kj_error serr = { 0, "" };
-		if (entry && swapmap_read(&mem, c.machine == EM_X86_64, entry, &swap, &serr) == 0)
-			have_swap = true;
-	}
-	if (o->exclude_free && find_free_pages(in, &c, have_swap ? &swap : NULL, &freemap, err) < 0 &&
+	if (r->entry && swapmap_read(&mem, r->c.machine == EM_X86_64, r->entry, &r->swap, &serr) == 0)
+		r->have_swap = true;
+}
+
+/* The pages free in A, with --exclude=free (a warning when they cannot be
+ * found: then they are saved). */
+static void find_free(struct save_run *r)
+{
+	struct kj_error *err = r->err;
+
+	if (r->o->exclude_free &&
+	    find_free_pages(r->in, &r->c, r->have_swap ? &r->swap : NULL, &r->freemap, err) < 0 &&
 	    !interrupted) {
 		fprintf(stderr, "kdump: warning: %s; free pages are saved too\n", err->msg);
 		err->msg[0] = '\0';
@@ -812,131 +788,172 @@ int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error
 	/* A source page of the swap holds A's contents of its destination:
 	 * nothing worth saving when that page was free in A (the source page
 	 * itself is the kernel's buffer for B, which a resume makes stale). */
-	for (size_t i = 0; have_swap && freemap.w && i < swap.n; i++)
-		if (swap.src[i] != swap.dest[i] && is_free(&freemap, swap.dest[i] / PAGE))
-			mark_free(&freemap, swap.src[i] / PAGE, 1);
+	for (size_t i = 0; r->have_swap && r->freemap.w && i < r->swap.n; i++)
+		if (r->swap.src[i] != r->swap.dest[i] && is_free(&r->freemap, r->swap.dest[i] / PAGE))
+			mark_free(&r->freemap, r->swap.src[i] / PAGE, 1);
+}
 
-	if (interrupted) {
-		fail_interrupted(o, err);
-		goto out;
-	}
-	if (phdr_budget(&c, &freemap, o, have_swap ? &swap : NULL, &ol, err) < 0)
-		goto out;
+/* A temporary file beside the final one, renamed at the end, once the
+ * file system has room enough (or exclusion may make it fit).  Its name
+ * is short whatever IMAGE's is (a NAME_MAX long IMAGE is fine). */
+static int create_tmp(struct save_run *r)
+{
+	const struct save_opts *o = r->o;
+	struct statvfs vfs;
+	struct stat sb;
+	sigset_t all, prev;
 
-	/* A temporary file beside the final one, renamed at the end.  Its name
-	 * is short whatever IMAGE's is (a NAME_MAX long IMAGE is fine). */
-	dir = dir_of(o->out);
-	tmp = dir ? malloc(strlen(dir) + sizeof("/.kdump-XXXXXX")) : NULL;
-	if (!tmp) {
-		kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
-		goto out;
-	}
-	strcpy(tmp, dir);
-	strcat(tmp, "/.kdump-XXXXXX");
-	replacing = stat(o->out, &sb) == 0;
-	if (statvfs(dir, &vfs) == 0) {
-		uint64_t avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+	r->dir = dir_of(o->out);
+	r->tmp = r->dir ? malloc(strlen(r->dir) + sizeof("/.kdump-XXXXXX")) : NULL;
+	if (!r->tmp)
+		return kj_fail(r->err, KJ_EXIT_FAILURE, "out of memory");
+	strcpy(r->tmp, r->dir);
+	strcat(r->tmp, "/.kdump-XXXXXX");
+	r->replacing = stat(o->out, &sb) == 0;
+	if (statvfs(r->dir, &vfs) == 0) {
+		uint64_t avail = (uint64_t)vfs.f_bavail * vfs.f_frsize, need = r->st->total_bytes;
 		char need_s[KJ_SIZE_STR], avail_s[KJ_SIZE_STR];
 
-		kj_size_str(need_s, st->total_bytes);
+		kj_size_str(need_s, need);
 		kj_size_str(avail_s, avail);
-		if (avail < st->total_bytes && !o->exclude_zero && !o->exclude_free) {
-			kj_fail(err, KJ_EXIT_FAILURE, "%s: needs %s, the file system has %s free",
-				o->out, need_s, avail_s);
-			goto out;
-		}
-		if (avail < st->total_bytes && o->progress)
+		if (avail < need && !o->exclude_zero && !o->exclude_free)
+			return kj_fail(r->err, KJ_EXIT_FAILURE, "%s: needs %s, the file system has %s free",
+				       o->out, need_s, avail_s);
+		if (avail < need && o->progress)
 			fprintf(stderr, "kdump: up to %s needed, %s free; exclusion may make it fit\n",
 				need_s, avail_s);
 	}
 	/* no signal between creating the file and telling the handler */
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &prev);
-	out = mkostemp(tmp, O_CLOEXEC);
-	if (out >= 0)
-		cleanup_path = tmp;
+	r->out = mkostemp(r->tmp, O_CLOEXEC);
+	if (r->out >= 0)
+		cleanup_path = r->tmp;
 	sigprocmask(SIG_SETMASK, &prev, NULL);
-	if (out < 0) {
-		kj_fail(err, KJ_EXIT_FAILURE, "%s: cannot create a file there: %s", o->out, strerror(errno));
-		goto out;
-	}
-	w.fd = out;
-	w.name = o->out;
+	if (r->out < 0)
+		return kj_fail(r->err, KJ_EXIT_FAILURE, "%s: cannot create a file there: %s", o->out,
+			       strerror(errno));
+	return 0;
+}
+
+/* Write the image into the temporary file, make it durable and, with
+ * --verify, check it. */
+static int write_tmp(struct save_run *r)
+{
+	const struct save_opts *o = r->o;
+	struct writer *w = &r->w;
+
+	w->fd = r->out;
+	w->name = o->out;
 	/* the data after the ELF header and the room for program headers */
-	w.off = align_up(sizeof(Elf64_Ehdr) + ol.budget * sizeof(Elf64_Phdr), PAGE);
-	w.err = err;
-	w.buf = malloc(CHUNK);
-	if (!w.buf) {
-		kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
-		goto out_unlink;
-	}
-	sha256_init(&w.sha);
-	if (have_swap && o->exclude_lent)
-		count_lent(&swap, st);
-	if (copy_loads(in, &c, &freemap, o, &w, &ol, st, err) < 0 ||
-	    (have_swap && !o->exclude_lent &&
-	     copy_swapped(in, &c, &swap, &freemap, o, &w, &ol, st, err) < 0) ||
-	    finish_image(&c, o, entry, &w, &ol, st, err) < 0)
-		goto out_unlink;
-	if (fchmod(out, 0600) < 0 || fsync(out) < 0) {
-		kj_fail(err, KJ_EXIT_FAILURE, "%s: %s", o->out, strerror(errno));
-		goto out_unlink;
-	}
-	if (interrupted) {
-		fail_interrupted(o, err);
-		goto out_unlink;
-	}
+	w->off = align_up(sizeof(Elf64_Ehdr) + r->ol.budget * sizeof(Elf64_Phdr), PAGE);
+	w->err = r->err;
+	w->buf = malloc(CHUNK);
+	if (!w->buf)
+		return kj_fail(r->err, KJ_EXIT_FAILURE, "out of memory");
+	sha256_init(&w->sha);
+	if (r->have_swap && o->exclude_lent)
+		count_lent(&r->swap, r->st);
+	if (copy_loads(r->in, &r->c, &r->freemap, o, w, &r->ol, r->st, r->err) < 0 ||
+	    (r->have_swap && !o->exclude_lent &&
+	     copy_swapped(r->in, &r->c, &r->swap, &r->freemap, o, w, &r->ol, r->st, r->err) < 0) ||
+	    finish_image(&r->c, o, r->entry, w, &r->ol, r->st, r->err) < 0)
+		return -1;
+	if (fchmod(r->out, 0600) < 0 || fsync(r->out) < 0)
+		return kj_fail(r->err, KJ_EXIT_FAILURE, "%s: %s", o->out, strerror(errno));
+	if (interrupted)
+		return fail_interrupted(o, r->err);
 	/* verified before it replaces anything: a bad write leaves the old
 	 * image (or nothing) under the final name */
-	if (o->verify && verify_tmp(o, out, tmp, replacing, err) < 0)
-		goto out_unlink;
-	/* the last check and the rename under blocked signals: once it is
-	 * renamed, the save is done */
-	sigprocmask(SIG_BLOCK, &all, &prev);
-	if (interrupted) {
-		sigprocmask(SIG_SETMASK, &prev, NULL);
-		fail_interrupted(o, err);
-		goto out_unlink;
-	}
-	if (rename(tmp, o->out) < 0) {
-		sigprocmask(SIG_SETMASK, &prev, NULL);
-		kj_fail(err, KJ_EXIT_FAILURE, "%s: %s", o->out, strerror(errno));
-		goto out_unlink;
-	}
-	cleanup_path = NULL;
-	sigprocmask(SIG_SETMASK, &prev, NULL);
-	/* and the new name made durable (B may power off right after) */
-	{
-		int d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (o->verify && verify_tmp(o, r->out, r->tmp, r->replacing, r->err) < 0)
+		return -1;
+	return 0;
+}
 
-		if (d >= 0 && fsync(d) < 0 && errno != EINVAL) {
-			kj_fail(err, KJ_EXIT_FAILURE,
-				"%s: written, but syncing its directory failed: %s (the new name may not survive a crash)",
-				o->out, strerror(errno));
-			close(d);
-			goto out;
-		}
-		if (d >= 0)
-			close(d);
-	}
-	st->seconds = now() - t0;
-	rc = 0;
-	goto out;
-out_unlink:
+/* The last check and the rename under blocked signals: once it is
+ * renamed, the save is done. */
+static int rename_tmp(struct save_run *r)
+{
+	sigset_t all, prev;
+	int rc = 0;
+
+	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &prev);
-	unlink(tmp);
+	if (interrupted)
+		rc = fail_interrupted(r->o, r->err);
+	else if (rename(r->tmp, r->o->out) < 0)
+		rc = kj_fail(r->err, KJ_EXIT_FAILURE, "%s: %s", r->o->out, strerror(errno));
+	else
+		cleanup_path = NULL;
+	sigprocmask(SIG_SETMASK, &prev, NULL);
+	return rc;
+}
+
+/* The temporary file removed (a failed save). */
+static void discard_tmp(struct save_run *r)
+{
+	sigset_t all, prev;
+
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &prev);
+	unlink(r->tmp);
 	cleanup_path = NULL;
 	sigprocmask(SIG_SETMASK, &prev, NULL);
-out:
-	if (out >= 0)
-		close(out);
-	free(w.buf);
-	free(ol.v);
-	free(freemap.w);
-	swapmap_free(&swap);
-	free(dir);
-	free(tmp);
-	core_free(&c);
-	close(in);
+}
+
+/* The new name made durable (B may power off right after). */
+static int sync_dir(struct save_run *r)
+{
+	int d = open(r->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (d >= 0 && fsync(d) < 0 && errno != EINVAL) {
+		kj_fail(r->err, KJ_EXIT_FAILURE,
+			"%s: written, but syncing its directory failed: %s (the new name may not survive a crash)",
+			r->o->out, strerror(errno));
+		close(d);
+		return -1;
+	}
+	if (d >= 0)
+		close(d);
+	return 0;
+}
+
+static void release(struct save_run *r)
+{
+	if (r->out >= 0)
+		close(r->out);
+	free(r->w.buf);
+	free(r->ol.v);
+	free(r->freemap.w);
+	swapmap_free(&r->swap);
+	free(r->dir);
+	free(r->tmp);
+	core_free(&r->c);
+	close(r->in);
+}
+
+int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error *err)
+{
+	struct save_run r = { .o = o, .st = st, .err = err, .in = -1, .out = -1, .w = { .fd = -1 } };
+	double t0 = now();
+	int rc = -1;
+
+	memset(st, 0, sizeof(*st));
+	if (open_source(&r) < 0)
+		return -1;
+	find_entry(&r);
+	find_free(&r);
+	if (interrupted) {
+		fail_interrupted(o, err);
+	} else if (phdr_budget(&r.c, &r.freemap, o, r.have_swap ? &r.swap : NULL, &r.ol, err) == 0 &&
+		   create_tmp(&r) == 0) {
+		if (write_tmp(&r) < 0 || rename_tmp(&r) < 0) {
+			discard_tmp(&r);
+		} else if (sync_dir(&r) == 0) {
+			st->seconds = now() - t0;
+			rc = 0;
+		}
+	}
+	release(&r);
 	return rc;
 }

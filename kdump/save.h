@@ -6,7 +6,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core.h"
 #include "kj-error.h"
 
 struct save_opts {
@@ -31,18 +30,6 @@ struct save_stats {
 	uint64_t nloads;       /* PT_LOADs in the image */
 	double seconds;
 };
-
-/*
- * The bounds a save checks before it walks a core page by page (pure, for
- * tests and fuzz-core): the top (end of the highest range) of the memory
- * the KEXECJMP memory-map note among notes describes, 0 without one; and
- * whether every PT_LOAD of c ends at or below top and all of them
- * together cover no more than top bytes (0, or -1 with err:
- * "NAME: PT_LOAD N (...) lies beyond the memory MAP describes ...").
- */
-uint64_t kdump_memmap_top(const uint8_t *notes, size_t len);
-int kdump_loads_fit(const struct core *c, const char *name, uint64_t top, const char *map,
-		    struct kj_error *err);
 
 int kdump_save(const struct save_opts *o, struct save_stats *st, struct kj_error *err);
 /* Stop a save in progress (signal handlers call it); the save then fails

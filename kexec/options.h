@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "kj-error.h"
+#include "kj-number.h" /* kj_parse_u64 */
 
 enum kj_action {
 	KJ_ACTION_LOAD_AND_REBOOT, /* "kexec IMAGE": load, then shutdown -r (kexec-tools' default) */
@@ -83,9 +84,5 @@ int kj_parse_options(int argc, char *const argv[], struct kj_options *o, struct 
 
 /* Help text for --help. */
 void kj_usage(FILE *out);
-
-/* Parse a number as kexec-tools does (strtoull base 0: 0x…, 0…, decimal), with
- * an optional K/M/G suffix.  Returns 0 or -1. */
-int kj_parse_u64(const char *s, uint64_t *out);
 
 #endif

@@ -24,12 +24,14 @@ EXTRA_DIST += \
 	tests/host/mkrecord.py \
 	tests/host/mkbad.py \
 	tests/host/kdump-faults.sh \
+	tests/host/kdump-cli.sh \
 	tests/host/compare.py \
 	tests/host/check-load.py \
 	tests/host/test-checker.sh \
 	tests/host/run.sh
 
-TESTS += tests/host/test-checker.sh tests/host/run.sh tests/host/kdump-faults.sh
+TESTS += tests/host/test-checker.sh tests/host/run.sh tests/host/kdump-faults.sh \
+	tests/host/kdump-cli.sh
 check_DATA += $(KEXEC_SHIM)
 
 # make check-host: just this part, verbose.

@@ -18,7 +18,7 @@
 
 #include "core.h"
 #include "elfcore.h"
-#include "info.h"
+#include "image-check.h"
 #include "kdump-image.h"
 #include "le.h"
 #include "save.h"

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "exitcodes.h"
-#include "info.h"
+#include "image-check.h"
 #include "kdump-image.h"
 #include "le.h"
 #include "purgatory.h"
