@@ -114,11 +114,7 @@ static bool want_file_syscall(const struct kj_options *o, const struct kj_sysinf
 	if (o->syscall == KJ_SYSCALL_FILE)
 		return true;
 	/* -a (default): what only kexec_load can do selects it. */
-	if (!arch_has_file_load(sys->arch) || o->entry_32bit || o->no_checks || o->mem_min ||
-	    o->mem_max_given || o->preserve_context || o->jump_back_helper || o->entry_given ||
-	    o->elf_args_given)
-		return false;
-	return true;
+	return arch_has_file_load(sys->arch) && !kj_options_need_kexec_load(o);
 }
 
 static bool file_fallback_errno(int e)

@@ -227,6 +227,46 @@ static int parse_addr(const char *opt, const char *arg, uint64_t *out, struct kj
 	return 0;
 }
 
+/*
+ * What only kexec_load(2) can do, one table: with -s each is a usage
+ * error; with -a (the default) any of them picks kexec_load
+ * (kj_options_need_kexec_load).
+ */
+static bool given_preserve(const struct kj_options *o) { return o->preserve_context; }
+static bool given_helper(const struct kj_options *o) { return o->jump_back_helper; }
+static bool given_entry(const struct kj_options *o) { return o->entry_given; }
+static bool given_args(const struct kj_options *o) { return o->elf_args_given; }
+static bool given_entry32(const struct kj_options *o) { return o->entry_32bit; }
+static bool given_no_checks(const struct kj_options *o) { return o->no_checks; }
+static bool given_mem(const struct kj_options *o) { return o->mem_min || o->mem_max_given; }
+
+static const struct {
+	bool (*given)(const struct kj_options *o);
+	const char *refusal; /* with -s */
+} load_only[] = {
+	{ given_preserve, "--load-preserve-context needs kexec_load (-c): kexec_file_load cannot do it" },
+	{ given_helper, "--load-jump-back-helper needs kexec_load (-c): kexec_file_load cannot do it" },
+	{ given_entry, "--entry needs kexec_load (-c): kexec_file_load cannot do it" },
+	{ given_args, "--args-* needs kexec_load (-c): kexec_file_load cannot do it" },
+	{ given_entry32, "--entry-32bit needs kexec_load (-c): with -s the kernel chooses the entry" },
+	{ given_no_checks, "--no-checks needs kexec_load (-c): kexec_file_load has its own purgatory" },
+	{ given_mem, "--mem-min/--mem-max need kexec_load (-c): with -s the kernel places the image" },
+};
+
+/* The refusal of the first kexec_load-only option given, or NULL. */
+static const char *load_only_given(const struct kj_options *o)
+{
+	for (size_t i = 0; i < sizeof(load_only) / sizeof(load_only[0]); i++)
+		if (load_only[i].given(o))
+			return load_only[i].refusal;
+	return NULL;
+}
+
+bool kj_options_need_kexec_load(const struct kj_options *o)
+{
+	return load_only_given(o) != NULL;
+}
+
 /* The combination rules, one place. */
 static int check_combination(struct kj_options *o, bool action_given, struct kj_error *err)
 {
@@ -291,23 +331,8 @@ static int check_combination(struct kj_options *o, bool action_given, struct kj_
 		return kj_fail(err, KJ_EXIT_USAGE,
 			       "--mem-min (0x%llx) is above --mem-max (0x%llx)",
 			       (unsigned long long)o->mem_min, (unsigned long long)o->mem_max);
-	/* What only kexec_load(2) can do. */
-	if ((o->preserve_context || o->jump_back_helper || o->entry_given || o->elf_args_given) &&
-	    o->syscall_given && o->syscall == KJ_SYSCALL_FILE)
-		return kj_fail(err, KJ_EXIT_USAGE,
-			       "%s needs kexec_load (-c): kexec_file_load cannot do it",
-			       o->preserve_context ? "--load-preserve-context" :
-			       o->jump_back_helper ? "--load-jump-back-helper" :
-			       o->entry_given ? "--entry" : "--args-*");
-	if (o->entry_32bit && o->syscall_given && o->syscall == KJ_SYSCALL_FILE)
-		return kj_fail(err, KJ_EXIT_USAGE,
-			       "--entry-32bit needs kexec_load (-c): with -s the kernel chooses the entry");
-	if (o->no_checks && o->syscall_given && o->syscall == KJ_SYSCALL_FILE)
-		return kj_fail(err, KJ_EXIT_USAGE,
-			       "--no-checks needs kexec_load (-c): kexec_file_load has its own purgatory");
-	if ((o->mem_min || o->mem_max_given) && o->syscall_given && o->syscall == KJ_SYSCALL_FILE)
-		return kj_fail(err, KJ_EXIT_USAGE,
-			       "--mem-min/--mem-max need kexec_load (-c): with -s the kernel places the image");
+	if (o->syscall_given && o->syscall == KJ_SYSCALL_FILE && load_only_given(o))
+		return kj_fail(err, KJ_EXIT_USAGE, "%s", load_only_given(o));
 	if (o->type) {
 		size_t i;
 		for (i = 0; i < sizeof(known_types) / sizeof(known_types[0]); i++)

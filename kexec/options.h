@@ -81,6 +81,9 @@ struct kj_options {
  * Pure: no I/O, no exit.
  */
 int kj_parse_options(int argc, char *const argv[], struct kj_options *o, struct kj_error *err);
+/* Whether an option only kexec_load(2) can honour was given (-a then
+ * uses it; -s refuses them). */
+bool kj_options_need_kexec_load(const struct kj_options *o);
 
 /* Help text for --help. */
 void kj_usage(FILE *out);
