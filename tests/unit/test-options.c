@@ -119,6 +119,28 @@ static void conflicts(void **state)
 	expect_usage(&err, "--entry-32bit needs kexec_load");
 	assert_int_equal(PARSE(&o, &err, "-s", "-l", "k", "--mem-max=0x1000000"), -1);
 	expect_usage(&err, "need kexec_load");
+	/* every kexec_load-only option: refused with -s, and it makes -a use kexec_load */
+	{
+		static char *const only[][2] = {
+			{ "--load-preserve-context", "--load-preserve-context needs kexec_load (-c): kexec_file_load cannot do it" },
+			{ "--entry=0x100000", "--entry needs kexec_load (-c): kexec_file_load cannot do it" },
+			{ "--args-none", "--args-* needs kexec_load (-c): kexec_file_load cannot do it" },
+			{ "--entry-32bit", "--entry-32bit needs kexec_load (-c): with -s the kernel chooses the entry" },
+			{ "--no-checks", "--no-checks needs kexec_load (-c): kexec_file_load has its own purgatory" },
+			{ "--mem-min=0x1000000", "--mem-min/--mem-max need kexec_load (-c): with -s the kernel places the image" },
+		};
+
+		for (size_t i = 0; i < sizeof(only) / sizeof(only[0]); i++) {
+			assert_int_equal(PARSE(&o, &err, "-s", "-l", "k", only[i][0]), -1);
+			assert_string_equal(err.msg, only[i][1]);
+			assert_int_equal(PARSE(&o, &err, "-l", "k", only[i][0]), 0);
+			assert_true(kj_options_need_kexec_load(&o));
+		}
+		assert_int_equal(PARSE(&o, &err, "-s", "--load-jump-back-helper"), -1);
+		assert_string_equal(err.msg, "--load-jump-back-helper needs kexec_load (-c): kexec_file_load cannot do it");
+		assert_int_equal(PARSE(&o, &err, "-l", "k", "--initrd=i", "--append=x"), 0);
+		assert_false(kj_options_need_kexec_load(&o));
+	}
 	assert_int_equal(PARSE(&o, &err, "-e", "--dry-run"), -1);
 	expect_usage(&err, "--dry-run");
 	assert_int_equal(PARSE(&o, &err, "-f", "k", "--dry-run"), -1);
