@@ -302,249 +302,293 @@ static int drop_zero_pages(const struct kj_file *f, struct stage_load **loads, s
 	return 0;
 }
 
-int x86_resume_plan(const struct kj_load_input *in, struct kj_plan *plan, struct kj_error *err)
-{
-	const struct kj_options *o = in->o;
-	const struct kj_file *f = in->kernel;
-	const char *name = o->kernel;
-	bool is64 = in->sys->arch == KJ_ARCH_X86_64;
-	uint64_t limit = plan->dest_limit == UINT64_MAX ? UINT64_MAX : plan->dest_limit + 1;
-	uint64_t entry, file_bytes = 0, half, ram_top = 0, ctl_addr, pg_addr, ctl_size, list_off;
-	struct stage_load *loads = NULL;
-	struct stage_plan sp;
-	struct purgatory pg;
+/* One resume plan in the making: what x86_resume_plan's steps share. */
+struct resume {
+	const struct kj_load_input *in;
+	const char *name;
+	const struct kj_file *f;   /* the image's bytes, or `gathered` */
+	bool is64;
 	struct core c;
-	struct image_notes notes;
-	size_t need, nl = 0;
-	uint8_t *ctl, want_digest[SHA256_DIGEST_SIZE];
-	bool have_digest = false, entry_held = false;
-	struct kj_file gathered = { .fd = -1 };
-	void *gathered_buf = NULL; /* gathered.data until the plan owns it */
-	int rc = -1;
+	uint64_t entry, file_bytes;
+	uint8_t want_digest[SHA256_DIGEST_SIZE];
+	bool have_digest;
+	struct stage_load *loads;  /* the PT_LOADs with memory, for stage.c */
+	size_t nl;
+	struct kj_file gathered;   /* a foreign core's non-zero pages */
+	void *gathered_buf;        /* gathered.data until the plan owns it */
+	struct stage_plan sp;
+	uint64_t ram_top, list_off, ctl_addr, ctl_size, pg_addr;
+	struct purgatory pg;
+};
 
-	memset(&sp, 0, sizeof(sp));
-	if (core_parse(f->data, f->size, f->size, name, &c, &need, err) < 0)
+/* The file is an ELF core of this machine, asked for as one. */
+static int resume_open(struct resume *r, struct kj_error *err)
+{
+	const struct kj_options *o = r->in->o;
+	size_t need;
+
+	if (core_parse(r->f->data, r->f->size, r->f->size, r->name, &r->c, &need, err) < 0)
 		return -1;
-	if (o->preserve_context) {
-		kj_fail(err, KJ_EXIT_USAGE,
-			"%s: a resumed kernel does not come back: load it without --load-preserve-context",
-			name);
-		goto out;
-	}
-	if (o->nr_initrds || o->command_line || o->reuse_cmdline) {
-		kj_fail(err, KJ_EXIT_USAGE, "%s: a saved image takes no initrd or command line", name);
-		goto out;
-	}
-	if (c.machine != (is64 ? EM_X86_64_ : EM_386_)) {
-		kj_fail(err, KJ_EXIT_BADFILE, "%s: %s image; this kernel is %s: resume it with the kernel it was saved from",
-			name, c.machine == EM_X86_64_ ? "an x86_64" : c.machine == EM_386_ ? "an i386" : "not an x86",
-			is64 ? "x86_64" : "i386");
-		goto out;
-	}
+	if (o->preserve_context)
+		return kj_fail(err, KJ_EXIT_USAGE,
+			       "%s: a resumed kernel does not come back: load it without --load-preserve-context",
+			       r->name);
+	if (o->nr_initrds || o->command_line || o->reuse_cmdline)
+		return kj_fail(err, KJ_EXIT_USAGE, "%s: a saved image takes no initrd or command line",
+			       r->name);
+	if (r->c.machine != (r->is64 ? EM_X86_64_ : EM_386_))
+		return kj_fail(err, KJ_EXIT_BADFILE,
+			       "%s: %s image; this kernel is %s: resume it with the kernel it was saved from",
+			       r->name,
+			       r->c.machine == EM_X86_64_ ? "an x86_64" :
+			       r->c.machine == EM_386_ ? "an i386" : "not an x86",
+			       r->is64 ? "x86_64" : "i386");
+	return 0;
+}
 
-	/* the image's own checks: its digest, and the machine it came from
-	 * (the same verdict on its notes as kdump info --verify's) */
-	for (size_t i = 0; i < c.nloads; i++)
-		file_bytes += c.loads[i].filesz;
-	entry = c.entry;
+/* The image's own checks: its digest, and the machine it came from (the
+ * same verdict on its notes as kdump info --verify's); its entry. */
+static int resume_checks(struct resume *r, struct kj_error *err)
+{
+	const struct kj_options *o = r->in->o;
+	struct image_notes notes;
+
+	for (size_t i = 0; i < r->c.nloads; i++)
+		r->file_bytes += r->c.loads[i].filesz;
+	r->entry = r->c.entry;
 	/* Every kernel's core has notes (VMCOREINFO, the CPUs'); one with
 	 * none has lost its PT_NOTE (a damaged program header), and with it
 	 * the image's checks. */
-	if (!c.nnote_refs) {
-		kj_fail(err, KJ_EXIT_BADFILE,
-			"%s: an ELF core without notes (no PT_NOTE): not a kernel's saved memory, or a damaged one",
-			name);
-		goto out;
-	}
-	if (core_image_notes(&c, f->data, name, &notes, err) < 0)
-		goto out;
+	if (!r->c.nnote_refs)
+		return kj_fail(err, KJ_EXIT_BADFILE,
+			       "%s: an ELF core without notes (no PT_NOTE): not a kernel's saved memory, or a damaged one",
+			       r->name);
+	if (core_image_notes(&r->c, r->f->data, r->name, &notes, err) < 0)
+		return -1;
 	if (notes.has_image) {
 		if (notes.entry)
-			entry = notes.entry;
-		if (notes.data_bytes != file_bytes) {
-			kj_fail(err, KJ_EXIT_BADFILE,
-				"%s: holds %" PRIu64 " bytes of memory, its note says %" PRIu64 ": the file is damaged",
-				name, file_bytes, notes.data_bytes);
-			goto out;
-		}
-		memcpy(want_digest, notes.sha256, SHA256_DIGEST_SIZE);
-		have_digest = true;
+			r->entry = notes.entry;
+		if (notes.data_bytes != r->file_bytes)
+			return kj_fail(err, KJ_EXIT_BADFILE,
+				       "%s: holds %" PRIu64 " bytes of memory, its note says %" PRIu64 ": the file is damaged",
+				       r->name, r->file_bytes, notes.data_bytes);
+		memcpy(r->want_digest, notes.sha256, SHA256_DIGEST_SIZE);
+		r->have_digest = true;
 	}
 	if (notes.has_memmap &&
-	    check_memmap(notes.memmap, notes.memmap_len, &in->sys->mm, name, err) < 0)
-		goto out;
+	    check_memmap(notes.memmap, notes.memmap_len, &r->in->sys->mm, r->name, err) < 0)
+		return -1;
 	if (o->entry_given)
-		entry = o->entry;
-	if (!entry) {
-		kj_fail(err, KJ_EXIT_USAGE,
-			"%s: the image records no entry: give --entry=ADDR (the kexec_jump_back_entry= kernel B had)",
-			name);
-		goto out;
-	}
+		r->entry = o->entry;
+	if (!r->entry)
+		return kj_fail(err, KJ_EXIT_USAGE,
+			       "%s: the image records no entry: give --entry=ADDR (the kexec_jump_back_entry= kernel B had)",
+			       r->name);
+	return 0;
+}
 
-	loads = calloc(c.nloads ? c.nloads : 1, sizeof(*loads));
-	if (!loads) {
-		kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
-		goto out;
-	}
-	for (size_t i = 0; i < c.nloads; i++) {
-		if (!c.loads[i].memsz)
+/* The PT_LOADs with memory, for stage.c; the entry must be in their bytes. */
+static int resume_loads(struct resume *r, struct kj_error *err)
+{
+	bool entry_held = false;
+
+	r->loads = calloc(r->c.nloads ? r->c.nloads : 1, sizeof(*r->loads));
+	if (!r->loads)
+		return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
+	for (size_t i = 0; i < r->c.nloads; i++) {
+		const struct core_load *l = &r->c.loads[i];
+
+		if (!l->memsz)
 			continue;
-		loads[nl++] = (struct stage_load){ c.loads[i].paddr, c.loads[i].filesz,
-						   c.loads[i].memsz, c.loads[i].offset };
-		if (entry >= c.loads[i].paddr && entry < c.loads[i].paddr + c.loads[i].filesz)
+		r->loads[r->nl++] = (struct stage_load){ l->paddr, l->filesz, l->memsz, l->offset };
+		if (r->entry >= l->paddr && r->entry < l->paddr + l->filesz)
 			entry_held = true; /* the entry is code the image holds */
 	}
-	if (!entry_held) {
-		kj_fail(err, KJ_EXIT_BADFILE,
-			"%s: entry 0x%" PRIx64 " is outside the memory the image holds", name, entry);
-		goto out;
-	}
+	if (!entry_held)
+		return kj_fail(err, KJ_EXIT_BADFILE,
+			       "%s: entry 0x%" PRIx64 " is outside the memory the image holds", r->name,
+			       r->entry);
+	return 0;
+}
 
-	/* The kernel's rule (sanity_check_segment_list): segments may add up
-	 * to half of RAM.  The staging areas hold the file bytes; in a
-	 * foreign core, whole zero pages may be left out of them. */
-	half = in->sys->ram_pages * KJ_PAGE_SIZE / 2;
-	if (file_bytes + (4u << 20) > half && !have_digest) {
-		if (drop_zero_pages(f, &loads, &nl, &gathered, name, err) < 0)
-			goto out;
-		gathered_buf = gathered.data;
-		f = &gathered;
-		file_bytes = gathered.size;
-	}
-	if (file_bytes + (4u << 20) > half) {
-		char has[KJ_SIZE_STR], room[KJ_SIZE_STR];
+/* The kernel's rule (sanity_check_segment_list): segments may add up to
+ * half of RAM.  The staging areas hold the file bytes; in a foreign core,
+ * whole zero pages may be left out of them. */
+static int resume_fit(struct resume *r, struct kj_error *err)
+{
+	uint64_t half = r->in->sys->ram_pages * KJ_PAGE_SIZE / 2;
+	char has[KJ_SIZE_STR], room[KJ_SIZE_STR];
 
-		kj_fail(err, KJ_EXIT_NOROOM,
-			"%s: holds %s of memory contents%s; kexec_load(2) takes at most half of RAM, %s"
-			" here: kdump save --exclude=zero,free,lent (its default) leaves zero, free and lent pages out",
-			name, kj_size_str(has, file_bytes), f == &gathered ? " besides its zero pages" : "",
-			kj_size_str(room, half));
-		goto out;
+	if (r->file_bytes + (4u << 20) > half && !r->have_digest) {
+		if (drop_zero_pages(r->f, &r->loads, &r->nl, &r->gathered, r->name, err) < 0)
+			return -1;
+		r->gathered_buf = r->gathered.data;
+		r->f = &r->gathered;
+		r->file_bytes = r->gathered.size;
 	}
+	if (r->file_bytes + (4u << 20) <= half)
+		return 0;
+	return kj_fail(err, KJ_EXIT_NOROOM,
+		       "%s: holds %s of memory contents%s; kexec_load(2) takes at most half of RAM, %s"
+		       " here: kdump save --exclude=zero,free,lent (its default) leaves zero, free and lent pages out",
+		       r->name, kj_size_str(has, r->file_bytes),
+		       r->f == &r->gathered ? " besides its zero pages" : "", kj_size_str(room, half));
+}
 
-	/*
-	 * Staging.  First the room for what must survive every copy and zero
-	 * fill, in RAM the image does not touch at all: the page tables and
-	 * copy list (sized for the most entries the list can have: a copy per
-	 * PT_LOAD and per area boundary, a zero fill per PT_LOAD) and the
-	 * purgatory.  Then the staging areas, in what is left and in the
-	 * pages the image only zeroes.
-	 */
-	if (stage_free_ranges(loads, nl, &in->sys->mm, plan->place, limit, name, &sp, err) < 0)
-		goto out;
-	for (size_t i = 0; i < in->sys->mm.n; i++)
-		if (in->sys->mm.e[i].type == E820_TYPE_RAM && range_end(in->sys->mm.e[i].r) > ram_top)
-			ram_top = range_end(in->sys->mm.e[i].r);
-	if (ram_top > limit)
-		ram_top = limit;
-	if (is64 && ram_top > 512 * ONE_GIB) {
-		kj_fail(err, KJ_EXIT_NOROOM, "%s: RAM above 512 GiB is not supported for staging", name);
-		goto out;
-	}
-	list_off = is64 ? pagetable_size(ram_top) : 0;
-	ctl_size = list_off + (2 * nl + KJ_SEGMENT_MAX) * sizeof(struct purgatory_copy);
-	if (find_free(plan, &sp, ctl_size, KJ_PAGE_SIZE, FOUR_GIB, &ctl_addr) < 0 ||
-	    stage_reserve(&sp, range_make(ctl_addr, align_up(ctl_size, KJ_PAGE_SIZE))) < 0) {
-		kj_fail(err, KJ_EXIT_NOROOM,
-			"%s: no room below 4 GiB for the copy list (%" PRIu64 " KiB) in RAM the image leaves alone",
-			name, ctl_size >> 10);
-		goto out;
-	}
-	if (x86_purgatory_open(in, plan, &pg, err) < 0)
-		goto out;
-	if (find_free(plan, &sp, pg.memsz, pg.align, x86_purgatory_limit(&pg), &pg_addr) < 0 ||
-	    stage_reserve(&sp, range_make(pg_addr, align_up(pg.memsz, KJ_PAGE_SIZE))) < 0) {
-		kj_fail(err, KJ_EXIT_NOROOM,
-			"%s: no room below 4 GiB for the purgatory in RAM the image leaves alone", name);
-		goto out;
-	}
-	if (stage_build(loads, nl, KJ_SEGMENT_MAX - 2, name, &sp, err) < 0)
-		goto out;
-	if (gathered_buf) { /* the staging segments point into it */
-		void *buf = gathered_buf;
+/*
+ * Staging.  First the room for what must survive every copy and zero
+ * fill, in RAM the image does not touch at all: the page tables and copy
+ * list (sized for the most entries the list can have: a copy per PT_LOAD
+ * and per area boundary, a zero fill per PT_LOAD) and the purgatory.
+ */
+static int resume_reserve(struct resume *r, struct kj_plan *plan, struct kj_error *err)
+{
+	const struct memmap *mm = &r->in->sys->mm;
+	uint64_t limit = plan->dest_limit == UINT64_MAX ? UINT64_MAX : plan->dest_limit + 1;
 
-		gathered_buf = NULL; /* plan_own frees it even when it fails */
+	if (stage_free_ranges(r->loads, r->nl, mm, plan->place, limit, r->name, &r->sp, err) < 0)
+		return -1;
+	for (size_t i = 0; i < mm->n; i++)
+		if (mm->e[i].type == E820_TYPE_RAM && range_end(mm->e[i].r) > r->ram_top)
+			r->ram_top = range_end(mm->e[i].r);
+	if (r->ram_top > limit)
+		r->ram_top = limit;
+	if (r->is64 && r->ram_top > 512 * ONE_GIB)
+		return kj_fail(err, KJ_EXIT_NOROOM, "%s: RAM above 512 GiB is not supported for staging",
+			       r->name);
+	r->list_off = r->is64 ? pagetable_size(r->ram_top) : 0;
+	r->ctl_size = r->list_off + (2 * r->nl + KJ_SEGMENT_MAX) * sizeof(struct purgatory_copy);
+	if (find_free(plan, &r->sp, r->ctl_size, KJ_PAGE_SIZE, FOUR_GIB, &r->ctl_addr) < 0 ||
+	    stage_reserve(&r->sp, range_make(r->ctl_addr, align_up(r->ctl_size, KJ_PAGE_SIZE))) < 0)
+		return kj_fail(err, KJ_EXIT_NOROOM,
+			       "%s: no room below 4 GiB for the copy list (%" PRIu64 " KiB) in RAM the image leaves alone",
+			       r->name, r->ctl_size >> 10);
+	if (x86_purgatory_open(r->in, plan, &r->pg, err) < 0)
+		return -1;
+	if (find_free(plan, &r->sp, r->pg.memsz, r->pg.align, x86_purgatory_limit(&r->pg),
+		      &r->pg_addr) < 0 ||
+	    stage_reserve(&r->sp, range_make(r->pg_addr, align_up(r->pg.memsz, KJ_PAGE_SIZE))) < 0)
+		return kj_fail(err, KJ_EXIT_NOROOM,
+			       "%s: no room below 4 GiB for the purgatory in RAM the image leaves alone",
+			       r->name);
+	return 0;
+}
+
+/* Then the staging areas, in what is left and in the pages the image only
+ * zeroes: the first segments; their digest checked against the image's. */
+static int resume_stage(struct resume *r, struct kj_plan *plan, struct kj_error *err)
+{
+	const struct stage_plan *sp = &r->sp;
+	uint8_t digest[SHA256_DIGEST_SIZE];
+
+	if (stage_build(r->loads, r->nl, KJ_SEGMENT_MAX - 2, r->name, &r->sp, err) < 0)
+		return -1;
+	if (r->gathered_buf) { /* the staging segments point into it */
+		void *buf = r->gathered_buf;
+
+		r->gathered_buf = NULL; /* plan_own frees it even when it fails */
 		if (plan_own(plan, buf, err) < 0)
-			goto out;
+			return -1;
 	}
-	for (size_t i = 0; i < sp.narea; i++)
-		if (plan_add(plan, "staging", f->data + sp.area[i].offset, (size_t)sp.area[i].len,
-			     sp.area[i].mem, align_up(sp.area[i].len, KJ_PAGE_SIZE), err) < 0)
-			goto out;
-	if (!o->no_checks) {
-		uint8_t digest[SHA256_DIGEST_SIZE];
+	for (size_t i = 0; i < sp->narea; i++)
+		if (plan_add(plan, "staging", r->f->data + sp->area[i].offset, (size_t)sp->area[i].len,
+			     sp->area[i].mem, align_up(sp->area[i].len, KJ_PAGE_SIZE), err) < 0)
+			return -1;
+	if (r->in->o->no_checks)
+		return 0;
+	digest_areas(r->f, sp, plan->seg, digest, r->in->progress);
+	if (r->have_digest && memcmp(digest, r->want_digest, SHA256_DIGEST_SIZE))
+		return kj_fail(err, KJ_EXIT_BADFILE,
+			       "%s: SHA-256 mismatch: the saved memory is damaged; resuming it would crash the kernel",
+			       r->name);
+	return 0;
+}
 
-		/* the staging areas are the first segments */
-		digest_areas(f, &sp, plan->seg, digest, in->progress);
-		if (have_digest && memcmp(digest, want_digest, SHA256_DIGEST_SIZE)) {
-			kj_fail(err, KJ_EXIT_BADFILE,
-				"%s: SHA-256 mismatch: the saved memory is damaged; resuming it would crash the kernel",
-				name);
-			goto out;
-		}
-	}
+/* The page tables (x86_64) and the copy list the purgatory follows. */
+static int resume_copy_list(struct resume *r, struct kj_plan *plan, struct kj_error *err)
+{
+	const struct stage_plan *sp = &r->sp;
+	uint8_t *ctl;
 
-	if (sp.ncopy > 2 * nl + KJ_SEGMENT_MAX) {
-		kj_fail(err, KJ_EXIT_FAILURE, "%s: internal error: %zu list entries", name, sp.ncopy);
-		goto out;
-	}
-	ctl_size = list_off + sp.ncopy * sizeof(struct purgatory_copy);
-	ctl = calloc(1, align_up(ctl_size, KJ_PAGE_SIZE));
-	if (!ctl || plan_own(plan, ctl, err) < 0) {
-		if (!ctl)
-			kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
-		goto out;
-	}
-	if (is64)
-		pagetable_build(ctl, ctl_addr, ram_top);
-	for (size_t i = 0; i < sp.ncopy; i++) {
-		uint8_t *e = ctl + list_off + i * sizeof(struct purgatory_copy);
+	if (sp->ncopy > 2 * r->nl + KJ_SEGMENT_MAX)
+		return kj_fail(err, KJ_EXIT_FAILURE, "%s: internal error: %zu list entries", r->name,
+			       sp->ncopy);
+	r->ctl_size = r->list_off + sp->ncopy * sizeof(struct purgatory_copy);
+	ctl = calloc(1, align_up(r->ctl_size, KJ_PAGE_SIZE));
+	if (!ctl)
+		return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
+	if (plan_own(plan, ctl, err) < 0)
+		return -1;
+	if (r->is64)
+		pagetable_build(ctl, r->ctl_addr, r->ram_top);
+	for (size_t i = 0; i < sp->ncopy; i++) {
+		uint8_t *e = ctl + r->list_off + i * sizeof(struct purgatory_copy);
 
-		put_le64(e, sp.copy[i].dst);
-		put_le64(e + 8, sp.copy[i].src);
-		put_le64(e + 16, sp.copy[i].len);
+		put_le64(e, sp->copy[i].dst);
+		put_le64(e + 8, sp->copy[i].src);
+		put_le64(e + 16, sp->copy[i].len);
 	}
-	if (plan_add(plan, is64 ? "page tables+copy list" : "copy list", ctl, (size_t)ctl_size,
-		     ctl_addr, align_up(ctl_size, KJ_PAGE_SIZE), err) < 0)
-		goto out;
+	return plan_add(plan, r->is64 ? "page tables+copy list" : "copy list", ctl,
+			(size_t)r->ctl_size, r->ctl_addr, align_up(r->ctl_size, KJ_PAGE_SIZE), err);
+}
 
-	if (x86_purgatory_relocate(in, &pg, pg_addr, err) < 0)
-		goto out;
-	pg.hdr->flags |= PURGATORY_FLAG_STAGED | PURGATORY_FLAG_KEEP_SEGMENTS;
-	pg.hdr->stage_list = ctl_addr + list_off;
-	pg.hdr->stage_nr = sp.ncopy;
-	if (is64) {
-		pg.hdr->page_table = ctl_addr + KJ_PAGE_SIZE;
-		pg.hdr->page_table_la57 = ctl_addr;
-	}
-	{
-		/* the entry stack: the zero words of the header */
-		uint64_t sp_addr = pg_addr + (uint64_t)((uint8_t *)&pg.hdr->entry_stack[2] - pg.buf);
+/* The purgatory: staged, entering the image on the entry stack (the zero
+ * words of its header) at the entry. */
+static int resume_purgatory(struct resume *r, struct kj_plan *plan, struct kj_error *err)
+{
+	struct purgatory_header *h;
+	uint64_t sp_addr;
 
-		if (is64) {
-			pg.hdr->entry_mode = PURGATORY_ENTRY_64;
-			pg.hdr->regs64.rip = entry;
-			pg.hdr->regs64.rsp = sp_addr;
-		} else {
-			pg.hdr->entry_mode = PURGATORY_ENTRY_32;
-			pg.hdr->regs32.eip = (uint32_t)entry;
-			pg.hdr->regs32.esp = (uint32_t)sp_addr;
-		}
+	if (x86_purgatory_relocate(r->in, &r->pg, r->pg_addr, err) < 0)
+		return -1;
+	h = r->pg.hdr;
+	h->flags |= PURGATORY_FLAG_STAGED | PURGATORY_FLAG_KEEP_SEGMENTS;
+	h->stage_list = r->ctl_addr + r->list_off;
+	h->stage_nr = r->sp.ncopy;
+	if (r->is64) {
+		h->page_table = r->ctl_addr + KJ_PAGE_SIZE;
+		h->page_table_la57 = r->ctl_addr;
 	}
-	if (x86_add_purgatory(plan, &pg, pg_addr, err) < 0)
-		goto out;
-	if (stage_check(&sp, plan, err) < 0)
-		goto out;
-	snprintf(plan->summary, sizeof(plan->summary),
-		 "staging: %zu memory ranges in %zu segments; the purgatory copies %" PRIu64
-		 " KiB and zeroes %" PRIu64 " KiB (%zu list entries); entry 0x%" PRIx64,
-		 nl, sp.narea, sp.copy_bytes >> 10, sp.zero_bytes >> 10, sp.ncopy, entry);
-	rc = x86_finish(in, plan, &pg, err);
-out:
-	free(gathered_buf);
-	free(loads);
-	stage_free(&sp);
-	core_free(&c);
+	sp_addr = r->pg_addr + (uint64_t)((uint8_t *)&h->entry_stack[2] - r->pg.buf);
+	if (r->is64) {
+		h->entry_mode = PURGATORY_ENTRY_64;
+		h->regs64.rip = r->entry;
+		h->regs64.rsp = sp_addr;
+	} else {
+		h->entry_mode = PURGATORY_ENTRY_32;
+		h->regs32.eip = (uint32_t)r->entry;
+		h->regs32.esp = (uint32_t)sp_addr;
+	}
+	if (x86_add_purgatory(plan, &r->pg, r->pg_addr, err) < 0)
+		return -1;
+	return stage_check(&r->sp, plan, err);
+}
+
+int x86_resume_plan(const struct kj_load_input *in, struct kj_plan *plan, struct kj_error *err)
+{
+	struct resume r;
+	int rc = -1;
+
+	memset(&r, 0, sizeof(r));
+	r.in = in;
+	r.name = in->o->kernel;
+	r.f = in->kernel;
+	r.is64 = in->sys->arch == KJ_ARCH_X86_64;
+	r.gathered.fd = -1;
+	if (resume_open(&r, err) == 0 && resume_checks(&r, err) == 0 &&
+	    resume_loads(&r, err) == 0 && resume_fit(&r, err) == 0 &&
+	    resume_reserve(&r, plan, err) == 0 && resume_stage(&r, plan, err) == 0 &&
+	    resume_copy_list(&r, plan, err) == 0 && resume_purgatory(&r, plan, err) == 0) {
+		snprintf(plan->summary, sizeof(plan->summary),
+			 "staging: %zu memory ranges in %zu segments; the purgatory copies %" PRIu64
+			 " KiB and zeroes %" PRIu64 " KiB (%zu list entries); entry 0x%" PRIx64,
+			 r.nl, r.sp.narea, r.sp.copy_bytes >> 10, r.sp.zero_bytes >> 10, r.sp.ncopy,
+			 r.entry);
+		rc = x86_finish(in, plan, &r.pg, err);
+	}
+	free(r.gathered_buf);
+	free(r.loads);
+	stage_free(&r.sp);
+	core_free(&r.c);
 	return rc;
 }
