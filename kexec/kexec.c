@@ -17,7 +17,6 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "cmdline.h"
 #include "exitcodes.h"
 #include "kexec.h"
 #include "syscalls.h"
@@ -169,19 +168,16 @@ static int fd_for(const char *what, const struct kj_file *part, unsigned nparts,
 	return memfd_for(what, part, nparts, err);
 }
 
-static int load_file(const struct kj_options *o, const struct kj_sysinfo *sys,
-		     const struct inputs *in, const struct kj_plan *plan, struct kj_error *err,
-		     int *kerr)
+/* kexec_file_load(2) of the bytes the (check-only) plan was made from,
+ * with the command line it checked against the kernel's limit. */
+static int load_file(const struct kj_options *o, const struct inputs *in,
+		     const struct kj_plan *plan, struct kj_error *err, int *kerr)
 {
 	int kfd = -1, ifd = -1, rc = -1;
 	unsigned long flags = 0;
-	char *line = NULL;
+	const char *line = plan->cmdline ? plan->cmdline : "";
 
 	*kerr = 0;
-	/* the limit of the kernel's boot protocol, as for kexec_load */
-	if (cmdline_build(o->reuse_cmdline ? sys->proc_cmdline : NULL, o->command_line,
-			  plan->cmdline_max, &line, err) < 0)
-		return -1;
 	kfd = fd_for("kernel", &in->kernel, 1, err);
 	if (kfd < 0)
 		goto out;
@@ -207,7 +203,6 @@ out:
 		close(kfd);
 	if (ifd >= 0)
 		close(ifd);
-	free(line);
 	return rc;
 }
 
@@ -303,7 +298,7 @@ static int do_load(const struct kj_options *o, struct kj_error *err)
 		rc = plan_for(&li, &plan, err);
 		li.check_only = false;
 		if (rc == 0)
-			rc = load_file(o, &sys, &in, &plan, err, &kerr);
+			rc = load_file(o, &in, &plan, err, &kerr);
 		plan_free(&plan);
 		memset(&plan, 0, sizeof(plan));
 		if (rc == 0) {

@@ -47,10 +47,10 @@ struct kj_plan {
 	uint64_t ram_pages;       /* the kernel's totalram_pages(), for the half-of-RAM rule */
 	uint64_t dest_limit;      /* KEXEC_DESTINATION_MEMORY_LIMIT of the running kernel */
 
-	/* A Linux kernel's command-line limit (its boot protocol's
-	 * cmdline_size), the same for kexec_file_load; 0 for other images. */
-	size_t cmdline_max;
-
+	/* The command line as the user asked for it, within the kernel's limit
+	 * (before a crash or jump plan adds to it): what kexec_file_load(2)
+	 * passes.  NULL when the image takes none.  Owned by the plan. */
+	const char *cmdline;
 	char summary[256];  /* one line for --dry-run about how the plan was made, or "" */
 	/* what the user should know about the image it makes (the planner
 	 * prints nothing: kj_run does), in the order found */

@@ -187,6 +187,82 @@ static int add_initrd(const struct kj_load_input *in, struct kj_plan *plan, uint
 	return 0;
 }
 
+/* The initrd: top down below the kernel's initrd_addr_max, or anywhere
+ * when the kernel takes one above 4 GiB; in pieces where that helps
+ * (add_initrd) unless a crash or kexec jump plan adds segments of its own
+ * later (may_spread false). */
+static int place_initrd(const struct kj_load_input *in, struct kj_plan *plan,
+			const struct kernel_layout *k, bool may_spread, uint64_t *addr,
+			struct kj_error *err)
+{
+	uint64_t hi = k->initrd_end_max;
+
+	if (plan_find_space(plan, space_top_down(in->initrd_size, KJ_PAGE_SIZE,
+						 range_from_bounds(LOW_1M, hi)),
+			    addr) < 0 &&
+	    !(k->initrd_above_4g_ok &&
+	      plan_find_space(plan, space_top_down(in->initrd_size, KJ_PAGE_SIZE,
+						   range_from_bounds(LOW_1M, UINT64_MAX)),
+			      addr) == 0))
+		return kj_fail(err, KJ_EXIT_NOROOM,
+			       "%s: no room for the initrd (%zu KiB) in RAM below 0x%" PRIx64
+			       " and within 0x%" PRIx64 "-0x%" PRIx64, in->o->initrds[0],
+			       in->initrd_size >> 10, hi, plan->place.start, range_end(plan->place));
+	return add_initrd(in, plan, *addr, may_spread, err);
+}
+
+/* The zero page, the command line right after it, then (8-aligned) the RNG
+ * seed setup_data: one segment below 4 GiB.  bpi comes with the kernel's
+ * header, the memory map and the initrd filled in. */
+static int add_boot_params(const struct kj_load_input *in, struct kj_plan *plan,
+			   struct bootparam_input *bpi, const char *line, uint64_t *bp_addr,
+			   struct kj_error *err)
+{
+	size_t seed_off = align_up(BP_SIZE + strlen(line) + 1, 8);
+	uint64_t bp_size = seed_off + BP_RNG_SEED_SIZE;
+	uint8_t *bp = calloc(1, align_up(bp_size, KJ_PAGE_SIZE));
+
+	if (!bp)
+		return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
+	if (plan_own(plan, bp, err) < 0)
+		return -1;
+	if (plan_find_space(plan, x86_below_4g(bp_size), bp_addr) < 0)
+		return kj_fail(err, KJ_EXIT_NOROOM,
+			       "no room below 4 GiB for boot_params and the command line");
+	bpi->cmdline_addr = *bp_addr + BP_SIZE;
+	/* A fresh seed for the new kernel's RNG, as kexec-tools gives (boot
+	 * protocol 2.09 brought setup_data; ELF kernels get our 2.15 header). */
+	if (!bpi->setup_header || le16(bpi->setup_header + BZ_VERSION) >= 0x0209) {
+		bootparam_rng_seed(bp + seed_off, in->sys->rng_seed);
+		bpi->setup_data = *bp_addr + seed_off;
+	}
+	if (bootparam_build(bp, bpi, err) < 0)
+		return -1;
+	memcpy(bp + BP_SIZE, line, strlen(line) + 1);
+	return plan_add(plan, "boot_params+cmdline", bp, bp_size, *bp_addr,
+			align_up(bp_size, KJ_PAGE_SIZE), err);
+}
+
+/* The command line the user asked for, within the kernel's limit: kept in
+ * the plan, as kexec_file_load(2) passes it. */
+static int user_cmdline(const struct kj_load_input *in, struct kj_plan *plan, size_t max,
+			char **line, struct kj_error *err)
+{
+	const struct kj_options *o = in->o;
+	char *copy;
+
+	if (cmdline_build(o->reuse_cmdline ? in->sys->proc_cmdline : NULL, o->command_line, max,
+			  line, err) < 0)
+		return -1;
+	copy = strdup(*line);
+	if (!copy)
+		return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
+	if (plan_own(plan, copy, err) < 0)
+		return -1;
+	plan->cmdline = copy;
+	return 0;
+}
+
 int x86_linux_plan(const struct kj_load_input *in, struct kj_plan *plan,
 		   const struct kernel_layout *k, struct kj_error *err)
 {
@@ -196,81 +272,34 @@ int x86_linux_plan(const struct kj_load_input *in, struct kj_plan *plan,
 	struct bootparam_input bpi;
 	struct jump_ctx jump;
 	struct crash_ctx crash;
-	uint64_t initrd_addr = 0, bp_addr, pg_addr, bp_size;
-	size_t patch_off = 0, seed_off;
+	uint64_t initrd_addr = 0, bp_addr, pg_addr;
+	size_t patch_off = 0;
 	char *line = NULL;
-	uint8_t *bp;
 	/* A Linux kernel B jumped to with preserve-context is confined. */
 	bool confine = o->preserve_context, crashing = o->image_type == KJ_IMAGE_CRASH;
 	int rc = -1;
 
 	memset(&jump, 0, sizeof(jump));
 	memset(&crash, 0, sizeof(crash));
-	plan->cmdline_max = k->cmdline_max;
-	if (cmdline_build(o->reuse_cmdline ? sys->proc_cmdline : NULL, o->command_line,
-			  k->cmdline_max, &line, err) < 0)
-		return -1;
-
-	if (in->initrd_size) {
-		uint64_t hi = k->initrd_end_max;
-		if (plan_find_space(plan, space_top_down(in->initrd_size, KJ_PAGE_SIZE,
-							 range_from_bounds(LOW_1M, hi)),
-				    &initrd_addr) < 0 &&
-		    !(k->initrd_above_4g_ok &&
-		      plan_find_space(plan, space_top_down(in->initrd_size, KJ_PAGE_SIZE,
-							   range_from_bounds(LOW_1M, UINT64_MAX)),
-				      &initrd_addr) == 0)) {
-			kj_fail(err, KJ_EXIT_NOROOM,
-				"%s: no room for the initrd (%zu KiB) in RAM below 0x%" PRIx64
-				" and within 0x%" PRIx64 "-0x%" PRIx64, o->initrds[0],
-				in->initrd_size >> 10, hi, plan->place.start, range_end(plan->place));
-			goto out;
-		}
-		/* a crash or kexec jump plan adds segments of its own later */
-		if (add_initrd(in, plan, initrd_addr, !crashing && !confine, err) < 0)
-			goto out;
-	}
-
+	if (user_cmdline(in, plan, k->cmdline_max, &line, err) < 0)
+		goto out;
+	if (in->initrd_size &&
+	    place_initrd(in, plan, k, !crashing && !confine, &initrd_addr, err) < 0)
+		goto out;
 	if (crashing && (crash_begin(plan, sys, &crash, err) < 0 ||
 			 crash_cmdline(&line, &crash, k->cmdline_max, err) < 0))
 		goto out;
-	if (confine) {
-		if (jump_begin(plan, sys, plan->place, &jump, err) < 0 ||
-		    jump_cmdline(&line, &jump, k->cmdline_max, &patch_off, err) < 0)
-			goto out;
-	}
+	if (confine && (jump_begin(plan, sys, plan->place, &jump, err) < 0 ||
+			jump_cmdline(&line, &jump, k->cmdline_max, &patch_off, err) < 0))
+		goto out;
 
-	/* zero page, command line, then (8-aligned) the RNG seed setup_data */
-	seed_off = align_up(BP_SIZE + strlen(line) + 1, 8);
-	bp_size = seed_off + BP_RNG_SEED_SIZE;
-	bp = calloc(1, align_up(bp_size, KJ_PAGE_SIZE));
-	if (!bp || plan_own(plan, bp, err) < 0) {
-		if (!bp)
-			kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
-		goto out;
-	}
-	if (plan_find_space(plan, x86_below_4g(bp_size), &bp_addr) < 0) {
-		kj_fail(err, KJ_EXIT_NOROOM, "no room below 4 GiB for boot_params and the command line");
-		goto out;
-	}
 	memset(&bpi, 0, sizeof(bpi));
 	bpi.setup_header = k->setup_header;
 	bpi.header_end = k->header_end;
 	bpi.e820 = crashing ? &crash.map : confine ? &jump.b_map : &sys->mm;
-	bpi.cmdline_addr = bp_addr + BP_SIZE;
 	bpi.initrd_addr = initrd_addr;
 	bpi.initrd_size = in->initrd_size;
-	/* A fresh seed for the new kernel's RNG, as kexec-tools gives (boot
-	 * protocol 2.09 brought setup_data; ELF kernels get our 2.15 header). */
-	if (!k->setup_header || le16(k->setup_header + BZ_VERSION) >= 0x0209) {
-		bootparam_rng_seed(bp + seed_off, sys->rng_seed);
-		bpi.setup_data = bp_addr + seed_off;
-	}
-	if (bootparam_build(bp, &bpi, err) < 0)
-		goto out;
-	memcpy(bp + BP_SIZE, line, strlen(line) + 1);
-	if (plan_add(plan, "boot_params+cmdline", bp, bp_size, bp_addr,
-		     align_up(bp_size, KJ_PAGE_SIZE), err) < 0)
+	if (add_boot_params(in, plan, &bpi, line, &bp_addr, err) < 0)
 		goto out;
 
 	if (x86_place_purgatory(in, plan, &pg, &pg_addr, err) < 0)
