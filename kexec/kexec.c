@@ -257,14 +257,85 @@ static int plan_for(const struct kj_load_input *li, struct kj_plan *plan, struct
 	return rc;
 }
 
+/*
+ * kexec_file_load(2) first (-s, or -a when nothing asks for kexec_load):
+ * 0 when it loaded; -1 with *fall_back when -a may try kexec_load after
+ * the kernel refused it (no kexec_file_load, or not this image), else -1.
+ */
+static int try_file_load(struct kj_load_input *li, const struct inputs *in, bool *fall_back,
+			 struct kj_error *err)
+{
+	const struct kj_options *o = li->o;
+	struct kj_plan plan;
+	int rc, kerr = 0;
+
+	/* The same parsing and checks as kexec_load's (a truncated kernel, a
+	 * command line over the kernel's limit), without the digests:
+	 * kexec_file_load has its own purgatory. */
+	memset(&plan, 0, sizeof(plan));
+	li->check_only = true;
+	rc = plan_for(li, &plan, err);
+	li->check_only = false;
+	if (rc == 0)
+		rc = load_file(o, in, &plan, err, &kerr);
+	plan_free(&plan);
+	*fall_back = false;
+	if (rc == 0 && inputs_changed(in, err) < 0) {
+		unload_after(o, true);
+		return -1;
+	}
+	if (rc == 0)
+		return 0;
+	*fall_back = kerr && o->syscall == KJ_SYSCALL_AUTO && file_fallback_errno(kerr);
+	if (*fall_back && o->debug)
+		fprintf(stderr, "kexec: %s; falling back to kexec_load\n", err->msg);
+	return -1;
+}
+
+/* kexec_load(2) of the plan (or, with --dry-run, the plan printed). */
+static int segment_load(const struct kj_load_input *li, const struct inputs *in, bool file_first,
+			struct kj_error *err)
+{
+	const struct kj_options *o = li->o;
+	struct kj_plan plan;
+	int rc = -1, kerr;
+
+	memset(&plan, 0, sizeof(plan));
+	if (plan_for(li, &plan, err) < 0)
+		goto out;
+#ifdef ENABLE_TEST_HOOKS
+	if (test_corrupt(&plan, err) < 0)
+		goto out;
+#endif
+	if (o->dry_run) {
+		print_dry_run(o, li->sys, &plan, file_first);
+		rc = 0;
+		goto out;
+	}
+	if (o->debug)
+		plan_print(&plan, stderr);
+	kerr = -sys_kexec_load(&plan, o->image_type == KJ_IMAGE_CRASH ? KJ_KEXEC_ON_CRASH : 0);
+	if (kerr == EINVAL && (plan.flags & KJ_KEXEC_PRESERVE_CONTEXT))
+		kj_fail(err, KJ_EXIT_KERNEL,
+			"kexec_load: the kernel refused a preserve-context image (EINVAL): it was built without CONFIG_KEXEC_JUMP, or the segment list is invalid (see --dry-run)");
+	else if (kerr)
+		kj_kernel_error(err, "kexec_load", kerr, o->kernel);
+	else if (inputs_changed(in, err) < 0)
+		unload_after(o, false);
+	else
+		rc = 0;
+out:
+	plan_free(&plan);
+	return rc;
+}
+
 static int do_load(const struct kj_options *o, struct kj_error *err)
 {
 	struct kj_sysinfo sys;
 	struct inputs in;
-	struct kj_plan plan;
 	struct kj_load_input li = { .o = o };
-	int rc = -1, kerr = 0;
-	bool file;
+	int rc = -1;
+	bool file, fall_back = true;
 
 	if (kj_sysinfo_read(&sys, o->reuse_cmdline || o->jump_back_helper, err) < 0)
 		return -1;
@@ -281,8 +352,6 @@ static int do_load(const struct kj_options *o, struct kj_error *err)
 		kj_fail(err, KJ_EXIT_USAGE, "-s: i386 kernels have no kexec_file_load; use -c");
 		goto out;
 	}
-	memset(&plan, 0, sizeof(plan));
-	li.o = o;
 	li.sys = &sys;
 	li.kernel = &in.kernel;
 	li.initrd = in.initrd;
@@ -290,57 +359,10 @@ static int do_load(const struct kj_options *o, struct kj_error *err)
 	li.initrd_parts = in.initrd_files;
 	li.nr_initrd_parts = in.nr_initrds;
 	li.progress = isatty(STDERR_FILENO) ? &tty_progress : NULL;
-	if (file && !o->dry_run) {
-		/* The same parsing and checks as kexec_load's (a truncated
-		 * kernel, a command line over the kernel's limit), without
-		 * the digests: kexec_file_load has its own purgatory. */
-		li.check_only = true;
-		rc = plan_for(&li, &plan, err);
-		li.check_only = false;
-		if (rc == 0)
-			rc = load_file(o, &in, &plan, err, &kerr);
-		plan_free(&plan);
-		memset(&plan, 0, sizeof(plan));
-		if (rc == 0) {
-			if (inputs_changed(&in, err) < 0) {
-				unload_after(o, true);
-				rc = -1;
-			}
-			goto out;
-		}
-		if (!kerr || o->syscall != KJ_SYSCALL_AUTO || !file_fallback_errno(kerr))
-			goto out;
-		rc = -1;
-		if (o->debug)
-			fprintf(stderr, "kexec: %s; falling back to kexec_load\n", err->msg);
-	}
-	if (plan_for(&li, &plan, err) < 0)
-		goto out_plan;
-#ifdef ENABLE_TEST_HOOKS
-	if (test_corrupt(&plan, err) < 0)
-		goto out_plan;
-#endif
-	if (o->dry_run) {
-		print_dry_run(o, &sys, &plan, file);
-		rc = 0;
-		goto out_plan;
-	}
-	if (o->debug)
-		plan_print(&plan, stderr);
-	kerr = -sys_kexec_load(&plan, o->image_type == KJ_IMAGE_CRASH ? KJ_KEXEC_ON_CRASH : 0);
-	if (kerr == EINVAL && (plan.flags & KJ_KEXEC_PRESERVE_CONTEXT)) {
-		kj_fail(err, KJ_EXIT_KERNEL,
-			"kexec_load: the kernel refused a preserve-context image (EINVAL): it was built without CONFIG_KEXEC_JUMP, or the segment list is invalid (see --dry-run)");
-		goto out_plan;
-	}
-	if (kerr)
-		kj_kernel_error(err, "kexec_load", kerr, o->kernel);
-	else if (inputs_changed(&in, err) < 0)
-		unload_after(o, false);
-	else
-		rc = 0;
-out_plan:
-	plan_free(&plan);
+	if (file && !o->dry_run && (rc = try_file_load(&li, &in, &fall_back, err)) == 0)
+		goto out;
+	if (fall_back)
+		rc = segment_load(&li, &in, file, err);
 out:
 	inputs_free(&in);
 	kj_sysinfo_free(&sys);
