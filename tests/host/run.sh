@@ -96,8 +96,30 @@ if [ ! -x "$KEXEC" ]; then
 	fail preflight "no kexec binary at $KEXEC (set KEXEC=)"
 	finish
 fi
-kx "$work/preflight" "$work/none" "$KEXEC" -- --version
-pass preflight
+# --version: exit 0, and the first line names the package and the version
+# configure.ac gives it (config.h of the build, else configure.ac itself)
+case_version() {
+	local rec=$work/version want
+	want=$(sed -n 's/^#define PACKAGE_VERSION "\(.*\)"$/\1/p' "$top_builddir/config.h" 2>/dev/null)
+	[ -n "$want" ] ||
+		want=$(sed -n 's/^AC_INIT(\[kexec-jump\], \[\([^]]*\)\].*/\1/p' "$top_srcdir/configure.ac")
+	kx "$rec" "$work/none" "$KEXEC" -- --version
+	local rc=$?
+	if [ -z "$want" ]; then
+		fail version "cannot tell the package version (no config.h in $top_builddir, no AC_INIT in configure.ac)"
+	elif [ $rc -ne 0 ]; then
+		fail version "kexec --version exited $rc"; show "$rec/stderr"
+	elif [ "$(head -n1 "$rec/stdout" | cut -d' ' -f1-2)" != "kexec-jump $want" ]; then
+		fail version "first line is not 'kexec-jump $want ...'"; show "$rec/stdout"
+	elif [ -s "$rec/stderr" ]; then
+		fail version "kexec --version wrote to stderr"; show "$rec/stderr"
+	elif [ -e "$rec/call" ]; then
+		fail version "kexec --version made a kexec system call"; show "$rec/call"
+	else
+		pass version
+	fi
+}
+case_version
 
 # ------------------------------------------------------------ inputs
 kernel() { # kernel amd64|i386: print the vmlinuz path
@@ -190,8 +212,6 @@ case_dry_run() {
 		fail dry-run "a kexec system call was made:"; show "$rec/call"
 	elif [ ! -s "$rec/stdout" ]; then
 		fail dry-run "no plan printed on stdout"
-	elif [ "$(cat "$root/sys/kernel/kexec_loaded")" != 0 ]; then
-		fail dry-run "kexec_loaded changed"
 	else
 		pass dry-run
 	fi
@@ -252,14 +272,22 @@ case_errno() { # case_errno ERRNO REGEX
 	kx "$rec" "$root" "$KEXEC" KEXEC_SHIM_ERRNO="$e" -- -c -l "$K64" --initrd="$INITRD" --append="$CMDLINE"
 	local rc=$? lines
 	lines=$(grep -c . "$rec/stderr")
-	if [ $rc -eq 0 ]; then
-		fail "$name" "exit 0 although kexec_load failed with $e"
+	# the failure must come from the call itself: a kexec_load with the
+	# image's segments, failing with the injected errno (the shim makes
+	# every call fail, so what counts is that kexec got that far, says
+	# so in one line, exits KJ_EXIT_KERNEL and claims nothing on stdout)
+	if [ $rc -ne 5 ]; then
+		fail "$name" "exit $rc although kexec_load failed with $e, expected 5 (KJ_EXIT_KERNEL)"; show "$rec/stderr"
+	elif ! grep -Eq "^syscall=kexec_load .*nr_segments=[1-9][0-9]* .*errno=$e\$" "$rec/calls.log" 2>/dev/null; then
+		fail "$name" "no kexec_load with segments failing with $e was made"; show "$rec/calls.log" "$rec/stderr"
 	elif [ "$lines" -ne 1 ]; then
 		fail "$name" "expected one line on stderr, got $lines"; show "$rec/stderr"
+	elif ! grep -q '^kexec: kexec_load: ' "$rec/stderr"; then
+		fail "$name" "the message does not name kexec_load"; show "$rec/stderr"
 	elif [ -n "$re" ] && ! grep -Eqi "$re" "$rec/stderr"; then
 		fail "$name" "stderr does not match /$re/"; show "$rec/stderr"
-	elif [ "$(cat "$root/sys/kernel/kexec_loaded")" != 0 ]; then
-		fail "$name" "kexec_loaded changed"
+	elif [ -s "$rec/stdout" ]; then
+		fail "$name" "output on stdout after a failed load"; show "$rec/stdout"
 	else
 		pass "$name"; show "$rec/stderr"
 	fi
