@@ -32,7 +32,7 @@ EXTRA_DIST += \
 PURGATORY_READELF = readelf
 
 PURGATORY_CPP_FLAGS = -I$(top_srcdir)/include -I$(top_srcdir)/purgatory
-PURGATORY_CC_FLAGS = -std=gnu11 -O2 -Wall -Wextra -Wno-unused-parameter \
+PURGATORY_CC_FLAGS = -std=gnu11 -O2 $(KJ_WARN_CFLAGS) \
 	-ffreestanding -fno-builtin -nostdlib -fpie -fno-stack-protector \
 	-mno-sse -mno-mmx -mno-80387 -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables -fvisibility=hidden -fno-tree-loop-distribute-patterns \
