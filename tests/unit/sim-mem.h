@@ -14,11 +14,13 @@
 #include <elf.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "freepages.h" /* struct oldmem */
+#include "save.h"      /* kdump_save, for sim_save */
 
 #ifndef SIM_MEM_SIZE
 #error "define SIM_MEM_SIZE before including sim-mem.h"
@@ -177,6 +179,34 @@ static char *sim_write_core(const char *tmpl, bool elf64, uint16_t machine, cons
 	}
 	close(fd);
 	return path;
+}
+
+/* kdump save of the core file core with options o (from and out are
+ * filled in) into an image in a new directory; returns the image's name
+ * (malloc'ed) for sim_save_remove.  A failed save fails the test. */
+static char *sim_save(const char *core, struct save_opts o, struct save_stats *st)
+{
+	char dir[] = "/tmp/kj-sim-save-XXXXXX", *img;
+	struct kj_error err = { 0, "" };
+
+	assert_non_null(mkdtemp(dir));
+	img = malloc(sizeof(dir) + sizeof("/image.elf"));
+	assert_non_null(img);
+	snprintf(img, sizeof(dir) + sizeof("/image.elf"), "%s/image.elf", dir);
+	o.from = core;
+	o.out = img;
+	if (kdump_save(&o, st, &err) < 0)
+		fail_msg("kdump_save(%s): %s", core, err.msg);
+	return img;
+}
+
+/* Remove the image sim_save wrote, and its directory. */
+static void sim_save_remove(char *img)
+{
+	assert_int_equal(unlink(img), 0);
+	*strrchr(img, '/') = '\0';
+	assert_int_equal(rmdir(img), 0);
+	free(img);
 }
 
 #endif

@@ -28,7 +28,6 @@
 #include "dmesg.h"
 #include "exitcodes.h"
 #include "kdump-image.h"
-#include "save.h"
 #include "vmcoreinfo.h"
 
 #define MEM_SIZE (8u << 20)
@@ -660,28 +659,21 @@ static void saved_case(const struct layout *L)
 		{ 0, 0x9f000, 0x9f000 },
 		{ 0x100000, MEM_SIZE - 0x100000, MEM_SIZE - 0x100000 },
 	};
-	struct save_opts o = { .exclude_zero = true, .entry = 0x1000000, .entry_given = true };
+	const struct save_opts o = { .exclude_zero = true, .entry = 0x1000000, .entry_given = true };
 	struct save_stats st;
-	struct kj_error err = { 0, "" };
-	char dir[] = "/tmp/kj-dmesg-save-XXXXXX", img[64], *core;
+	char *img, *core;
 
 	memset(sim.mem, 0, MEM_SIZE);
 	build_ring(L, 5);
 	core = write_core(L, L->is64, segs, 2, 0);
-	assert_non_null(mkdtemp(dir));
-	snprintf(img, sizeof(img), "%s/image.elf", dir);
-	o.from = core;
-	o.out = img;
-	if (kdump_save(&o, &st, &err) < 0)
-		fail_msg("kdump_save(%s): %s", core, err.msg);
+	img = sim_save(core, o, &st);
 	print_message("  %s: %llu bytes saved, %llu zero\n", L->is64 ? "x86_64" : "i386",
 		      (unsigned long long)st.data_bytes, (unsigned long long)st.zero_bytes);
 	/* the prb variable, the ring and the text: a few pages of 8 MiB */
 	assert_true(st.data_bytes > 0 && st.data_bytes <= 16 * 4096);
 	assert_int_equal(st.data_bytes + st.zero_bytes, 0x9f000 + MEM_SIZE - 0x100000);
 	core_ok(img, EXPECTED);
-	unlink(img);
-	rmdir(dir);
+	sim_save_remove(img);
 	unlink(core);
 	free(core);
 }

@@ -22,7 +22,6 @@
 #include <cmocka.h>
 
 #include "freepages.h"
-#include "save.h"
 #include "vmcoreinfo.h"
 
 #define MEM_SIZE (32u << 20)
@@ -734,6 +733,10 @@ static void put_pattern(uint64_t pfn)
 		memcpy(sim.mem + pfn * 4096 + k, tok, 16);
 }
 
+/* kdump save --exclude=free */
+static const struct save_opts save_free = { .exclude_free = true, .entry = 0x1000000,
+					    .entry_given = true };
+
 /* The simulated memory as a vmcore: VMCOREINFO and these PT_LOADs. */
 static char *write_vmcore(bool is64, const char *vi, const struct sim_seg *segs, int nseg)
 {
@@ -760,9 +763,7 @@ static void run_vmcore(const char *path, bool want_is64, uint64_t want_free,
 	struct freepages_stats st;
 	struct bitmap b = { 0 };
 	struct oldmem mem = { vmcore_read, &c };
-	struct save_opts o = { .exclude_free = true, .entry = 0x1000000, .entry_given = true };
 	struct save_stats ss;
-	char dir[] = "/tmp/kj-freepages-save-XXXXXX", img[64];
 	uint64_t max_pfn = 0;
 	int i;
 
@@ -790,16 +791,24 @@ static void run_vmcore(const char *path, bool want_is64, uint64_t want_free,
 	free(c.note);
 	close(c.fd);
 
-	assert_non_null(mkdtemp(dir));
-	snprintf(img, sizeof(img), "%s/image.elf", dir);
-	o.from = path;
-	o.out = img;
-	if (kdump_save(&o, &ss, &err) < 0)
-		fail_msg("kdump_save(%s): %s", path, err.msg);
+	sim_save_remove(sim_save(path, save_free, &ss));
 	assert_int_equal(ss.free_bytes, want_free * 4096);
 	assert_int_equal(ss.data_bytes + ss.free_bytes, ss.total_bytes);
-	unlink(img);
-	rmdir(dir);
+}
+
+/* Write the simulated memory, with these pattern pages, as a vmcore and
+ * check it (run_vmcore). */
+static void vmcore_case(bool is64, const char *vi, const struct sim_seg *segs, int nseg,
+			const uint64_t *pats, unsigned npats, uint64_t want_free)
+{
+	char *p;
+
+	for (unsigned i = 0; i < npats; i++)
+		put_pattern(pats[i]);
+	p = write_vmcore(is64, vi, segs, nseg);
+	run_vmcore(p, is64, want_free, npats);
+	unlink(p);
+	free(p);
 }
 
 /* x86_64: the VMEMMAP layout through 4-level page tables, as a vmcore
@@ -811,7 +820,6 @@ static void test_vmcore_x86_64(void **state)
 		{ 0x100000, MEM_SIZE - 0x100000, MEM_SIZE - 0x100000 },
 	};
 	static const uint64_t pats[] = { 0x3f, 0x80, 0x9e, 0x200, 0x17ff, 0x1810 };
-	char *p;
 
 	(void)state;
 	build_x64_vmemmap(false);
@@ -819,12 +827,7 @@ static void test_vmcore_x86_64(void **state)
 	 * 0x100 +256, 0x1800 +16 */
 	x64_page(0x100, T612_BUDDY, 8);
 	x64_page(0x1800, T612_BUDDY, 4);
-	for (size_t i = 0; i < sizeof(pats) / sizeof(pats[0]); i++)
-		put_pattern(pats[i]);
-	p = write_vmcore(true, x64_vi(false, NULL), segs, 2);
-	run_vmcore(p, true, 64 + 256 + 16, 6);
-	unlink(p);
-	free(p);
+	vmcore_case(true, x64_vi(false, NULL), segs, 2, pats, 6, 64 + 256 + 16);
 }
 
 /* i386: FLATMEM (mem_map in the dump), an ELF32 vmcore of 4 MiB. */
@@ -835,17 +838,11 @@ static void test_vmcore_i386(void **state)
 		{ 0x100000, 0x300000, 0x300000 },
 	};
 	static const uint64_t pats[] = { 6, 32, 99, 104, 511 };
-	char *p;
 
 	(void)state;
 	flat_init();
 	flat_buddies(T612_BUDDY); /* 7 +25, 100 +4, 512 +512 */
-	for (size_t i = 0; i < sizeof(pats) / sizeof(pats[0]); i++)
-		put_pattern(pats[i]);
-	p = write_vmcore(false, flat_vi(BUDDY_612, NULL), segs, 2);
-	run_vmcore(p, false, 25 + 4 + 512, 5);
-	unlink(p);
-	free(p);
+	vmcore_case(false, flat_vi(BUDDY_612, NULL), segs, 2, pats, 5, 25 + 4 + 512);
 }
 
 /*
@@ -862,9 +859,8 @@ static void test_vmcore_i386_no_mem_map(void **state)
 	struct kj_error err = { 0 };
 	struct bitmap b = { 0 };
 	struct oldmem mem = { vmcore_read, &c };
-	struct save_opts o = { .exclude_free = true, .entry = 0x1000000, .entry_given = true };
 	struct save_stats ss;
-	char dir[] = "/tmp/kj-freepages-save-XXXXXX", img[64], *p;
+	char *p;
 
 	(void)state;
 	flat_init();
@@ -884,17 +880,10 @@ static void test_vmcore_i386_no_mem_map(void **state)
 	free(c.note);
 	close(c.fd);
 
-	assert_non_null(mkdtemp(dir));
-	snprintf(img, sizeof(img), "%s/image.elf", dir);
-	o.from = p;
-	o.out = img;
-	if (kdump_save(&o, &ss, &err) < 0)
-		fail_msg("kdump_save(%s): %s", p, err.msg);
+	sim_save_remove(sim_save(p, save_free, &ss));
 	assert_int_equal(ss.free_bytes, 0);
 	assert_int_equal(ss.data_bytes, 0x3fe000);
 	assert_int_equal(ss.total_bytes, 0x3fe000);
-	unlink(img);
-	rmdir(dir);
 	unlink(p);
 	free(p);
 }
