@@ -12,7 +12,8 @@ PURGATORY_HDRS = \
 	include/purgatory-abi.h \
 	include/sha256.h \
 	purgatory/purgatory-internal.h \
-	purgatory/entry-offsets.h
+	purgatory/entry-offsets.h \
+	purgatory/copy.h
 
 EXTRA_DIST += \
 	$(PURGATORY_HDRS) \
@@ -31,7 +32,7 @@ EXTRA_DIST += \
 PURGATORY_READELF = readelf
 
 PURGATORY_CPP_FLAGS = -I$(top_srcdir)/include -I$(top_srcdir)/purgatory
-PURGATORY_CC_FLAGS = -std=gnu11 -O2 -Wall -Wextra -Wno-unused-parameter \
+PURGATORY_CC_FLAGS = -std=gnu11 -O2 $(KJ_WARN_CFLAGS) \
 	-ffreestanding -fno-builtin -nostdlib -fpie -fno-stack-protector \
 	-mno-sse -mno-mmx -mno-80387 -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables -fvisibility=hidden -fno-tree-loop-distribute-patterns \
@@ -59,7 +60,8 @@ PURGATORY_DEPS = \
 	$(top_srcdir)/include/purgatory-abi.h \
 	$(top_srcdir)/include/sha256.h \
 	$(top_srcdir)/purgatory/purgatory-internal.h \
-	$(top_srcdir)/purgatory/entry-offsets.h
+	$(top_srcdir)/purgatory/entry-offsets.h \
+	$(top_srcdir)/purgatory/copy.h
 
 purgatory/x86_64/entry.o: $(top_srcdir)/purgatory/entry-x86_64.S $(PURGATORY_DEPS)
 	@$(MKDIR_P) purgatory/x86_64

@@ -17,6 +17,7 @@
 #include "sha256.h"
 #include "purgatory-internal.h"
 #include "entry-offsets.h"
+#include "copy.h"
 
 #define CHECK_OFF(member, off) \
 	_Static_assert(offsetof(struct purgatory_header, member) == (off), #member)
@@ -349,46 +350,6 @@ extern uintptr_t purgatory_entry_sp __attribute__((visibility("hidden")));
  * destination (the tool proved it), and the kernel's page tables, GDT and
  * stack, which may lie inside one, are no longer used.
  */
-static void copy_words(uint64_t dst, uint64_t src, uint64_t len)
-{
-	uintptr_t d = (uintptr_t)dst, s = (uintptr_t)src, n = (uintptr_t)len;
-
-#ifdef __x86_64__
-	if (!((d | s | n) & 7)) {
-		n >>= 3;
-		__asm__ __volatile__("rep movsq" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
-		return;
-	}
-#else
-	if (!((d | s | n) & 3)) {
-		n >>= 2;
-		__asm__ __volatile__("rep movsl" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
-		return;
-	}
-#endif
-	__asm__ __volatile__("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
-}
-
-static void zero_words(uint64_t dst, uint64_t len)
-{
-	uintptr_t d = (uintptr_t)dst, n = (uintptr_t)len;
-
-#ifdef __x86_64__
-	if (!((d | n) & 7)) {
-		n >>= 3;
-		__asm__ __volatile__("rep stosq" : "+D"(d), "+c"(n) : "a"(0ul) : "memory");
-		return;
-	}
-#else
-	if (!((d | n) & 3)) {
-		n >>= 2;
-		__asm__ __volatile__("rep stosl" : "+D"(d), "+c"(n) : "a"(0ul) : "memory");
-		return;
-	}
-#endif
-	__asm__ __volatile__("rep stosb" : "+D"(d), "+c"(n) : "a"(0) : "memory");
-}
-
 static void stage_run(const struct purgatory_header *hdr, const struct out *o)
 {
 	const struct purgatory_copy *c = (const struct purgatory_copy *)(uintptr_t)hdr->stage_list;
@@ -403,15 +364,7 @@ static void stage_run(const struct purgatory_header *hdr, const struct out *o)
 		__asm__ __volatile__("mov %0, %%cr3" : : "r"(cr3) : "memory");
 	}
 #endif
-	for (uint64_t i = 0; i < hdr->stage_nr; i++) {
-		if (c[i].src == PURGATORY_COPY_ZERO) {
-			zero_words(c[i].dst, c[i].len);
-			zeroed += c[i].len;
-		} else {
-			copy_words(c[i].dst, c[i].src, c[i].len);
-			copied += c[i].len;
-		}
-	}
+	purgatory_run_copies(c, hdr->stage_nr, 0, &copied, &zeroed);
 	if (hdr->flags & PURGATORY_FLAG_VERBOSE) {
 		out_str(o, "purgatory: staged ");
 		out_hex(o, copied);

@@ -9,7 +9,7 @@
 # (both can be overridden from the environment).
 
 KEXEC_SHIM = tests/shim/kexec-shim.so
-KEXEC_SHIM_CFLAGS = -O2 -g -fPIC -fvisibility=hidden -Wall -Wextra -Wno-unused-parameter
+KEXEC_SHIM_CFLAGS = -O2 -g -fPIC -fvisibility=hidden $(KJ_WARN_CFLAGS)
 
 $(KEXEC_SHIM): $(top_srcdir)/tests/shim/kexec-shim.c
 	@$(MKDIR_P) tests/shim

@@ -96,17 +96,41 @@ if [ ! -x "$KEXEC" ]; then
 	fail preflight "no kexec binary at $KEXEC (set KEXEC=)"
 	finish
 fi
-kx "$work/preflight" "$work/none" "$KEXEC" -- --version
-pass preflight
+# --version: exit 0, and the first line names the package and the version
+# configure.ac gives it (config.h of the build, else configure.ac itself)
+case_version() {
+	local rec=$work/version want
+	want=$(sed -n 's/^#define PACKAGE_VERSION "\(.*\)"$/\1/p' "$top_builddir/config.h" 2>/dev/null)
+	[ -n "$want" ] ||
+		want=$(sed -n 's/^AC_INIT(\[kexec-jump\], \[\([^]]*\)\].*/\1/p' "$top_srcdir/configure.ac")
+	kx "$rec" "$work/none" "$KEXEC" -- --version
+	local rc=$?
+	if [ -z "$want" ]; then
+		fail version "cannot tell the package version (no config.h in $top_builddir, no AC_INIT in configure.ac)"
+	elif [ $rc -ne 0 ]; then
+		fail version "kexec --version exited $rc"; show "$rec/stderr"
+	elif [ "$(head -n1 "$rec/stdout" | cut -d' ' -f1-2)" != "kexec-jump $want" ]; then
+		fail version "first line is not 'kexec-jump $want ...'"; show "$rec/stdout"
+	elif [ -s "$rec/stderr" ]; then
+		fail version "kexec --version wrote to stderr"; show "$rec/stderr"
+	elif [ -e "$rec/call" ]; then
+		fail version "kexec --version made a kexec system call"; show "$rec/call"
+	else
+		pass version
+	fi
+}
+case_version
 
 # ------------------------------------------------------------ inputs
+# Debian's kernels, from the cache ./bootstrap fills (no apt, no network
+# here); every case that needs a missing one fails
 kernel() { # kernel amd64|i386: print the vmlinuz path
-	"$top_srcdir/tests/lib/debian-kernel.sh" "$1" 2>"$work/debian-kernel-$1.err" | head -n1
+	"$top_srcdir/tests/lib/debian-kernel.sh" --cached "$1" 2>"$work/debian-kernel-$1.err" | head -n1
 }
 K64=$(kernel amd64)
-[ -n "$K64" ] && [ -f "$K64" ] || { K64=; echo "cannot fetch the amd64 kernel:"; show "$work/debian-kernel-amd64.err"; }
+[ -n "$K64" ] && [ -f "$K64" ] || { K64=; echo "no amd64 kernel in the cache (run ./bootstrap to fetch it):"; show "$work/debian-kernel-amd64.err"; }
 K32=$(kernel i386)
-[ -n "$K32" ] && [ -f "$K32" ] || { K32=; echo "cannot fetch the i386 kernel:"; show "$work/debian-kernel-i386.err"; }
+[ -n "$K32" ] && [ -f "$K32" ] || { K32=; echo "no i386 kernel in the cache (run ./bootstrap to fetch it):"; show "$work/debian-kernel-i386.err"; }
 
 INITRD=$work/initrd.img
 INITRD2=$work/initrd2.img
@@ -133,7 +157,7 @@ load_and_check() {
 	local name=$1 arch=$2 k=$3 root=$4 rec=$work/$1
 	shift 4
 	if [ -z "$k" ]; then
-		fail "$name" "no $arch kernel"
+		fail "$name" "no $arch kernel in the cache (run ./bootstrap)"
 		return
 	fi
 	local envs=()
@@ -181,7 +205,7 @@ load_and_check iomem-fallback x86_64 "$K64" "$work/root-iomem" -- \
 case_dry_run() {
 	local rec=$work/dry-run root=$work/root-dry
 	newroot "$root"
-	[ -n "$K64" ] || { fail dry-run "no amd64 kernel"; return; }
+	[ -n "$K64" ] || { fail dry-run "no amd64 kernel in the cache (run ./bootstrap)"; return; }
 	kx "$rec" "$root" "$KEXEC" -- -c -l --dry-run "$K64" --initrd="$INITRD" --append="$CMDLINE"
 	local rc=$?
 	if [ $rc -ne 0 ]; then
@@ -190,8 +214,6 @@ case_dry_run() {
 		fail dry-run "a kexec system call was made:"; show "$rec/call"
 	elif [ ! -s "$rec/stdout" ]; then
 		fail dry-run "no plan printed on stdout"
-	elif [ "$(cat "$root/sys/kernel/kexec_loaded")" != 0 ]; then
-		fail dry-run "kexec_loaded changed"
 	else
 		pass dry-run
 	fi
@@ -220,7 +242,7 @@ case_status() {
 	status_is status-initial-crash "$root" 0 -S
 	status_is status-initial-load "$root" 0 -l -S
 	if [ -z "$K64" ]; then
-		fail status-after-load "no amd64 kernel"
+		fail status-after-load "no amd64 kernel in the cache (run ./bootstrap)"
 	elif ! kx "$rec" "$root" "$KEXEC" -- -c -l "$K64" --initrd="$INITRD" --append="$CMDLINE"; then
 		fail status-after-load "load failed"; show "$rec/stderr"
 	else
@@ -248,18 +270,26 @@ case_status
 case_errno() { # case_errno ERRNO REGEX
 	local e=$1 re=$2 name=errno-$1 rec=$work/errno-$1 root=$work/root-errno-$1
 	newroot "$root"
-	[ -n "$K64" ] || { fail "$name" "no amd64 kernel"; return; }
+	[ -n "$K64" ] || { fail "$name" "no amd64 kernel in the cache (run ./bootstrap)"; return; }
 	kx "$rec" "$root" "$KEXEC" KEXEC_SHIM_ERRNO="$e" -- -c -l "$K64" --initrd="$INITRD" --append="$CMDLINE"
 	local rc=$? lines
 	lines=$(grep -c . "$rec/stderr")
-	if [ $rc -eq 0 ]; then
-		fail "$name" "exit 0 although kexec_load failed with $e"
+	# the failure must come from the call itself: a kexec_load with the
+	# image's segments, failing with the injected errno (the shim makes
+	# every call fail, so what counts is that kexec got that far, says
+	# so in one line, exits KJ_EXIT_KERNEL and claims nothing on stdout)
+	if [ $rc -ne 5 ]; then
+		fail "$name" "exit $rc although kexec_load failed with $e, expected 5 (KJ_EXIT_KERNEL)"; show "$rec/stderr"
+	elif ! grep -Eq "^syscall=kexec_load .*nr_segments=[1-9][0-9]* .*errno=$e\$" "$rec/calls.log" 2>/dev/null; then
+		fail "$name" "no kexec_load with segments failing with $e was made"; show "$rec/calls.log" "$rec/stderr"
 	elif [ "$lines" -ne 1 ]; then
 		fail "$name" "expected one line on stderr, got $lines"; show "$rec/stderr"
+	elif ! grep -q '^kexec: kexec_load: ' "$rec/stderr"; then
+		fail "$name" "the message does not name kexec_load"; show "$rec/stderr"
 	elif [ -n "$re" ] && ! grep -Eqi "$re" "$rec/stderr"; then
 		fail "$name" "stderr does not match /$re/"; show "$rec/stderr"
-	elif [ "$(cat "$root/sys/kernel/kexec_loaded")" != 0 ]; then
-		fail "$name" "kexec_loaded changed"
+	elif [ -s "$rec/stdout" ]; then
+		fail "$name" "output on stdout after a failed load"; show "$rec/stdout"
 	else
 		pass "$name"; show "$rec/stderr"
 	fi
@@ -273,7 +303,7 @@ case_errno EINVAL ''
 case_fallback() {
 	local rec=$work/file-fallback root=$work/root-fallback
 	newroot "$root"
-	[ -n "$K64" ] || { fail file-fallback "no amd64 kernel"; return; }
+	[ -n "$K64" ] || { fail file-fallback "no amd64 kernel in the cache (run ./bootstrap)"; return; }
 	if ! kx "$rec" "$root" "$KEXEC" KEXEC_SHIM_ERRNO_FILE=ENOEXEC -- \
 		-a -l "$K64" --initrd="$INITRD" --append="$CMDLINE"; then
 		fail file-fallback "kexec -a exited non-zero"; show "$rec/stderr"
@@ -290,7 +320,7 @@ case_fallback
 case_file_load() {
 	local rec=$work/file-load root=$work/root-file
 	newroot "$root"
-	[ -n "$K64" ] || { fail file-load "no amd64 kernel"; return; }
+	[ -n "$K64" ] || { fail file-load "no amd64 kernel in the cache (run ./bootstrap)"; return; }
 	if ! kx "$rec" "$root" "$KEXEC" -- -s -l "$K64" --initrd="$INITRD" --append="$CMDLINE"; then
 		fail file-load "kexec -s exited non-zero"; show "$rec/stderr"
 	elif ! grep -q '^syscall=kexec_file_load ' "$rec/call"; then
@@ -316,7 +346,7 @@ case_file_load
 case_file_pipe() {
 	local rec=$work/file-pipe root=$work/root-file-pipe fifo=$work/initrd.fifo
 	newroot "$root"
-	[ -n "$K64" ] || { fail file-pipe "no amd64 kernel"; return; }
+	[ -n "$K64" ] || { fail file-pipe "no amd64 kernel in the cache (run ./bootstrap)"; return; }
 	if ! kx "$rec" "$root" "$KEXEC" -- -s -l "$K64" --initrd=<(cat "$INITRD") --append="$CMDLINE"; then
 		fail file-pipe "kexec -s exited non-zero"; show "$rec/stderr"
 	elif ! cmp -s "$rec/initrd.bin" "$INITRD"; then
@@ -350,7 +380,7 @@ case_file_pipe
 case_preserve() {
 	local rec=$work/preserve root=$work/root-preserve
 	newroot "$root"
-	[ -n "$K64" ] || { fail preserve-load "no amd64 kernel"; return; }
+	[ -n "$K64" ] || { fail preserve-load "no amd64 kernel in the cache (run ./bootstrap)"; return; }
 	if ! kx "$rec" "$root" "$KEXEC" -- --load-preserve-context "$K64" --initrd="$INITRD" \
 		--mem-min=0x1000000 --mem-max=0x5ffffff --append="$CMDLINE"; then
 		fail preserve-load "exit non-zero"; show "$rec/stderr"
@@ -404,7 +434,7 @@ crash_root() { # crash_root ROOT: the 512 MiB machine with crashkernel=128M
 case_crash() {
 	local rec=$work/crash root=$work/root-crash
 	crash_root "$root"
-	[ -n "$K64" ] || { fail crash-load "no amd64 kernel"; return; }
+	[ -n "$K64" ] || { fail crash-load "no amd64 kernel in the cache (run ./bootstrap)"; return; }
 	if ! kx "$rec" "$root" "$KEXEC" -- -c -p "$K64" --initrd="$INITRD" --append="$CMDLINE"; then
 		fail crash-load "exit non-zero"; show "$rec/stderr"
 	elif ! grep -Eq '^syscall=kexec_load .*flags=0x3e0001$' "$rec/call"; then
@@ -529,7 +559,7 @@ zero_pages() {
 case_bad_input() {
 	local b=$work/bad
 	newroot "$work/root-bad"
-	[ -n "$K64" ] || { fail bad-input "no amd64 kernel"; return; }
+	[ -n "$K64" ] || { fail bad-input "no amd64 kernel in the cache (run ./bootstrap)"; return; }
 	$py "$here/mkbad.py" "$b" "$K64" || { fail bad-input "mkbad.py failed"; return; }
 	bad bzimage-truncated 3 "trunc16k.bzImage: .*(truncated|past the end|needs)" -- -c -l "$b/trunc16k.bzImage"
 	bad bzimage-setup-only 3 "truncsetup.bzImage: truncated: the file ends after the setup code" -- -c -l "$b/truncsetup.bzImage"
@@ -595,7 +625,7 @@ case_exec() {
 	if [ ${#USERNS[@]} -eq 0 ]; then
 		fail exec "no user namespace: kexec -e is not run without one"; return
 	fi
-	[ -n "$K64" ] || { fail exec "no amd64 kernel"; return; }
+	[ -n "$K64" ] || { fail exec "no amd64 kernel in the cache (run ./bootstrap)"; return; }
 	if ! kx "$work/exec-load" "$root" "$KEXEC" -- -c -l "$K64" --initrd="$INITRD" --append="$CMDLINE"; then
 		fail exec "load failed"; show "$work/exec-load/stderr"; return
 	fi

@@ -3,10 +3,16 @@
 # into a cache directory outside the source tree.  Nothing is installed.
 #
 #   debian-pkg.sh PACKAGE[:ARCH]      prints the directory it was unpacked in
+#   debian-pkg.sh --cached PACKAGE[:ARCH]
+#                                     the same from the cache alone: no apt,
+#                                     no network, nothing changed; a package
+#                                     not in the cache is an error saying to
+#                                     run ./bootstrap (which fetches it)
 #
 # The cache key is package, architecture and the exact version apt resolves,
 # so a newer Debian upload lands in a new directory and old ones are reused
-# as they are.  KJ_CACHE overrides the cache root.
+# as they are (--cached takes the newest version there).  KJ_CACHE
+# overrides the cache root.
 set -euo pipefail
 
 cache_root() {
@@ -27,11 +33,28 @@ apt_update() {
 	return 1
 }
 
-[ $# -eq 1 ] || die "usage: debian-pkg.sh PACKAGE[:ARCH]"
+cached=0
+if [ "${1:-}" = --cached ]; then
+	cached=1
+	shift
+fi
+[ $# -eq 1 ] || die "usage: debian-pkg.sh [--cached] PACKAGE[:ARCH]"
 spec=$1
 pkg=${spec%%:*}
 arch=$(dpkg --print-architecture)
 [ "$spec" != "$pkg" ] && arch=${spec#*:}
+
+if [ $cached = 1 ]; then
+	# the newest complete unpacking of PACKAGE for ARCH (a package name
+	# has no "_", so the glob cannot match another package)
+	dir=$(for d in "$(cache_root)/deb/${pkg}_"*"_${arch}"; do
+		if [ -f "$d/.complete" ]; then echo "$d"; fi
+	done | sort -V | tail -n1)
+	[ -n "$dir" ] ||
+		die "$pkg:$arch is not in the cache $(cache_root)/deb: run ./bootstrap (as root the first time) to fetch it, or point KJ_CACHE at a cache that has it"
+	echo "$dir"
+	exit 0
+fi
 
 if [ "$arch" != "$(dpkg --print-architecture)" ] &&
    ! dpkg --print-foreign-architectures | grep -qx "$arch"; then

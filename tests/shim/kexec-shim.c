@@ -73,6 +73,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -639,6 +640,12 @@ EXPORT int openat64(int dirfd, const char *path, int flags, ...)
 		shim_die("openat64");
 	return real_openat64(dirfd, rp_, flags, mode);
 }
+
+/* glibc's _FORTIFY_SOURCE entry points: <fcntl.h> declares them only in a
+ * fortified build, which this file is not (see the #undef above) */
+int __open_2(const char *path, int flags);
+int __open64_2(const char *path, int flags);
+int __openat_2(int dirfd, const char *path, int flags);
 
 EXPORT int __open_2(const char *path, int flags)
 {

@@ -1,11 +1,10 @@
 # kdump unit tests (cmocka): the VMCOREINFO parser, the free-page walk and
 # the printk ring buffer reader (kdump dmesg).
 # Linked against libkdump.a (kdump/vmcoreinfo.c, kdump/freepages.c) and
-# libkexec.a (kj_fail).  test-freepages also reads the e2e vmcore samples
-# (e2e-logs/jump-vmcore-{x86_64,i386}/vmcore.img, or $KJ_VMCORE_SAMPLES/ARCH.img)
-# when present and skips that part, saying why, when they are not.
+# libkexec.a (kj_fail, kdump save's core reader).  Every case runs on
+# memory the test builds (sim-mem.h), vmcore files written from it included.
 if HAVE_CMOCKA
-KDUMP_UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
+KDUMP_UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 KDUMP_UNIT_LDADD = libkdump.a libkexec.a $(CMOCKA_LIBS) $(ZLIB_LIBS) $(LZMA_LIBS)
 
 check_PROGRAMS += tests/unit/test-vmcoreinfo tests/unit/test-freepages tests/unit/test-dmesg

@@ -1,6 +1,7 @@
-/* Real Debian kernels for the parser tests.  tests/unit/local.mk exports
- * KJ_TEST_BZIMAGE_AMD64 and KJ_TEST_BZIMAGE_I386 (fetched by
- * tests/lib/debian-kernel.sh); a missing kernel fails the test. */
+/* Real Debian kernels for the parser tests.  The test environment
+ * (Makefile.am, tests/kernels.env) sets KJ_TEST_BZIMAGE_AMD64 and
+ * KJ_TEST_BZIMAGE_I386 from the cache ./bootstrap fills
+ * (tests/lib/debian-kernel.sh --cached); a missing kernel fails the test. */
 #ifndef KJ_TEST_KERNEL_FIXTURE_H
 #define KJ_TEST_KERNEL_FIXTURE_H
 
@@ -17,7 +18,8 @@ static inline void fixture_kernel(const char *env, struct kj_file *f)
 	const char *path = getenv(env);
 
 	if (!path || !*path)
-		fail_msg("%s is not set: the real-kernel tests need Debian's kernel", env);
+		fail_msg("%s is not set: Debian's kernel is not in the cache; run ./bootstrap to fetch it",
+			 env);
 	if (kj_file_map(path, f, &err) < 0)
 		fail_msg("%s", err.msg);
 }

@@ -46,10 +46,19 @@ tests_unit_test_jump_LDADD = $(UNIT_LDADD)
 tests_unit_test_kdump_SOURCES = tests/unit/test-kdump.c
 tests_unit_test_kdump_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_kdump_LDADD = libkdump.a $(UNIT_LDADD)
-tests_unit_test_stage_SOURCES = tests/unit/test-stage.c
+# the purgatory's own copy routine (purgatory/copy.h) carries out the plans
+tests_unit_test_stage_SOURCES = tests/unit/test-stage.c purgatory/copy.h
+tests_unit_test_stage_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/purgatory
 tests_unit_test_stage_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_stage_LDADD = libkdump.a $(UNIT_LDADD)
+else
+# ./configure --disable-unit-tests: no cmocka, so make check cannot pass
+check-local: unit-tests-disabled
+unit-tests-disabled:
+	@echo "make check: configured with --disable-unit-tests (no cmocka): the unit tests cannot run; install libcmocka-dev and run ./configure again" >&2
+	@exit 1
 endif
+.PHONY: unit-tests-disabled
 
 include $(top_srcdir)/tests/unit/sha256.mk
 include $(top_srcdir)/tests/unit/kdump.mk

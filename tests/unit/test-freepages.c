@@ -3,8 +3,9 @@
  * Unit tests for kdump/freepages.c: synthetic struct page arrays for each
  * supported layout (FLATMEM, SPARSEMEM static/EXTREME, VMEMMAP through a
  * synthetic 4- and 5-level page table, direct-map fallback) and both buddy
- * encodings (6.1 cleared PG_buddy bit, 6.12 page_type byte), plus the real
- * vmcore samples of the e2e suite when present.
+ * encodings (6.1 cleared PG_buddy bit, 6.12 page_type byte); then such
+ * memories written as vmcore files (ELF64 x86_64, ELF32 i386) and read
+ * back the way kdump reads them, kdump save --exclude=free included.
  */
 #include <elf.h>
 #include <fcntl.h>
@@ -22,10 +23,6 @@
 
 #include "freepages.h"
 #include "vmcoreinfo.h"
-
-#ifndef TOP_SRCDIR
-#define TOP_SRCDIR "."
-#endif
 
 #define MEM_SIZE (32u << 20)
 #define SIM_MEM_SIZE MEM_SIZE
@@ -563,9 +560,9 @@ static void test_x64_direct_fallback(void **state)
 	}
 }
 
-/* ---- the real vmcores of the e2e suite ----------------------------- */
+/* ---- vmcore files written from the simulated memory ----------------- */
 
-struct core {
+struct vmcore {
 	int fd;
 	bool is64;
 	struct { uint64_t paddr, off, size; } seg[16];
@@ -574,9 +571,9 @@ struct core {
 	size_t note_len;
 };
 
-static int core_read(void *ctx, uint64_t paddr, void *buf, size_t len)
+static int vmcore_read(void *ctx, uint64_t paddr, void *buf, size_t len)
 {
-	struct core *c = ctx;
+	struct vmcore *c = ctx;
 	int i;
 
 	for (i = 0; i < c->nseg; i++)
@@ -588,7 +585,7 @@ static int core_read(void *ctx, uint64_t paddr, void *buf, size_t len)
 	return -1;
 }
 
-static void core_note(struct core *c, uint64_t off, uint64_t size)
+static void vmcore_note(struct vmcore *c, uint64_t off, uint64_t size)
 {
 	unsigned char *b;
 	uint64_t p = 0;
@@ -617,7 +614,7 @@ static void core_note(struct core *c, uint64_t off, uint64_t size)
 	free(b);
 }
 
-static bool core_open(struct core *c, const char *path)
+static bool vmcore_open(struct vmcore *c, const char *path)
 {
 	unsigned char id[EI_NIDENT];
 	uint64_t phoff;
@@ -662,7 +659,7 @@ static bool core_open(struct core *c, const char *path)
 			size = ph.p_filesz;
 		}
 		if (type == PT_NOTE)
-			core_note(c, off, size);
+			vmcore_note(c, off, size);
 		else if (type == PT_LOAD && c->nseg < 16)
 			c->seg[c->nseg].paddr = paddr, c->seg[c->nseg].off = off,
 			c->seg[c->nseg++].size = size;
@@ -691,7 +688,7 @@ static void mark_bitmap(void *ctx, uint64_t pfn, uint64_t count)
 
 /* Pattern pages written by the scenario: a 16-byte "KJP-..." token repeated
  * over the whole page; they were in use, so must not be reported free. */
-static unsigned check_patterns(struct core *c, const struct bitmap *b)
+static unsigned check_patterns(struct vmcore *c, const struct bitmap *b)
 {
 	unsigned char page[4096];
 	unsigned found = 0;
@@ -706,9 +703,9 @@ static unsigned check_patterns(struct core *c, const struct bitmap *b)
 
 			if (pa & 4095)
 				continue;
-			if (core_read(c, pa, page, 4) || memcmp(page, "KJP-", 4))
+			if (vmcore_read(c, pa, page, 4) || memcmp(page, "KJP-", 4))
 				continue;
-			assert_int_equal(core_read(c, pa, page, sizeof(page)), 0);
+			assert_int_equal(vmcore_read(c, pa, page, sizeof(page)), 0);
 			for (k = 16; k < 4096 && !memcmp(page + k, page, 16); k += 16)
 				;
 			if (k < 4096)
@@ -724,82 +721,171 @@ static unsigned check_patterns(struct core *c, const struct bitmap *b)
 	return found;
 }
 
-static void run_sample(const char *arch, bool want_is64)
+/* A page in use holding a pattern, as the e2e scenario writes them: a
+ * 16-byte "KJP-<pfn>" token over the whole page. */
+static void put_pattern(uint64_t pfn)
 {
-	char paths[3][512];
-	const char *dir = getenv("KJ_VMCORE_SAMPLES");
-	struct core c;
+	char tok[17];
+
+	snprintf(tok, sizeof(tok), "KJP-%012" PRIx64, pfn);
+	assert_true((pfn + 1) * 4096 <= MEM_SIZE);
+	for (unsigned k = 0; k < 4096; k += 16)
+		memcpy(sim.mem + pfn * 4096 + k, tok, 16);
+}
+
+/* kdump save --exclude=free */
+static const struct save_opts save_free = { .exclude_free = true, .entry = 0x1000000,
+					    .entry_given = true };
+
+/* The simulated memory as a vmcore: VMCOREINFO and these PT_LOADs. */
+static char *write_vmcore(bool is64, const char *vi, const struct sim_seg *segs, int nseg)
+{
+	uint8_t notes[4096];
+	size_t nlen = 0;
+
+	sim_note(notes, &nlen, "VMCOREINFO", 0, vi, strlen(vi));
+	return sim_write_core("/tmp/kj-freepages-XXXXXX", is64, is64 ? EM_X86_64 : EM_386, notes,
+			      nlen, segs, nseg);
+}
+
+/*
+ * A vmcore file as kdump reads it: the walk through the file's PT_LOADs
+ * (max_pfn from their ends) finds want_free free pages, none of them one
+ * of the want_patterns pattern pages; kdump save --exclude=free of the
+ * same file leaves exactly those pages out.
+ */
+static void run_vmcore(const char *path, bool want_is64, uint64_t want_free,
+		       unsigned want_patterns)
+{
+	struct vmcore c;
 	struct vmcoreinfo vi;
 	struct kj_error err = { 0 };
 	struct freepages_stats st;
 	struct bitmap b = { 0 };
-	struct oldmem mem = { core_read, &c };
-	uint64_t max_pfn = 0, present = 0;
-	int i, n = 0;
+	struct oldmem mem = { vmcore_read, &c };
+	struct save_stats ss;
+	uint64_t max_pfn = 0;
+	int i;
 
-	if (dir)
-		snprintf(paths[n++], sizeof(paths[0]), "%s/%s.img", dir, arch);
-	snprintf(paths[n++], sizeof(paths[0]), "%s/e2e-logs/jump-vmcore-%s/vmcore.img",
-		 TOP_SRCDIR, arch);
-	snprintf(paths[n++], sizeof(paths[0]), "/tmp/fp-samples/%s.img", arch);
-	for (i = 0; i < n; i++)
-		if (core_open(&c, paths[i]))
-			break;
-	if (i == n) {
-		print_message("  SKIP: no %s vmcore sample (looked at %s, %s%s%s)\n", arch,
-			      paths[0], paths[1], n > 2 ? ", " : "", n > 2 ? paths[2] : "");
-		skip();
-	}
-	print_message("  sample %s\n", paths[i]);
+	assert_true(vmcore_open(&c, path));
 	assert_true(c.is64 == want_is64);
 	for (i = 0; i < c.nseg; i++) {
 		uint64_t end = (c.seg[i].paddr + c.seg[i].size + 4095) >> 12;
 
 		if (end > max_pfn)
 			max_pfn = end;
-		present += c.seg[i].size >> 12;
 	}
 	assert_int_equal(vmcoreinfo_parse(c.note, c.note_len, &vi, &err), 0);
 	b.npfn = max_pfn;
 	b.bits = calloc(1, (size_t)(max_pfn / 8 + 1));
 	assert_non_null(b.bits);
-	if (freepages_walk_stats(&vi, c.is64, &mem, max_pfn, mark_bitmap, &b, &st, &err)) {
-		print_message("  %s: walk refused: %s\n", arch, err.msg);
-		/* acceptable only for the known limitation: the old kernel's
-		 * image (holding &mem_map) is outside the dump after a jump */
-		assert_false(c.is64);
-		assert_non_null(strstr(err.msg, "mem_map"));
-		assert_int_equal(b.total, 0);
-	} else {
-		unsigned pat;
-
-		print_message("  %s: %s, %s, %s\n", arch, st.layout, st.buddy_style,
-			      st.translation);
-		print_message("  %s: %" PRIu64 " free pages of %" PRIu64 " (max_pfn), %" PRIu64
-			      " in PT_LOADs, %" PRIu64 " runs\n",
-			      arch, b.total, max_pfn, present, st.runs);
-		assert_true(b.total > 0);
-		assert_true(b.total < max_pfn);
-		assert_int_equal(b.total, st.free_pages);
-		pat = check_patterns(&c, &b);
-		print_message("  %u pattern page(s) checked\n", pat);
-	}
+	if (freepages_walk_stats(&vi, c.is64, &mem, max_pfn, mark_bitmap, &b, &st, &err))
+		fail_msg("walk refused: %s", err.msg);
+	print_message("  %s, %s, %s: %" PRIu64 " free pages of %" PRIu64 ", %" PRIu64 " runs\n",
+		      st.layout, st.buddy_style, st.translation, b.total, max_pfn, st.runs);
+	assert_int_equal(b.total, want_free);
+	assert_int_equal(st.free_pages, want_free);
+	assert_int_equal(check_patterns(&c, &b), want_patterns);
 	free(b.bits);
 	vmcoreinfo_free(&vi);
 	free(c.note);
 	close(c.fd);
+
+	sim_save_remove(sim_save(path, save_free, &ss));
+	assert_int_equal(ss.free_bytes, want_free * 4096);
+	assert_int_equal(ss.data_bytes + ss.free_bytes, ss.total_bytes);
 }
 
-static void test_sample_x86_64(void **state)
+/* Write the simulated memory, with these pattern pages, as a vmcore and
+ * check it (run_vmcore). */
+static void vmcore_case(bool is64, const char *vi, const struct sim_seg *segs, int nseg,
+			const uint64_t *pats, unsigned npats, uint64_t want_free)
 {
-	(void)state;
-	run_sample("x86_64", true);
+	char *p;
+
+	for (unsigned i = 0; i < npats; i++)
+		put_pattern(pats[i]);
+	p = write_vmcore(is64, vi, segs, nseg);
+	run_vmcore(p, is64, want_free, npats);
+	unlink(p);
+	free(p);
 }
 
-static void test_sample_i386(void **state)
+/* x86_64: the VMEMMAP layout through 4-level page tables, as a vmcore
+ * with the legacy hole; free blocks and pattern pages side by side. */
+static void test_vmcore_x86_64(void **state)
 {
+	const struct sim_seg segs[] = {
+		{ 0, 0x9f000, 0x9f000 },
+		{ 0x100000, MEM_SIZE - 0x100000, MEM_SIZE - 0x100000 },
+	};
+	static const uint64_t pats[] = { 0x3f, 0x80, 0x9e, 0x200, 0x17ff, 0x1810 };
+
 	(void)state;
-	run_sample("i386", false);
+	build_x64_vmemmap(false);
+	/* below max_pfn 0x2000 (32 MiB): 0x40 +64 (build_x64_vmemmap),
+	 * 0x100 +256, 0x1800 +16 */
+	x64_page(0x100, T612_BUDDY, 8);
+	x64_page(0x1800, T612_BUDDY, 4);
+	vmcore_case(true, x64_vi(false, NULL), segs, 2, pats, 6, 64 + 256 + 16);
+}
+
+/* i386: FLATMEM (mem_map in the dump), an ELF32 vmcore of 4 MiB. */
+static void test_vmcore_i386(void **state)
+{
+	const struct sim_seg segs[] = {
+		{ 0, 0x9f000, 0x9f000 },
+		{ 0x100000, 0x300000, 0x300000 },
+	};
+	static const uint64_t pats[] = { 6, 32, 99, 104, 511 };
+
+	(void)state;
+	flat_init();
+	flat_buddies(T612_BUDDY); /* 7 +25, 100 +4, 512 +512 */
+	vmcore_case(false, flat_vi(BUDDY_612, NULL), segs, 2, pats, 5, 25 + 4 + 512);
+}
+
+/*
+ * i386 after a kexec jump: the old kernel's image, which holds the
+ * mem_map variable, is not in the dump.  The walk is refused, naming
+ * mem_map, with nothing marked free; kdump save --exclude=free warns
+ * and saves every page, free ones too.
+ */
+static void test_vmcore_i386_no_mem_map(void **state)
+{
+	const struct sim_seg segs[] = { { 0x2000, 0x3fe000, 0x3fe000 } };
+	struct vmcore c;
+	struct vmcoreinfo vi;
+	struct kj_error err = { 0 };
+	struct bitmap b = { 0 };
+	struct oldmem mem = { vmcore_read, &c };
+	struct save_stats ss;
+	char *p;
+
+	(void)state;
+	flat_init();
+	flat_buddies(T612_BUDDY);
+	p = write_vmcore(false, flat_vi(BUDDY_612, NULL), segs, 1);
+	assert_true(vmcore_open(&c, p));
+	assert_int_equal(vmcoreinfo_parse(c.note, c.note_len, &vi, &err), 0);
+	b.npfn = 0x400;
+	b.bits = calloc(1, 0x400 / 8);
+	assert_non_null(b.bits);
+	assert_int_equal(freepages_walk(&vi, false, &mem, 0x400, mark_bitmap, &b, &err), -1);
+	print_message("  refused: %s\n", err.msg);
+	assert_non_null(strstr(err.msg, "mem_map"));
+	assert_int_equal(b.total, 0);
+	free(b.bits);
+	vmcoreinfo_free(&vi);
+	free(c.note);
+	close(c.fd);
+
+	sim_save_remove(sim_save(p, save_free, &ss));
+	assert_int_equal(ss.free_bytes, 0);
+	assert_int_equal(ss.data_bytes, 0x3fe000);
+	assert_int_equal(ss.total_bytes, 0x3fe000);
+	unlink(p);
+	free(p);
 }
 
 int main(void)
@@ -815,8 +901,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_x64_vmemmap_4level, sim_setup, sim_teardown),
 		cmocka_unit_test_setup_teardown(test_x64_vmemmap_5level, sim_setup, sim_teardown),
 		cmocka_unit_test_setup_teardown(test_x64_direct_fallback, sim_setup, sim_teardown),
-		cmocka_unit_test(test_sample_x86_64),
-		cmocka_unit_test(test_sample_i386),
+		cmocka_unit_test_setup_teardown(test_vmcore_x86_64, sim_setup, sim_teardown),
+		cmocka_unit_test_setup_teardown(test_vmcore_i386, sim_setup, sim_teardown),
+		cmocka_unit_test_setup_teardown(test_vmcore_i386_no_mem_map, sim_setup, sim_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -89,7 +89,8 @@ static void core_header(void **state)
 {
 	struct range note = { 0x2d00000, 0x1024 };
 	struct range loads[] = { { 0, 0x1000 }, { 0x6000000, 0x19fe0000 } };
-	struct elfcore_spec spec = { true, EM_X86_64, &note, 1, loads, 2 };
+	struct elfcore_spec spec = { .is64 = true, .machine = EM_X86_64, .notes = &note, .nnotes = 1,
+				     .loads = loads, .nloads = 2 };
 	uint8_t buf[4096];
 	struct kj_error err = { 0, "" };
 	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)buf;

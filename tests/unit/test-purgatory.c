@@ -272,9 +272,9 @@ static void test_set_regions(void **state)
 {
 	static unsigned char seg0[5000], seg1[77], seg2[4096 * 3];
 	struct purgatory_input in[3] = {
-		{ seg0, sizeof(seg0), 0x1000000 },
-		{ seg1, sizeof(seg1), 0x2000000 },
-		{ seg2, sizeof(seg2), 0x3000000 },
+		{ seg0, sizeof(seg0), 0x1000000, NULL },
+		{ seg1, sizeof(seg1), 0x2000000, NULL },
+		{ seg2, sizeof(seg2), 0x3000000, NULL },
 	};
 	struct purgatory_input many[PURGATORY_MAX_REGIONS + 1];
 	uint8_t want[32];

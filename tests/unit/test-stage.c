@@ -23,6 +23,8 @@
 #include "stage.h"
 #include "x86.h"
 
+#include "copy.h" /* purgatory/ */
+
 #define MiB (1024ull * 1024)
 #define SIM_SIZE (64 * MiB) /* simulated RAM: 1 MiB .. 64 MiB */
 #define JUNK 0xa5
@@ -44,9 +46,12 @@ static uint8_t pat(size_t i, uint64_t off)
 }
 
 /* Carry out a plan: the kernel copies the segments (zero-filling memsz),
- * the purgatory the copy list. */
+ * the purgatory the copy list, with its own routine (purgatory/copy.h,
+ * forward copies) on the simulated RAM. */
 static void sim_run(const struct kj_plan *p, const struct stage_plan *sp)
 {
+	uint64_t copied = 0, zeroed = 0, want_copied = 0, want_zeroed = 0;
+
 	for (size_t i = 0; i < p->nseg; i++) {
 		const struct kj_segment *s = &p->seg[i];
 
@@ -57,11 +62,17 @@ static void sim_run(const struct kj_plan *p, const struct stage_plan *sp)
 	for (size_t i = 0; i < sp->ncopy; i++) {
 		const struct purgatory_copy *c = &sp->copy[i];
 
-		if (c->src == PURGATORY_COPY_ZERO)
-			memset(sim + c->dst, 0, c->len);
-		else
-			memmove(sim + c->dst, sim + c->src, c->len);
+		assert_true(c->dst < SIM_SIZE && c->len <= SIM_SIZE - c->dst);
+		if (c->src == PURGATORY_COPY_ZERO) {
+			want_zeroed += c->len;
+		} else {
+			assert_true(c->src < SIM_SIZE && c->len <= SIM_SIZE - c->src);
+			want_copied += c->len;
+		}
 	}
+	purgatory_run_copies(sp->copy, sp->ncopy, (uintptr_t)sim, &copied, &zeroed);
+	assert_int_equal(copied, want_copied);
+	assert_int_equal(zeroed, want_zeroed);
 }
 
 /* Build an image's file: loads get pattern bytes at consecutive offsets
