@@ -20,7 +20,7 @@ EXTRA_DIST += \
 # needs OpenSSL's libcrypto (libssl-dev); when it does not build, bench/run
 # says "not measured" for that part.
 EXTRA_PROGRAMS = bench/sha256-bench
-bench_sha256_bench_SOURCES = bench/sha256-bench.c kexec/sha256.c
+bench_sha256_bench_SOURCES = bench/sha256-bench.c lib/sha256.c
 bench_sha256_bench_LDADD = -lcrypto
 CLEANFILES += bench/sha256-bench
 

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * SHA-256 throughput: our digest code (kexec/sha256.c, the one the tool
+ * SHA-256 throughput: our digest code (lib/sha256.c, the one the tool
  * and the purgatory use) with its automatic choice (SHA-NI when CPUID
  * offers it), forced portable, and OpenSSL's EVP sha256 as the practical
  * limit, over one buffer (512 MiB by default).
  *
  * Build (from the source tree; libssl-dev provides libcrypto):
  *     gcc -O2 -I/work/main/include -o sha256-bench \
- *         bench/sha256-bench.c kexec/sha256.c -lcrypto
+ *         bench/sha256-bench.c lib/sha256.c -lcrypto
  * Without OpenSSL (a guest, a static build): add -DNO_OPENSSL, drop -lcrypto.
  *
  * usage: sha256-bench [-s MiB] [-n runs] [-w where] [-c]

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * libFuzzer target: command-line editing (kexec/cmdline.c).  Input:
+ * libFuzzer target: command-line editing (lib/cmdline.c).  Input:
  *   byte 0      bit 0: no reused line, bit 1: no given line,
  *               bits 2..4: which parameter name to set/get
  *   bytes 1..2  max_len

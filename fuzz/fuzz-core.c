@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * libFuzzer target: ELF cores and saved images (kexec/core.c).  The input
+ * libFuzzer target: ELF cores and saved images (lib/core.c).  The input
  * is the file: core_parse on all of it and on a prefix (as core_open reads
  * headers, asking for more when they do not fit), core_open through a
  * memfd, and core_find_note over the notes it gathered and over the raw

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * libFuzzer target: memory-map text (kexec/memmap.c).  The whole input is
+ * libFuzzer target: memory-map text (lib/memmap.c).  The whole input is
  * /proc/iomem text for iomem_parse (through fmemopen) and
  * memmap_from_iomem; split at its first two NULs it is the start, end and
  * type files of one /sys/firmware/memmap entry for

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libFuzzer target: the resume loader (kexec/arch/x86/resume.c
- * x86_resume_plan, with kexec/stage.c under it), driven as
+ * x86_resume_plan, with kexec/resume/stage.c under it), driven as
  * "kexec -l --args-none IMAGE" through x86_build_plan on a fixed memory
  * map (1 MiB .. 64 MiB of RAM, as tests/unit/test-stage.c), without root.
  * The input is the image; only ELF cores (ET_CORE) are tried.  The

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * libFuzzer target: the staging planner (kexec/stage.c).  Input:
+ * libFuzzer target: the staging planner (kexec/resume/stage.c).  Input:
  *   byte 0        number of memory-map entries (1..16)
  *   per entry     start, end (u64, end exclusive), type (u8: odd = RAM);
  *                 sorted, and cut so that they do not overlap

@@ -49,15 +49,16 @@ FUZZ_PROG_OBJS = \
 	fuzz/fuzz-decompress.fuzzo \
 	fuzz/fuzz-purgatory.fuzzo
 
-# libkexec.a's and libkdump.a's sources, as objects of the fuzz build; the
+# libkexec.a's, libkdump.a's and libkj.a's sources, as objects of the fuzz build; the
 # headers among them become empty stamps (*.fuzzh), left out of the archive.
-FUZZ_LIB_SRCS = $(libkexec_a_SOURCES:.c=.fuzzo) $(libkdump_a_SOURCES:.c=.fuzzo)
+FUZZ_LIB_SRCS = $(libkexec_a_SOURCES:.c=.fuzzo) $(libkdump_a_SOURCES:.c=.fuzzo) \
+	$(libkj_a_SOURCES:.c=.fuzzo)
 FUZZ_LIB_OBJS = $(FUZZ_LIB_SRCS:.h=.fuzzh)
 # Every fuzz object depends on every source and header of the libraries
 # (no dependency tracking here; a change rebuilds them all).
-FUZZ_DEPS = $(libkexec_a_SOURCES) $(libkdump_a_SOURCES) \
+FUZZ_DEPS = $(libkexec_a_SOURCES) $(libkdump_a_SOURCES) $(libkj_a_SOURCES) \
 	$(top_srcdir)/fuzz/fuzz.h $(top_srcdir)/fuzz/fuzz-kdump.h $(top_srcdir)/fuzz/fuzz-machine.h $(top_srcdir)/tests/unit/qemu-map.h \
-	$(top_srcdir)/purgatory/purgatory-internal.h \
+	$(top_srcdir)/include/purgatory-ext.h \
 	config.h $(top_srcdir)/fuzz/local.mk
 
 EXTRA_DIST += \

@@ -2,7 +2,7 @@
 /*
  * The number syntax kexec and kdump share on their command lines (kexec's
  * --mem-min, --mem-max and --entry, kdump save's --entry).  Defined in
- * kexec/options.c.
+ * lib/number.c.
  */
 #ifndef KJ_NUMBER_H
 #define KJ_NUMBER_H

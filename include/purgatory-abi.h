@@ -59,7 +59,7 @@
  */
 #define PURGATORY_FLAG_KEEP_SEGMENTS 0x8u
 /*
- * Staging (see kexec/stage.h): after the digest, carry out the copy list
+ * Staging (see kexec/resume/stage.h): after the digest, carry out the copy list
  * at stage_list (stage_nr entries of struct purgatory_copy), then enter.
  * The list, the staging areas it copies from, the page tables and the
  * purgatory itself lie in memory no destination touches: the tool proved

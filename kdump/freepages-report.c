@@ -2,7 +2,7 @@
 /*
  * freepages-report: development aid, not built by default.
  *   gcc -Iinclude -Ikdump kdump/freepages-report.c kdump/freepages.c \
- *       kdump/vmcoreinfo.c kexec/error.c -o freepages-report
+ *       kdump/vmcoreinfo.c lib/error.c -o freepages-report
  *   freepages-report VMCORE [--list]
  * Reads an ELF core (/proc/vmcore layout, may be followed by other data),
  * walks the old kernel's page array and prints how many pages were free.

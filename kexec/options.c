@@ -4,8 +4,6 @@
  * one place that checks the combination.  Long-only options are an enum
  * after CHAR_MAX (util-linux style).
  */
-#include <ctype.h>
-#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -138,35 +136,6 @@ void kj_usage(FILE *out)
 	      " -h, --help               show this help\n"
 	      " -v, --version            show the version\n",
 	      out);
-}
-
-int kj_parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-	uint64_t mult = 1;
-
-	if (!s || !*s || *s == '-' || isspace((unsigned char)*s))
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s)
-		return -1;
-	switch (*end) {
-	case '\0':
-		break;
-	case 'k': case 'K': mult = 1ULL << 10; end++; break;
-	case 'm': case 'M': mult = 1ULL << 20; end++; break;
-	case 'g': case 'G': mult = 1ULL << 30; end++; break;
-	default:
-		return -1;
-	}
-	if (*end)
-		return -1;
-	if (v > UINT64_MAX / mult)
-		return -1;
-	*out = (uint64_t)v * mult;
-	return 0;
 }
 
 static const char *action_name(enum kj_action a)

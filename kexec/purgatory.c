@@ -27,7 +27,7 @@
 #include "elfhdr.h"
 #include "purgatory.h"
 #include "sha256.h"
-#include "../purgatory/purgatory-internal.h"
+#include "purgatory-ext.h"
 
 #define PURG_PAGE        4096u
 #define PURG_MAX_IMAGE   (16u << 20) /* no sane purgatory is larger */

@@ -7,11 +7,11 @@
 
 PURGATORY_SRCS = \
 	purgatory/purgatory.c \
-	kexec/sha256.c
+	lib/sha256.c
 PURGATORY_HDRS = \
 	include/purgatory-abi.h \
 	include/sha256.h \
-	purgatory/purgatory-internal.h \
+	include/purgatory-ext.h \
 	purgatory/entry-offsets.h \
 	purgatory/copy.h
 
@@ -59,7 +59,7 @@ PURGATORY_COMPILE_I386 = $(CC_FOR_PURGATORY) $(PURGATORY_CPP_FLAGS) $(PURGATORY_
 PURGATORY_DEPS = \
 	$(top_srcdir)/include/purgatory-abi.h \
 	$(top_srcdir)/include/sha256.h \
-	$(top_srcdir)/purgatory/purgatory-internal.h \
+	$(top_srcdir)/include/purgatory-ext.h \
 	$(top_srcdir)/purgatory/entry-offsets.h \
 	$(top_srcdir)/purgatory/copy.h
 
@@ -69,9 +69,9 @@ purgatory/x86_64/entry.o: $(top_srcdir)/purgatory/entry-x86_64.S $(PURGATORY_DEP
 purgatory/x86_64/purgatory.o: $(top_srcdir)/purgatory/purgatory.c $(PURGATORY_DEPS)
 	@$(MKDIR_P) purgatory/x86_64
 	$(AM_V_CC)$(PURGATORY_COMPILE_X86_64) -c -o $@ $(top_srcdir)/purgatory/purgatory.c
-purgatory/x86_64/sha256.o: $(top_srcdir)/kexec/sha256.c $(PURGATORY_DEPS)
+purgatory/x86_64/sha256.o: $(top_srcdir)/lib/sha256.c $(PURGATORY_DEPS)
 	@$(MKDIR_P) purgatory/x86_64
-	$(AM_V_CC)$(PURGATORY_COMPILE_X86_64) -c -o $@ $(top_srcdir)/kexec/sha256.c
+	$(AM_V_CC)$(PURGATORY_COMPILE_X86_64) -c -o $@ $(top_srcdir)/lib/sha256.c
 
 purgatory/i386/entry.o: $(top_srcdir)/purgatory/entry-i386.S $(PURGATORY_DEPS)
 	@$(MKDIR_P) purgatory/i386
@@ -79,9 +79,9 @@ purgatory/i386/entry.o: $(top_srcdir)/purgatory/entry-i386.S $(PURGATORY_DEPS)
 purgatory/i386/purgatory.o: $(top_srcdir)/purgatory/purgatory.c $(PURGATORY_DEPS)
 	@$(MKDIR_P) purgatory/i386
 	$(AM_V_CC)$(PURGATORY_COMPILE_I386) -c -o $@ $(top_srcdir)/purgatory/purgatory.c
-purgatory/i386/sha256.o: $(top_srcdir)/kexec/sha256.c $(PURGATORY_DEPS)
+purgatory/i386/sha256.o: $(top_srcdir)/lib/sha256.c $(PURGATORY_DEPS)
 	@$(MKDIR_P) purgatory/i386
-	$(AM_V_CC)$(PURGATORY_COMPILE_I386) -c -o $@ $(top_srcdir)/kexec/sha256.c
+	$(AM_V_CC)$(PURGATORY_COMPILE_I386) -c -o $@ $(top_srcdir)/lib/sha256.c
 
 # Link, then refuse anything but RELATIVE relocations (check-elf.sh).
 purgatory/purgatory-x86_64.elf: $(PURGATORY_OBJS_X86_64) $(top_srcdir)/purgatory/purgatory.lds $(top_srcdir)/purgatory/check-elf.sh

@@ -15,7 +15,7 @@
 
 #include "purgatory-abi.h"
 #include "sha256.h"
-#include "purgatory-internal.h"
+#include "purgatory-ext.h"
 #include "entry-offsets.h"
 #include "copy.h"
 

@@ -17,8 +17,8 @@ fails=0
 passes=0
 
 $CC -O1 -I"$src/include" -I"$src/kexec" -I"$src/purgatory/qemu" -o "$work/mkpayload" \
-	"$src/purgatory/qemu/mkpayload.c" "$src/kexec/purgatory.c" "$src/kexec/sha256.c" \
-	"$src/kexec/error.c" "$src/kexec/elfhdr.c" "$build/purgatory/blob.o" -D_GNU_SOURCE -pthread || exit 1
+	"$src/purgatory/qemu/mkpayload.c" "$src/kexec/purgatory.c" "$src/lib/sha256.c" \
+	"$src/lib/error.c" "$src/lib/elfhdr.c" "$build/purgatory/blob.o" -D_GNU_SOURCE -pthread || exit 1
 
 run() { # name arch mode longmode variant(0 ok, 1 corrupt, 2 no stack) expect
 	name=$1; d="$work/$name"; mkdir -p "$d"

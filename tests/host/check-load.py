@@ -76,7 +76,7 @@ class Checker:
 
 
 def cpu_has_shani():
-    """What kexec/sha256.c asks CPUID, as /proc/cpuinfo shows it."""
+    """What lib/sha256.c asks CPUID, as /proc/cpuinfo shows it."""
     try:
         with open("/proc/cpuinfo") as f:
             for line in f:

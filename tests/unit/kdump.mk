@@ -5,7 +5,7 @@
 # memory the test builds (sim-mem.h), vmcore files written from it included.
 if HAVE_CMOCKA
 KDUMP_UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-KDUMP_UNIT_LDADD = libkdump.a libkexec.a $(CMOCKA_LIBS) $(ZLIB_LIBS) $(LZMA_LIBS)
+KDUMP_UNIT_LDADD = libkdump.a libkexec.a libkj.a $(CMOCKA_LIBS) $(ZLIB_LIBS) $(LZMA_LIBS)
 
 check_PROGRAMS += tests/unit/test-vmcoreinfo tests/unit/test-freepages tests/unit/test-dmesg
 TESTS += tests/unit/test-vmcoreinfo tests/unit/test-freepages tests/unit/test-dmesg

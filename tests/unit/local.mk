@@ -1,7 +1,7 @@
 # cmocka unit tests, linked against libkexec.a (the tool's own objects)
 if HAVE_CMOCKA
 UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
-UNIT_LDADD = libkexec.a $(CMOCKA_LIBS) $(ZLIB_LIBS) $(LZMA_LIBS)
+UNIT_LDADD = libkexec.a libkj.a $(CMOCKA_LIBS) $(ZLIB_LIBS) $(LZMA_LIBS)
 
 UNIT_TESTS = \
 	tests/unit/test-options \

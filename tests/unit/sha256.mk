@@ -1,7 +1,7 @@
 # SHA-256 and purgatory unit tests (cmocka, linked against libkexec.a)
 if HAVE_CMOCKA
 PURG_UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-PURG_UNIT_LDADD = libkexec.a $(CMOCKA_LIBS) $(ZLIB_LIBS) $(LZMA_LIBS)
+PURG_UNIT_LDADD = libkexec.a libkj.a $(CMOCKA_LIBS) $(ZLIB_LIBS) $(LZMA_LIBS)
 
 check_PROGRAMS += tests/unit/test-sha256 tests/unit/test-purgatory
 TESTS += tests/unit/test-sha256 tests/unit/test-purgatory

@@ -18,7 +18,7 @@
 #include "exitcodes.h"
 #include "purgatory.h"
 #include "sha256.h"
-#include "purgatory-internal.h"
+#include "purgatory-ext.h"
 
 struct blob {
 	const char *name;

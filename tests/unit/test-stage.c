@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The staging planner (kexec/stage.c) and the resume loader
+ * The staging planner (kexec/resume/stage.c) and the resume loader
  * (kexec/arch/x86/resume.c): every plan is carried out on a simulated
  * physical memory, the way the kernel (segments) and the purgatory (copy
  * list) would, and the result compared with what the image says.

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Private to the purgatory and kexec/purgatory.c (both sides built from
- * this tree): an optional extension that follows struct purgatory_header
- * inside section .kjheader.
+ * A contract between the purgatory and kexec/purgatory.c only (both built
+ * from this tree): an optional extension that follows struct
+ * purgatory_header inside section .kjheader.
  *
  * The ABI header carries one digest over all regions, which is enough to
  * refuse a corrupted image but not to say which segment is bad.  The
@@ -11,8 +11,8 @@
  * it only if it finds the extension magic right after the header, so a
  * purgatory without it keeps working.
  */
-#ifndef KJ_PURGATORY_INTERNAL_H
-#define KJ_PURGATORY_INTERNAL_H
+#ifndef KJ_PURGATORY_EXT_H
+#define KJ_PURGATORY_EXT_H
 
 #include <stdint.h>
 
