@@ -21,6 +21,8 @@ enum kj_arch {
 struct kj_load_input;
 struct kj_plan;
 
+/* The --type names its loaders answer to (kexec-tools' names), NULL last. */
+extern const char *const arch_image_types[];
 /* The architecture of uname()'s machine (0, or -1 when not one of ours). */
 int arch_from_machine(const char *machine, enum kj_arch *arch);
 /* Its name, as --dry-run prints it. */

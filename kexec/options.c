@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch.h"
 #include "exitcodes.h"
 #include "options.h"
 
@@ -69,13 +70,22 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* Image types -t accepts (kexec-tools' names for the x86 loaders). */
-static const char *const known_types[] = {
-	"bzImage64", "bzImage", "elf-x86_64", "elf-x86",
-};
+/* The image types -t accepts (the architecture's: arch_image_types),
+ * ", "-joined into buf. */
+static const char *types_list(char *buf, size_t len)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; arch_image_types[i] && at < len; i++)
+		at += (size_t)snprintf(buf + at, len - at, "%s%s", i ? ", " : "", arch_image_types[i]);
+	return buf;
+}
 
 void kj_usage(FILE *out)
 {
+	char types[128];
+
 	fputs("Usage: kexec [OPTION]... [IMAGE]\n"
 	      "Load a new kernel (or a physical-mode program) and boot or call it\n"
 	      "without going through the firmware.\n"
@@ -102,9 +112,10 @@ void kj_usage(FILE *out)
 	      "                          (entry from kexec_jump_back_entry= on /proc/cmdline)\n"
 	      "     --entry=ADDR         enter the image at ADDR instead of its own entry\n"
 	      "\n"
-	      "Loading:\n"
-	      " -t, --type=TYPE          image type: bzImage64, bzImage, elf-x86_64, elf-x86\n"
-	      "     --initrd=FILE        initial ramdisk; repeat to concatenate several\n"
+	      "Loading:\n",
+	      out);
+	fprintf(out, " -t, --type=TYPE          image type: %s\n", types_list(types, sizeof(types)));
+	fputs(	      "     --initrd=FILE        initial ramdisk; repeat to concatenate several\n"
 	      "     --ramdisk=FILE       same as --initrd\n"
 	      "     --command-line=STR   kernel command line\n"
 	      "     --append=STR         same as --command-line\n"
@@ -304,13 +315,13 @@ static int check_combination(struct kj_options *o, bool action_given, struct kj_
 		return kj_fail(err, KJ_EXIT_USAGE, "%s", load_only_given(o));
 	if (o->type) {
 		size_t i;
-		for (i = 0; i < sizeof(known_types) / sizeof(known_types[0]); i++)
-			if (!strcmp(o->type, known_types[i]))
-				break;
-		if (i == sizeof(known_types) / sizeof(known_types[0]))
-			return kj_fail(err, KJ_EXIT_USAGE,
-				       "--type: unknown image type '%s' (bzImage64, bzImage, elf-x86_64, elf-x86)",
-				       o->type);
+		char types[128];
+
+		for (i = 0; arch_image_types[i] && strcmp(o->type, arch_image_types[i]); i++)
+			;
+		if (!arch_image_types[i])
+			return kj_fail(err, KJ_EXIT_USAGE, "--type: unknown image type '%s' (%s)",
+				       o->type, types_list(types, sizeof(types)));
 	}
 	return 0;
 }

@@ -32,6 +32,9 @@
 
 /* ------------------------------------------------ the arch interface */
 
+/* kexec-tools' names: each starts with the .types of its loaders below */
+const char *const arch_image_types[] = { "bzImage64", "bzImage", "elf-x86_64", "elf-x86", NULL };
+
 int arch_from_machine(const char *machine, enum kj_arch *arch)
 {
 	if (!strcmp(machine, "x86_64"))
