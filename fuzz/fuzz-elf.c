@@ -17,7 +17,7 @@ static void check_image(const struct elf_exec *e, const uint8_t *d, size_t n)
 	bool entry_in = false;
 
 	FUZZ_CHECK(e->nload >= 1 && e->nload <= ELF_MAX_LOADS);
-	FUZZ_CHECK(e->machine == ELF_EM_386 || e->machine == ELF_EM_X86_64);
+	FUZZ_CHECK(e->machine == EM_386 || e->machine == EM_X86_64);
 	for (size_t i = 0; i < e->nload; i++) {
 		const struct elf_load *l = &e->load[i];
 

@@ -24,7 +24,7 @@ static inline void fz_memmap(struct fz *f, struct memmap *mm)
 		uint64_t s = fz_u64(f), e = fz_u64(f);
 
 		memmap_add(mm, range_from_bounds(s, e),
-			   fz_u8(f) & 1 ? E820_TYPE_RAM : E820_TYPE_RESERVED);
+			   fz_u8(f) & 1 ? KJ_MEM_RAM : KJ_MEM_RESERVED);
 	}
 	memmap_sort(mm);
 }

@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 				FUZZ_CHECK(mm.n <= io.n);
 				for (size_t i = 1; i < mm.n; i++)
 					FUZZ_CHECK(mm.e[i - 1].r.start <= mm.e[i].r.start);
-				FUZZ_CHECK(memmap_bytes_of_type(&mm, E820_TYPE_RAM) >= 1024 * 1024);
+				FUZZ_CHECK(memmap_bytes_of_type(&mm, KJ_MEM_RAM) >= 1024 * 1024);
 				for (size_t i = 0; i < mm.n; i++)
 					FUZZ_CHECK(memmap_type_name(mm.e[i].type) != NULL);
 				memmap_free(&mm);

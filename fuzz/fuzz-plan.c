@@ -34,7 +34,7 @@ static void check_found(const struct kj_plan *p, struct range limit, uint64_t si
 	FUZZ_CHECK(at + size > at);
 	FUZZ_CHECK(range_contains(limit, r));
 	for (size_t i = 0; i < p->mm->n; i++)
-		in_ram = in_ram || (p->mm->e[i].type == E820_TYPE_RAM && range_contains(p->mm->e[i].r, r));
+		in_ram = in_ram || (p->mm->e[i].type == KJ_MEM_RAM && range_contains(p->mm->e[i].r, r));
 	FUZZ_CHECK(in_ram);
 	for (size_t i = 0; i < p->nseg; i++)
 		FUZZ_CHECK(!range_overlaps(r, range_make(p->seg[i].mem, p->seg[i].memsz)));

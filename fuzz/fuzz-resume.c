@@ -41,9 +41,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	o.no_checks = d[EI_PAD] & 1;
 	memset(&sys, 0, sizeof(sys));
 	sys.arch = le16(d + 18) == EM_386 ? KJ_ARCH_I386 : KJ_ARCH_X86_64;
-	memmap_add(&sys.mm, range_from_bounds(0, 0x9f000), E820_TYPE_RAM);
-	memmap_add(&sys.mm, range_from_bounds(0xf0000, 0x100000), E820_TYPE_RESERVED);
-	memmap_add(&sys.mm, range_from_bounds(0x100000, RAM_TOP), E820_TYPE_RAM);
+	memmap_add(&sys.mm, range_from_bounds(0, 0x9f000), KJ_MEM_RAM);
+	memmap_add(&sys.mm, range_from_bounds(0xf0000, 0x100000), KJ_MEM_RESERVED);
+	memmap_add(&sys.mm, range_from_bounds(0x100000, RAM_TOP), KJ_MEM_RAM);
 	sys.ram_pages = RAM_TOP / 4096;
 	if (d[EI_PAD] & 2)
 		sys.ram_pages = 2 * ((4 * MiB) / 4096 + d[EI_PAD + 1]);

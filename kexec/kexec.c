@@ -224,7 +224,7 @@ static void print_dry_run(const struct kj_options *o, const struct kj_sysinfo *s
 	printf("image %s (running kernel: %s)\n", o->kernel ? o->kernel : "jump-back helper",
 	       arch_name(sys->arch));
 	printf("memory map from %s: %" PRIu64 " MiB RAM\n", sys->mm_source,
-	       memmap_bytes_of_type(&sys->mm, E820_TYPE_RAM) >> 20);
+	       memmap_bytes_of_type(&sys->mm, KJ_MEM_RAM) >> 20);
 	for (size_t i = 0; i < sys->mm.n; i++)
 		printf("  map 0x%09" PRIx64 "-0x%09" PRIx64 " %s\n", sys->mm.e[i].r.start,
 		       range_end(sys->mm.e[i].r), memmap_type_name(sys->mm.e[i].type));

@@ -118,7 +118,7 @@ int plan_find_space(const struct kj_plan *p, struct kj_space want, uint64_t *out
 		struct range area;
 		uint64_t at;
 
-		if (p->mm->e[i].type != E820_TYPE_RAM)
+		if (p->mm->e[i].type != KJ_MEM_RAM)
 			continue;
 		area = range_intersect(p->mm->e[i].r, limit);
 		/* only whole pages of RAM can hold a segment (none above a
@@ -206,7 +206,7 @@ static bool in_ram(const struct memmap *mm, struct range r)
 		bool advanced = false;
 		for (size_t i = 0; i < mm->n; i++) {
 			const struct mem_entry *e = &mm->e[i];
-			if (e->type == E820_TYPE_RAM && e->r.start <= at && at < range_end(e->r)) {
+			if (e->type == KJ_MEM_RAM && e->r.start <= at && at < range_end(e->r)) {
 				at = range_end(e->r);
 				advanced = true;
 			}

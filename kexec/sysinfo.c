@@ -101,7 +101,7 @@ int kj_sysinfo_read(struct kj_sysinfo *s, bool need_cmdline, struct kj_error *er
 	s->ram_pages = meminfo_total_pages();
 	read_vmcoreinfo(s);
 	if (!s->ram_pages)
-		s->ram_pages = memmap_bytes_of_type(&s->mm, E820_TYPE_RAM) / KJ_PAGE_SIZE;
+		s->ram_pages = memmap_bytes_of_type(&s->mm, KJ_MEM_RAM) / KJ_PAGE_SIZE;
 	s->cpus = purgatory_digest_threads();
 	s->sha_ni = sha256_impl() == SHA256_IMPL_SHANI;
 	if (read_random(s->rng_seed, sizeof(s->rng_seed), err) < 0) {

@@ -17,15 +17,15 @@ static const struct {
 	const char *name;
 	uint32_t type;
 } type_names[] = {
-	{ "System RAM", E820_TYPE_RAM },
-	{ "Reserved", E820_TYPE_RESERVED },
-	{ "reserved", E820_TYPE_RESERVED },
-	{ "ACPI Tables", E820_TYPE_ACPI },
-	{ "ACPI Non-volatile Storage", E820_TYPE_NVS },
-	{ "Unusable memory", E820_TYPE_UNUSABLE },
-	{ "Persistent Memory (legacy)", E820_TYPE_PRAM },
-	{ "Persistent Memory", E820_TYPE_PMEM },
-	{ "Soft Reserved", E820_TYPE_SOFT_RESERVED },
+	{ "System RAM", KJ_MEM_RAM },
+	{ "Reserved", KJ_MEM_RESERVED },
+	{ "reserved", KJ_MEM_RESERVED },
+	{ "ACPI Tables", KJ_MEM_ACPI },
+	{ "ACPI Non-volatile Storage", KJ_MEM_NVS },
+	{ "Unusable memory", KJ_MEM_UNUSABLE },
+	{ "Persistent Memory (legacy)", KJ_MEM_PRAM },
+	{ "Persistent Memory", KJ_MEM_PMEM },
+	{ "Soft Reserved", KJ_MEM_SOFT_RESERVED },
 };
 
 uint32_t memmap_type_from_name(const char *name)
@@ -33,7 +33,7 @@ uint32_t memmap_type_from_name(const char *name)
 	for (size_t i = 0; i < sizeof(type_names) / sizeof(type_names[0]); i++)
 		if (!strcmp(name, type_names[i].name))
 			return type_names[i].type;
-	return E820_TYPE_RESERVED;
+	return KJ_MEM_RESERVED;
 }
 
 const char *memmap_type_name(uint32_t type)
@@ -196,7 +196,7 @@ int memmap_from_iomem(const struct iomem *io, struct memmap *out, struct kj_erro
 		type = memmap_type_from_name(io->e[i].name);
 		/* Top-level device windows (PCI Bus, IOAPIC …) are not memory the
 		 * firmware described; only the memmap types belong in E820. */
-		if (type == E820_TYPE_RESERVED && strcmp(io->e[i].name, "Reserved") &&
+		if (type == KJ_MEM_RESERVED && strcmp(io->e[i].name, "Reserved") &&
 		    strcmp(io->e[i].name, "reserved"))
 			continue;
 		if (memmap_add(out, io->e[i].r, type) < 0) {
@@ -206,7 +206,7 @@ int memmap_from_iomem(const struct iomem *io, struct memmap *out, struct kj_erro
 	}
 	memmap_sort(out);
 	/* Readers without CAP_SYS_ADMIN see every address as 0. */
-	if (memmap_bytes_of_type(out, E820_TYPE_RAM) < 1024 * 1024) {
+	if (memmap_bytes_of_type(out, KJ_MEM_RAM) < 1024 * 1024) {
 		memmap_free(out);
 		return kj_fail(err, KJ_EXIT_FAILURE,
 			       "%s: no System RAM addresses shown (they are hidden from non-root users; run as root)",
@@ -295,7 +295,7 @@ bad:
 	}
 	closedir(d);
 	memmap_sort(out);
-	if (!memmap_bytes_of_type(out, E820_TYPE_RAM)) {
+	if (!memmap_bytes_of_type(out, KJ_MEM_RAM)) {
 		memmap_free(out);
 		return kj_fail(err, KJ_EXIT_FAILURE, "%s: no System RAM listed", dir);
 	}

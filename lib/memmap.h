@@ -14,15 +14,18 @@
 #include "kj-error.h"
 #include "range.h"
 
-/* E820 types, as boot_params.e820_table carries them. */
-#define E820_TYPE_RAM           1
-#define E820_TYPE_RESERVED      2
-#define E820_TYPE_ACPI          3
-#define E820_TYPE_NVS           4
-#define E820_TYPE_UNUSABLE      5
-#define E820_TYPE_PMEM          7
-#define E820_TYPE_PRAM          12
-#define E820_TYPE_SOFT_RESERVED 0xefffffff
+/* The kinds of memory a map holds, numbered as the firmware's address
+ * range types (ACPI's, E820's on x86): what /sys/firmware/memmap names,
+ * boot_params.e820_table carries and the saved image's memory-map note
+ * (kdump-image.h) records. */
+#define KJ_MEM_RAM           1
+#define KJ_MEM_RESERVED      2
+#define KJ_MEM_ACPI          3
+#define KJ_MEM_NVS           4
+#define KJ_MEM_UNUSABLE      5
+#define KJ_MEM_PMEM          7
+#define KJ_MEM_PRAM          12
+#define KJ_MEM_SOFT_RESERVED 0xefffffff
 
 struct mem_entry {
 	struct range r;
@@ -51,7 +54,7 @@ void memmap_sort(struct memmap *m);
 void memmap_free(struct memmap *m);
 uint64_t memmap_bytes_of_type(const struct memmap *m, uint32_t type);
 
-/* "System RAM" -> E820_TYPE_RAM …; unknown names are E820_TYPE_RESERVED. */
+/* "System RAM" -> KJ_MEM_RAM …; unknown names are KJ_MEM_RESERVED. */
 uint32_t memmap_type_from_name(const char *name);
 const char *memmap_type_name(uint32_t type);
 

@@ -25,7 +25,7 @@ static bool in_ram(const struct memmap *mm, struct range r)
 		bool found = false;
 
 		for (size_t i = 0; i < mm->n; i++) {
-			if (mm->e[i].type != E820_TYPE_RAM)
+			if (mm->e[i].type != KJ_MEM_RAM)
 				continue;
 			if (pos >= mm->e[i].r.start && pos < range_end(mm->e[i].r)) {
 				pos = range_end(mm->e[i].r);
@@ -93,7 +93,7 @@ int stage_free_ranges(const struct stage_load *l, size_t n, const struct memmap 
 		uint64_t pos, end;
 		size_t c = 0;
 
-		if (mm->e[i].type != E820_TYPE_RAM)
+		if (mm->e[i].type != KJ_MEM_RAM)
 			continue;
 		r = range_intersect(mm->e[i].r, place);
 		r = range_intersect(r, range_from_bounds(LOW_1M, limit));

@@ -12,12 +12,12 @@
 static inline void fixture_qemu_map(struct memmap *mm)
 {
 	memset(mm, 0, sizeof(*mm));
-	memmap_add(mm, range_from_inclusive(0, 0x9fbff), E820_TYPE_RAM);
-	memmap_add(mm, range_from_inclusive(0x9fc00, 0x9ffff), E820_TYPE_RESERVED);
-	memmap_add(mm, range_from_inclusive(0xf0000, 0xfffff), E820_TYPE_RESERVED);
-	memmap_add(mm, range_from_inclusive(0x100000, 0x1ffdffff), E820_TYPE_RAM);
-	memmap_add(mm, range_from_inclusive(0x1ffe0000, 0x1fffffff), E820_TYPE_RESERVED);
-	memmap_add(mm, range_from_inclusive(0xfffc0000, 0xffffffff), E820_TYPE_RESERVED);
+	memmap_add(mm, range_from_inclusive(0, 0x9fbff), KJ_MEM_RAM);
+	memmap_add(mm, range_from_inclusive(0x9fc00, 0x9ffff), KJ_MEM_RESERVED);
+	memmap_add(mm, range_from_inclusive(0xf0000, 0xfffff), KJ_MEM_RESERVED);
+	memmap_add(mm, range_from_inclusive(0x100000, 0x1ffdffff), KJ_MEM_RAM);
+	memmap_add(mm, range_from_inclusive(0x1ffe0000, 0x1fffffff), KJ_MEM_RESERVED);
+	memmap_add(mm, range_from_inclusive(0xfffc0000, 0xffffffff), KJ_MEM_RESERVED);
 }
 
 #endif

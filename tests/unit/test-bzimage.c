@@ -68,7 +68,7 @@ static void payload_is_elf(void **state)
 				       &out, &outlen, &err), 1);
 	assert_int_equal(elf_exec_parse(out, outlen, "vmlinux", &elf, &err), 0);
 	assert_true(elf.is64);
-	assert_int_equal(elf.machine, ELF_EM_X86_64);
+	assert_int_equal(elf.machine, EM_X86_64);
 	assert_int_equal(elf.entry, 0x1000000); /* phys_startup_64 */
 	assert_true(elf.nload >= 3);
 	free(out);

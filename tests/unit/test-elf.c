@@ -57,7 +57,7 @@ static void good64(void **state)
 	make64();
 	assert_int_equal(elf_exec_parse(img, sizeof(img), "prog.elf", &e, &err), 0);
 	assert_true(e.is64);
-	assert_int_equal(e.machine, ELF_EM_X86_64);
+	assert_int_equal(e.machine, EM_X86_64);
 	assert_int_equal(e.nload, 2);
 	assert_int_equal(e.load[0].paddr, 0x1000000);
 	assert_ptr_equal(e.load[0].data, img + 4096);
@@ -88,7 +88,7 @@ static void good32(void **state)
 	ph->p_memsz = 16;
 	assert_int_equal(elf_exec_parse(img, sizeof(img), "prog32.elf", &e, &err), 0);
 	assert_false(e.is64);
-	assert_int_equal(e.machine, ELF_EM_386);
+	assert_int_equal(e.machine, EM_386);
 	assert_int_equal(e.entry, 0x100000);
 }
 

@@ -42,16 +42,16 @@ static void map_for_b(void **state)
 	struct range win = range_from_bounds(0x1000000, 0x6000000);
 	struct range low = range_from_bounds(0x1000, 0x9f000);
 	static const struct { uint64_t s, e; uint32_t t; } want[] = {
-		{ 0x0, 0x1000, E820_TYPE_ACPI },
-		{ 0x1000, 0x9f000, E820_TYPE_RAM },
-		{ 0x9f000, 0x9fc00, E820_TYPE_ACPI },
-		{ 0x9fc00, 0xa0000, E820_TYPE_RESERVED },
-		{ 0xf0000, 0x100000, E820_TYPE_RESERVED },
-		{ 0x100000, 0x1000000, E820_TYPE_ACPI },
-		{ 0x1000000, 0x6000000, E820_TYPE_RAM },
-		{ 0x6000000, 0x1ffe0000, E820_TYPE_ACPI },
-		{ 0x1ffe0000, 0x20000000, E820_TYPE_RESERVED },
-		{ 0xfffc0000, 0x100000000ull, E820_TYPE_RESERVED },
+		{ 0x0, 0x1000, KJ_MEM_ACPI },
+		{ 0x1000, 0x9f000, KJ_MEM_RAM },
+		{ 0x9f000, 0x9fc00, KJ_MEM_ACPI },
+		{ 0x9fc00, 0xa0000, KJ_MEM_RESERVED },
+		{ 0xf0000, 0x100000, KJ_MEM_RESERVED },
+		{ 0x100000, 0x1000000, KJ_MEM_ACPI },
+		{ 0x1000000, 0x6000000, KJ_MEM_RAM },
+		{ 0x6000000, 0x1ffe0000, KJ_MEM_ACPI },
+		{ 0x1ffe0000, 0x20000000, KJ_MEM_RESERVED },
+		{ 0xfffc0000, 0x100000000ull, KJ_MEM_RESERVED },
 	};
 
 	assert_int_equal(jump_memmap_for_b(&mm, win, low, &b), 0);
@@ -62,7 +62,7 @@ static void map_for_b(void **state)
 		assert_int_equal(b.e[i].type, want[i].t);
 	}
 	/* never A's memory as RAM: B's RAM is exactly window + low */
-	assert_int_equal(memmap_bytes_of_type(&b, E820_TYPE_RAM), win.size + low.size);
+	assert_int_equal(memmap_bytes_of_type(&b, KJ_MEM_RAM), win.size + low.size);
 	memmap_free(&b);
 }
 
@@ -224,7 +224,7 @@ static void preserve_plan(void **state)
 		uint64_t ram = 0;
 		for (unsigned i = 0; i < b[BP_E820_ENTRIES]; i++) {
 			const uint8_t *e = b + BP_E820_TABLE + i * BP_E820_ENTRY_SIZE;
-			if (le32(e + 16) == E820_TYPE_RAM) {
+			if (le32(e + 16) == KJ_MEM_RAM) {
 				struct range r = range_make(le64(e), le64(e + 8));
 				assert_true(range_contains(range_from_bounds(0x1000000, 0x6000000), r) ||
 					    range_end(r) <= 0x100000);
@@ -265,7 +265,7 @@ static void preserve_plan(void **state)
 		}
 		for (size_t s = 0; s < p.nseg; s++)
 			segs_ram += p.seg[s].memsz;
-		assert_int_equal(sum, memmap_bytes_of_type(&mm, E820_TYPE_RAM) - segs_ram);
+		assert_int_equal(sum, memmap_bytes_of_type(&mm, KJ_MEM_RAM) - segs_ram);
 	}
 	plan_free(&p);
 	kj_file_release(&k);

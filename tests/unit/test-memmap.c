@@ -53,12 +53,12 @@ static void iomem_top_level(void **state)
 	assert_int_equal(memmap_from_iomem(&io, &mm, &err), 0);
 	/* nested lines and PCI windows are not firmware memory */
 	assert_int_equal(mm.n, 8);
-	assert_int_equal(mm.e[1].type, E820_TYPE_RAM);
+	assert_int_equal(mm.e[1].type, KJ_MEM_RAM);
 	assert_int_equal(mm.e[1].r.start, 0x1000);
 	assert_int_equal(mm.e[1].r.size, 0x9fc00 - 0x1000);
 	assert_int_equal(mm.e[7].r.start, 0x100000000ull);
 	assert_int_equal(range_end(mm.e[7].r), 0x180000000ull);
-	assert_int_equal(memmap_bytes_of_type(&mm, E820_TYPE_RAM),
+	assert_int_equal(memmap_bytes_of_type(&mm, KJ_MEM_RAM),
 			 (0x9fc00 - 0x1000) + (0x1ffe0000 - 0x100000) + 0x80000000ull);
 	memmap_free(&mm);
 	iomem_free(&io);
@@ -97,11 +97,11 @@ static void firmware_entries(void **state)
 	assert_int_equal(memmap_parse_firmware_entry("0x100000\n", "0x1ffdffff\n", "System RAM\n", &e), 0);
 	assert_int_equal(e.r.start, 0x100000);
 	assert_int_equal(e.r.size, 0x1fee0000);
-	assert_int_equal(e.type, E820_TYPE_RAM);
+	assert_int_equal(e.type, KJ_MEM_RAM);
 	assert_int_equal(memmap_parse_firmware_entry("0x0", "0xfff", "ACPI Non-volatile Storage", &e), 0);
-	assert_int_equal(e.type, E820_TYPE_NVS);
+	assert_int_equal(e.type, KJ_MEM_NVS);
 	assert_int_equal(memmap_parse_firmware_entry("0x0", "0xfff", "Something new", &e), 0);
-	assert_int_equal(e.type, E820_TYPE_RESERVED);
+	assert_int_equal(e.type, KJ_MEM_RESERVED);
 	assert_int_equal(memmap_parse_firmware_entry("0x2000", "0x1000", "System RAM", &e), -1);
 	assert_int_equal(memmap_parse_firmware_entry("zz", "0x1000", "System RAM", &e), -1);
 	assert_int_equal(memmap_parse_firmware_entry("0x10 junk", "0x1000", "System RAM", &e), -1);
@@ -140,7 +140,7 @@ static void firmware_dir(void **state)
 	assert_int_equal(memmap_read_firmware_dir(dir, &mm, &err), 0);
 	assert_int_equal(mm.n, 3);
 	assert_int_equal(mm.e[0].r.start, 0); /* sorted */
-	assert_int_equal(mm.e[1].type, E820_TYPE_RESERVED);
+	assert_int_equal(mm.e[1].type, KJ_MEM_RESERVED);
 	memmap_free(&mm);
 	snprintf(p, sizeof(p), "%s/2/end", dir);
 	write_file(p, "garbage");

@@ -34,9 +34,9 @@ static uint8_t *sim;
 static void map_init(struct memmap *mm, uint64_t top)
 {
 	memset(mm, 0, sizeof(*mm));
-	memmap_add(mm, range_from_bounds(0, 0x9f000), E820_TYPE_RAM);
-	memmap_add(mm, range_from_bounds(0xf0000, 0x100000), E820_TYPE_RESERVED);
-	memmap_add(mm, range_from_bounds(0x100000, top), E820_TYPE_RAM);
+	memmap_add(mm, range_from_bounds(0, 0x9f000), KJ_MEM_RAM);
+	memmap_add(mm, range_from_bounds(0xf0000, 0x100000), KJ_MEM_RESERVED);
+	memmap_add(mm, range_from_bounds(0x100000, top), KJ_MEM_RAM);
 }
 
 /* deterministic bytes for load i */

@@ -65,7 +65,7 @@ int bootparam_build(uint8_t *bp, const struct bootparam_input *in, struct kj_err
 		put_le64(slot + 8, e->r.size);
 		put_le32(slot + 16, e->type);
 		n++;
-		if (e->type == E820_TYPE_RAM && range_end(e->r) > 0x100000) {
+		if (e->type == KJ_MEM_RAM && range_end(e->r) > 0x100000) {
 			uint64_t s = e->r.start > 0x100000 ? e->r.start : 0x100000;
 			above_1m_k += (range_end(e->r) - s) >> 10;
 		}

@@ -45,16 +45,16 @@ int crash_capture_map(const struct memmap *mm, const struct range *crash, size_t
 		const struct mem_entry *e = &mm->e[i];
 
 		switch (e->type) {
-		case E820_TYPE_RAM: {
+		case KJ_MEM_RAM: {
 			struct range low = range_intersect(e->r, range_from_bounds(0, LOW_1M));
 
-			if (low.size && memmap_add(out, low, E820_TYPE_RAM) < 0)
+			if (low.size && memmap_add(out, low, KJ_MEM_RAM) < 0)
 				goto oom;
 			break;
 		}
-		case E820_TYPE_ACPI:
-		case E820_TYPE_NVS:
-		case E820_TYPE_RESERVED:
+		case KJ_MEM_ACPI:
+		case KJ_MEM_NVS:
+		case KJ_MEM_RESERVED:
 			if (memmap_add(out, e->r, e->type) < 0)
 				goto oom;
 			break;
@@ -69,8 +69,8 @@ int crash_capture_map(const struct memmap *mm, const struct range *crash, size_t
 		before = range_from_bounds(r.start, range_overlaps(r, hdr) ? hdr.start : range_end(r));
 		after = range_overlaps(r, hdr) ? range_from_bounds(range_end(hdr), range_end(r))
 					       : range_make(0, 0);
-		if ((before.size >= KJ_PAGE_SIZE && memmap_add(out, before, E820_TYPE_RAM) < 0) ||
-		    (after.size >= KJ_PAGE_SIZE && memmap_add(out, after, E820_TYPE_RAM) < 0))
+		if ((before.size >= KJ_PAGE_SIZE && memmap_add(out, before, KJ_MEM_RAM) < 0) ||
+		    (after.size >= KJ_PAGE_SIZE && memmap_add(out, after, KJ_MEM_RAM) < 0))
 			goto oom;
 	}
 	memmap_sort(out);
@@ -87,7 +87,7 @@ int crash_dump_ranges(const struct memmap *mm, const struct range *crash, size_t
 	size_t nram = 0, nh = 0;
 
 	for (size_t i = 0; i < mm->n && nram < sizeof(ram) / sizeof(ram[0]); i++)
-		if (mm->e[i].type == E820_TYPE_RAM)
+		if (mm->e[i].type == KJ_MEM_RAM)
 			ram[nram++] = mm->e[i].r;
 	holes[nh++] = range_from_bounds(0, LOW_1M);
 	for (size_t i = 0; i < ncrash && i < KJ_MAX_CRASH_REGIONS; i++)

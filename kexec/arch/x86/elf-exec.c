@@ -29,7 +29,7 @@ int elf_exec_parse(const uint8_t *buf, size_t len, const char *name, struct elf_
 		return kj_fail(err, KJ_EXIT_BADFILE, "%s: ELF type %u is not an executable (ET_EXEC)%s",
 			       name, h.type,
 			       h.type == ET_CORE ? "; an ELF core loads only with --args-none" : "");
-	if (out->machine != ELF_EM_X86_64 && out->machine != ELF_EM_386)
+	if (out->machine != EM_X86_64 && out->machine != EM_386)
 		return kj_fail(err, KJ_EXIT_BADFILE, "%s: ELF machine %u is not x86", name,
 			       out->machine);
 	if (!h.phnum)

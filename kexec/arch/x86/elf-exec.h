@@ -3,6 +3,7 @@
 #ifndef KJ_ELF_H
 #define KJ_ELF_H
 
+#include <elf.h> /* EM_386, EM_X86_64 */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,9 +26,6 @@ struct elf_exec {
 	struct elf_load load[ELF_MAX_LOADS];
 	size_t nload;
 };
-
-#define ELF_EM_386    3
-#define ELF_EM_X86_64 62
 
 bool elf_probe(const uint8_t *buf, size_t len);
 /* Parse an x86 ELF executable (ET_EXEC) for loading at its physical

@@ -64,7 +64,7 @@ int jump_memmap_for_b(const struct memmap *a, struct range window, struct range 
 		const struct mem_entry *e = &a->e[i];
 		uint64_t at = e->r.start, end = range_end(e->r);
 
-		if (e->type != E820_TYPE_RAM) {
+		if (e->type != KJ_MEM_RAM) {
 			if (memmap_add(out, e->r, e->type) < 0)
 				goto oom;
 			continue;
@@ -80,12 +80,12 @@ int jump_memmap_for_b(const struct memmap *a, struct range window, struct range 
 			if (range_empty(first) || (!range_empty(in_win) && in_win.start < first.start))
 				first = in_win;
 			if (range_empty(first)) {
-				if (add_piece(out, rest, E820_TYPE_ACPI) < 0)
+				if (add_piece(out, rest, KJ_MEM_ACPI) < 0)
 					goto oom;
 				break;
 			}
-			if (add_piece(out, range_from_bounds(at, first.start), E820_TYPE_ACPI) < 0 ||
-			    add_piece(out, first, E820_TYPE_RAM) < 0)
+			if (add_piece(out, range_from_bounds(at, first.start), KJ_MEM_ACPI) < 0 ||
+			    add_piece(out, first, KJ_MEM_RAM) < 0)
 				goto oom;
 			next = range_end(first);
 			at = next;
@@ -105,7 +105,7 @@ static struct range low_ram(const struct memmap *mm)
 
 	for (size_t i = 0; i < mm->n; i++) {
 		struct range r;
-		if (mm->e[i].type != E820_TYPE_RAM)
+		if (mm->e[i].type != KJ_MEM_RAM)
 			continue;
 		r = range_intersect(mm->e[i].r, range_from_bounds(0x1000, LOW_1M));
 		r = range_from_bounds(align_up(r.start, KJ_PAGE_SIZE),
@@ -229,7 +229,7 @@ int jump_finish(struct kj_plan *plan, const struct kj_sysinfo *sys, struct jump_
 		/* the lowest uncovered RAM page run inside the window */
 		for (size_t i = 0; i < sys->mm.n; i++) {
 			struct range r;
-			if (sys->mm.e[i].type != E820_TYPE_RAM)
+			if (sys->mm.e[i].type != KJ_MEM_RAM)
 				continue;
 			r = range_intersect(sys->mm.e[i].r, j->window);
 			r = range_from_bounds(align_up(r.start, KJ_PAGE_SIZE),
@@ -269,7 +269,7 @@ int jump_finish(struct kj_plan *plan, const struct kj_sysinfo *sys, struct jump_
 		spec.direct_end = ELFCORE_I386_LOWMEM_END;
 	}
 	for (size_t i = 0; i < sys->mm.n && nram < sizeof(ram) / sizeof(ram[0]); i++)
-		if (sys->mm.e[i].type == E820_TYPE_RAM)
+		if (sys->mm.e[i].type == KJ_MEM_RAM)
 			ram[nram++] = sys->mm.e[i].r;
 	for (n = 0; n < plan->nseg; n++)
 		holes[n] = range_make(plan->seg[n].mem, plan->seg[n].memsz);

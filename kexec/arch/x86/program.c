@@ -65,13 +65,13 @@ int x86_place_elf(const struct kj_load_input *in, struct kj_plan *plan, struct k
 	if (elf_exec_parse(in->kernel->data, in->kernel->size, name, &elf, err) < 0)
 		return -1;
 	qsort(elf.load, elf.nload, sizeof(elf.load[0]), cmp_load);
-	if (in->o->type && !strcmp(in->o->type, "elf-x86_64") && elf.machine != ELF_EM_X86_64)
+	if (in->o->type && !strcmp(in->o->type, "elf-x86_64") && elf.machine != EM_X86_64)
 		return kj_fail(err, KJ_EXIT_BADFILE, "%s: not an x86_64 ELF (--type elf-x86_64)", name);
-	if (elf.machine == ELF_EM_X86_64 && in->sys->arch != KJ_ARCH_X86_64)
+	if (elf.machine == EM_X86_64 && in->sys->arch != KJ_ARCH_X86_64)
 		return kj_fail(err, KJ_EXIT_BADFILE,
 			       "%s: a 64-bit ELF kernel cannot be entered from a 32-bit kernel; use its bzImage",
 			       name);
-	k->entry64 = elf.machine == ELF_EM_X86_64;
+	k->entry64 = elf.machine == EM_X86_64;
 	k->entry = elf.entry;
 	k->cmdline_max = 2047;         /* COMMAND_LINE_SIZE - 1 on x86 */
 	k->initrd_end_max = 0x80000000; /* what the synthetic header promises */

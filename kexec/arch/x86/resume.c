@@ -20,6 +20,7 @@
  * kernel takes at most half of RAM in segments, and the staging areas
  * (stage.h) need RAM the image leaves alone.
  */
+#include <elf.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,8 +34,6 @@
 #include "stage.h"
 #include "x86-load.h"
 #define ONE_GIB  0x40000000ull
-#define EM_386_    3
-#define EM_X86_64_ 62
 #define MIB(x) ((x) >> 20)
 
 /* Page-table entry bits */
@@ -48,7 +47,7 @@ static size_t ram_ranges(const struct mem_entry *e, size_t n, struct range *out,
 	size_t k = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		if (e[i].type != E820_TYPE_RAM || !e[i].r.size)
+		if (e[i].type != KJ_MEM_RAM || !e[i].r.size)
 			continue;
 		if (k && range_end(out[k - 1]) == e[i].r.start) {
 			out[k - 1].size += e[i].r.size;
@@ -336,12 +335,12 @@ static int resume_open(struct resume *r, struct kj_error *err)
 	if (o->nr_initrds || o->command_line || o->reuse_cmdline)
 		return kj_fail(err, KJ_EXIT_USAGE, "%s: a saved image takes no initrd or command line",
 			       r->name);
-	if (r->c.machine != (r->is64 ? EM_X86_64_ : EM_386_))
+	if (r->c.machine != (r->is64 ? EM_X86_64 : EM_386))
 		return kj_fail(err, KJ_EXIT_BADFILE,
 			       "%s: %s image; this kernel is %s: resume it with the kernel it was saved from",
 			       r->name,
-			       r->c.machine == EM_X86_64_ ? "an x86_64" :
-			       r->c.machine == EM_386_ ? "an i386" : "not an x86",
+			       r->c.machine == EM_X86_64 ? "an x86_64" :
+			       r->c.machine == EM_386 ? "an i386" : "not an x86",
 			       r->is64 ? "x86_64" : "i386");
 	return 0;
 }
@@ -449,7 +448,7 @@ static int resume_reserve(struct resume *r, struct kj_plan *plan, struct kj_erro
 	if (stage_free_ranges(r->loads, r->nl, mm, plan->place, limit, r->name, &r->sp, err) < 0)
 		return -1;
 	for (size_t i = 0; i < mm->n; i++)
-		if (mm->e[i].type == E820_TYPE_RAM && range_end(mm->e[i].r) > r->ram_top)
+		if (mm->e[i].type == KJ_MEM_RAM && range_end(mm->e[i].r) > r->ram_top)
 			r->ram_top = range_end(mm->e[i].r);
 	if (r->ram_top > limit)
 		r->ram_top = limit;
