@@ -37,6 +37,17 @@ void plan_free(struct kj_plan *p)
 	p->nseg = 0;
 }
 
+void *plan_alloc(struct kj_plan *p, size_t size, const char *what, struct kj_error *err)
+{
+	void *b = calloc(1, size ? size : 1);
+
+	if (!b) {
+		kj_fail(err, KJ_EXIT_FAILURE, "%s: out of memory", what);
+		return NULL;
+	}
+	return plan_own(p, b, err) < 0 ? NULL : b;
+}
+
 int plan_own(struct kj_plan *p, void *buf, struct kj_error *err)
 {
 	if (p->nowned == KJ_MAX_OWNED) {

@@ -67,8 +67,12 @@ void plan_init(struct kj_plan *p, const struct memmap *mm, struct range place,
 /* Record a warning for the user (at most KJ_PLAN_MAX_WARNINGS are kept). */
 void plan_warn(struct kj_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void plan_free(struct kj_plan *p);
-/* Hand a malloc'd buffer to the plan; it is freed by plan_free(). */
+/* Hand a malloc'd buffer to the plan; it is freed by plan_free() (and at
+ * once when this fails). */
 int plan_own(struct kj_plan *p, void *buf, struct kj_error *err);
+/* A zeroed buffer of size bytes the plan owns, or NULL ("WHAT: out of
+ * memory" in err). */
+void *plan_alloc(struct kj_plan *p, size_t size, const char *what, struct kj_error *err);
 
 /*
  * A placement request (as the kernel's struct kexec_buf): room for size

@@ -134,10 +134,10 @@ int crash_begin(struct kj_plan *plan, const struct kj_sysinfo *sys, struct crash
 	spec.loads = loads;
 	spec.nloads = (size_t)nl;
 	c->hdr_size = align_up(elfcore_size(&spec), KJ_PAGE_SIZE);
-	c->hdr_buf = calloc(1, c->hdr_size);
-	if (!c->hdr_buf || plan_own(plan, c->hdr_buf, err) < 0) {
+	c->hdr_buf = plan_alloc(plan, c->hdr_size, "the ELF core header", err);
+	if (!c->hdr_buf) {
 		free(loads);
-		return c->hdr_buf ? -1 : kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
+		return -1;
 	}
 	if (elfcore_build(&spec, c->hdr_buf, c->hdr_size, err) < 0) {
 		free(loads);

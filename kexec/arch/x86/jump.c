@@ -173,10 +173,8 @@ int jump_begin(struct kj_plan *plan, const struct kj_sysinfo *sys, struct range 
 	spec.nnotes = 2;
 	j->note_off = align_up(elfcore_size(&spec), 8);
 	j->hdr_size = align_up(j->note_off + memmap_note_size(&sys->mm), KJ_PAGE_SIZE);
-	j->hdr_buf = calloc(1, j->hdr_size);
+	j->hdr_buf = plan_alloc(plan, j->hdr_size, "the ELF core header", err);
 	if (!j->hdr_buf)
-		return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
-	if (plan_own(plan, j->hdr_buf, err) < 0)
 		return -1;
 	outside = range_from_bounds(LOW_1M, FOUR_GIB);
 	above = range_intersect(outside, range_from_bounds(range_end(window), FOUR_GIB));

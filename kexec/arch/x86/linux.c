@@ -159,10 +159,10 @@ static int add_initrd(const struct kj_load_input *in, struct kj_plan *plan, uint
 				const uint8_t *b = pc[i].direct;
 
 				if (!b) {
-					copy = malloc((size_t)pc[i].len);
-					if (!copy || plan_own(plan, copy, err) < 0)
-						return copy ? -1 : kj_fail(err, KJ_EXIT_FAILURE,
-									   "out of memory joining the initrds");
+					copy = plan_alloc(plan, (size_t)pc[i].len, "joining the initrds",
+							  err);
+					if (!copy)
+						return -1;
 					initrd_copy(in, pc[i].off, pc[i].off + pc[i].len, copy);
 					b = copy;
 				}
@@ -174,10 +174,9 @@ static int add_initrd(const struct kj_load_input *in, struct kj_plan *plan, uint
 			}
 			return 0;
 		}
-		copy = malloc(size);
-		if (!copy || plan_own(plan, copy, err) < 0)
-			return copy ? -1 : kj_fail(err, KJ_EXIT_FAILURE,
-						   "out of memory joining %u initrds", in->nr_initrd_parts);
+		copy = plan_alloc(plan, size, "joining the initrds", err);
+		if (!copy)
+			return -1;
 		initrd_copy(in, 0, size, copy);
 		buf = copy;
 	}
@@ -220,11 +219,9 @@ static int add_boot_params(const struct kj_load_input *in, struct kj_plan *plan,
 {
 	size_t seed_off = align_up(BP_SIZE + strlen(line) + 1, 8);
 	uint64_t bp_size = seed_off + BP_RNG_SEED_SIZE;
-	uint8_t *bp = calloc(1, align_up(bp_size, KJ_PAGE_SIZE));
+	uint8_t *bp = plan_alloc(plan, align_up(bp_size, KJ_PAGE_SIZE), "boot_params", err);
 
 	if (!bp)
-		return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
-	if (plan_own(plan, bp, err) < 0)
 		return -1;
 	if (plan_find_space(plan, x86_below_4g(bp_size), bp_addr) < 0)
 		return kj_fail(err, KJ_EXIT_NOROOM,

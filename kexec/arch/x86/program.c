@@ -92,14 +92,12 @@ int x86_place_elf(const struct kj_load_input *in, struct kj_plan *plan, struct k
 			if (plan_check_ram_share((end - start) / KJ_PAGE_SIZE, plan->ram_pages,
 						 "ELF PT_LOAD", err) < 0)
 				return -1;
-			b = calloc(1, fileend > start ? fileend - start : 1);
+			b = plan_alloc(plan, fileend > start ? fileend - start : 1, name, err);
 			if (!b)
-				return kj_fail(err, KJ_EXIT_FAILURE, "%s: out of memory", name);
+				return -1;
 			for (size_t q = i; q < j; q++)
 				memcpy(b + (elf.load[q].paddr - start), elf.load[q].data,
 				       elf.load[q].filesz);
-			if (plan_own(plan, b, err) < 0)
-				return -1;
 			buf = b;
 		}
 		if (plan_add(plan, "ELF PT_LOAD", buf, fileend > start ? fileend - start : 0,
@@ -149,11 +147,9 @@ static int elf_boot_notes(const struct kj_load_input *in, struct kj_plan *plan, 
 			  uint64_t *addr, struct kj_error *err)
 {
 	size_t cap = 12 + 4 * 12 + 64 + strlen(line) + 1 + 16, len = 12;
-	uint8_t *b = calloc(1, align_up(cap, KJ_PAGE_SIZE));
+	uint8_t *b = plan_alloc(plan, align_up(cap, KJ_PAGE_SIZE), "the ELF boot notes", err);
 
 	if (!b)
-		return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
-	if (plan_own(plan, b, err) < 0)
 		return -1;
 	len += put_note(b + len, EBN_FIRMWARE_TYPE, "kexec");
 	len += put_note(b + len, EBN_BOOTLOADER_NAME, "kexec-jump");

@@ -513,10 +513,8 @@ static int resume_copy_list(struct resume *r, struct kj_plan *plan, struct kj_er
 		return kj_fail(err, KJ_EXIT_FAILURE, "%s: internal error: %zu list entries", r->name,
 			       sp->ncopy);
 	r->ctl_size = r->list_off + sp->ncopy * sizeof(struct purgatory_copy);
-	ctl = calloc(1, align_up(r->ctl_size, KJ_PAGE_SIZE));
+	ctl = plan_alloc(plan, align_up(r->ctl_size, KJ_PAGE_SIZE), "the copy list", err);
 	if (!ctl)
-		return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
-	if (plan_own(plan, ctl, err) < 0)
 		return -1;
 	if (r->is64)
 		pagetable_build(ctl, r->ctl_addr, r->ram_top);
