@@ -65,12 +65,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		zeros += x->memsz - x->filesz;
 	}
 
+	/* as x86's resume.c: staging stays above the first MiB */
+	place = range_intersect(place, range_from_bounds(0x100000, UINT64_MAX));
 	if (stage_free_ranges(l, nl, &mm, place, limit, "fuzz", &sp, &err) < 0)
 		goto out;
 	for (size_t i = 0; i < sp.nfree; i++) {
 		FUZZ_CHECK(sp.free[i].size && sp.free[i].start % KJ_PAGE_SIZE == 0 &&
 			   sp.free[i].size % KJ_PAGE_SIZE == 0);
 		FUZZ_CHECK(sp.free[i].start >= 0x100000 && range_end(sp.free[i]) <= limit);
+		FUZZ_CHECK(sp.free[i].start >= place.start &&
+			   range_end(sp.free[i]) <= range_end(place));
 		if (i)
 			FUZZ_CHECK(range_end(sp.free[i - 1]) <= sp.free[i].start);
 		for (size_t j = 0; j < nl; j++)

@@ -125,13 +125,10 @@ int plan_find_space(const struct kj_plan *p, struct kj_space want, uint64_t *out
 	size = align_up(size, KJ_PAGE_SIZE);
 	if (!size || range_empty(limit))
 		return -1;
-	for (size_t i = 0; i < p->mm->n; i++) {
-		struct range area;
+	memmap_for_each_ram(p->mm, i) {
+		struct range area = range_intersect(p->mm->e[i].r, limit);
 		uint64_t at;
 
-		if (p->mm->e[i].type != KJ_MEM_RAM)
-			continue;
-		area = range_intersect(p->mm->e[i].r, limit);
 		/* only whole pages of RAM can hold a segment (none above a
 		 * start in the last page: rounding it up would wrap to 0) */
 		if (align_up(area.start, KJ_PAGE_SIZE) < area.start)

@@ -80,6 +80,16 @@ void memmap_free(struct memmap *m)
 	memset(m, 0, sizeof(*m));
 }
 
+uint64_t memmap_ram_top(const struct memmap *m)
+{
+	uint64_t top = 0;
+
+	memmap_for_each_ram(m, i)
+		if (range_end(m->e[i].r) > top)
+			top = range_end(m->e[i].r);
+	return top;
+}
+
 uint64_t memmap_bytes_of_type(const struct memmap *m, uint32_t type)
 {
 	uint64_t sum = 0;

@@ -37,6 +37,15 @@ struct memmap {
 	size_t n, cap;
 };
 
+/* The body runs for each RAM entry of m in turn, m->e[i]. */
+#define memmap_for_each_ram(m, i)                                  \
+	for (size_t i = 0; i < (m)->n; i++)                        \
+		if ((m)->e[i].type != KJ_MEM_RAM) {                \
+		} else
+
+/* Where the highest RAM of m ends (0 without RAM). */
+uint64_t memmap_ram_top(const struct memmap *m);
+
 /* One line of /proc/iomem. */
 struct iomem_entry {
 	struct range r;

@@ -7,7 +7,6 @@
 #include "exitcodes.h"
 #include "stage.h"
 
-#define LOW_1M 0x100000ull
 #define MIB(x) ((x) >> 20)
 
 static int cmp_range(const void *a, const void *b)
@@ -24,9 +23,7 @@ static bool in_ram(const struct memmap *mm, struct range r)
 	while (pos < end) {
 		bool found = false;
 
-		for (size_t i = 0; i < mm->n; i++) {
-			if (mm->e[i].type != KJ_MEM_RAM)
-				continue;
+		memmap_for_each_ram(mm, i) {
 			if (pos >= mm->e[i].r.start && pos < range_end(mm->e[i].r)) {
 				pos = range_end(mm->e[i].r);
 				found = true;
@@ -87,16 +84,13 @@ int stage_free_ranges(const struct stage_load *l, size_t n, const struct memmap 
 		}
 	}
 
-	/* free = RAM ∩ place ∩ [1 MiB, limit), minus the covered pages */
-	for (size_t i = 0; i < mm->n; i++) {
-		struct range r;
+	/* free = RAM ∩ place ∩ [0, limit), minus the covered pages */
+	memmap_for_each_ram(mm, i) {
+		struct range r = range_intersect(mm->e[i].r, place);
 		uint64_t pos, end;
 		size_t c = 0;
 
-		if (mm->e[i].type != KJ_MEM_RAM)
-			continue;
-		r = range_intersect(mm->e[i].r, place);
-		r = range_intersect(r, range_from_bounds(LOW_1M, limit));
+		r = range_intersect(r, range_from_bounds(0, limit));
 		pos = align_up(r.start, KJ_PAGE_SIZE);
 		end = align_down(range_end(r), KJ_PAGE_SIZE);
 		if (pos < r.start)
@@ -145,7 +139,7 @@ int stage_free_ranges(const struct stage_load *l, size_t n, const struct memmap 
 		if (align_up(l[i].paddr + l[i].filesz, KJ_PAGE_SIZE) < l[i].paddr + l[i].filesz)
 			continue; /* the file bytes end in the last page: no whole page after */
 		z = range_intersect(z, place);
-		z = range_intersect(z, range_from_bounds(LOW_1M, limit));
+		z = range_intersect(z, range_from_bounds(0, limit));
 		/* place (--mem-min) and limit need not be page aligned */
 		if (align_up(z.start, KJ_PAGE_SIZE) < z.start)
 			continue;

@@ -70,8 +70,10 @@ struct stage_plan {
 
 /*
  * Check the loads (no overlaps, inside `ram_limit`, each inside RAM of mm)
- * and compute the memory they leave alone: RAM of mm inside `place`, at
- * or above 1 MiB, below `limit`, minus every page a PT_LOAD touches; and
+ * and compute the memory they leave alone: RAM of mm inside `place` (the
+ * caller's: --mem-min/--mem-max and what the architecture keeps for
+ * itself, x86's first MiB), below `limit`, minus every page a PT_LOAD
+ * touches; and
  * the pages PT_LOADs only zero (inside p_memsz beyond p_filesz).
  */
 int stage_free_ranges(const struct stage_load *l, size_t n, const struct memmap *mm,

@@ -25,6 +25,9 @@
 
 #include "copy.h" /* purgatory/ */
 
+/* Where x86's resume stages (resume.c): above the first MiB. */
+#define X86_RESUME_PLACE range_from_bounds(0x100000, UINT64_MAX)
+
 #define MiB (1024ull * 1024)
 #define SIM_SIZE (64 * MiB) /* simulated RAM: 1 MiB .. 64 MiB */
 #define JUNK 0xa5
@@ -226,7 +229,7 @@ static void no_room(void **state)
 	map_init(&mm, SIM_SIZE);
 	l[0].offset = 4096;
 	l[1].offset = 4096 + l[0].filesz;
-	assert_int_equal(stage_free_ranges(l, 2, &mm, range_make(0, UINT64_MAX), UINT64_MAX,
+	assert_int_equal(stage_free_ranges(l, 2, &mm, X86_RESUME_PLACE, UINT64_MAX,
 					   "full.elf", &sp, &err), 0);
 	assert_int_equal(stage_build(l, 2, 14, "full.elf", &sp, &err), -1);
 	assert_int_equal(err.exit_code, KJ_EXIT_NOROOM);
@@ -251,7 +254,7 @@ static void too_fragmented(void **state)
 		l[i] = (struct stage_load){ 0x100000 + i * 0x30000, 0x10000, 0x10000, off };
 		off += 0x10000;
 	}
-	assert_int_equal(stage_free_ranges(l, 40, &mm, range_make(0, UINT64_MAX), UINT64_MAX,
+	assert_int_equal(stage_free_ranges(l, 40, &mm, X86_RESUME_PLACE, UINT64_MAX,
 					   "frag.elf", &sp, &err), 0);
 	assert_int_equal(sp.nfree, 40);
 	assert_int_equal(stage_build(l, 40, 14, "frag.elf", &sp, &err), -1);
@@ -271,11 +274,11 @@ static void bad_images(void **state)
 
 	(void)state;
 	map_init(&mm, SIM_SIZE);
-	assert_int_equal(stage_free_ranges(l, 2, &mm, range_make(0, UINT64_MAX), UINT64_MAX, "o.elf",
+	assert_int_equal(stage_free_ranges(l, 2, &mm, X86_RESUME_PLACE, UINT64_MAX, "o.elf",
 					   &sp, &err), -1);
 	assert_non_null(strstr(err.msg, "o.elf: program headers overlap at 0x100800"));
 	l[1].paddr = 0xf0000; /* reserved here */
-	assert_int_equal(stage_free_ranges(l, 2, &mm, range_make(0, UINT64_MAX), UINT64_MAX, "o.elf",
+	assert_int_equal(stage_free_ranges(l, 2, &mm, X86_RESUME_PLACE, UINT64_MAX, "o.elf",
 					   &sp, &err), -1);
 	assert_non_null(strstr(err.msg, "is not RAM on this machine"));
 	memmap_free(&mm);

@@ -86,8 +86,8 @@ int crash_dump_ranges(const struct memmap *mm, const struct range *crash, size_t
 	struct range ram[256], holes[KJ_MAX_CRASH_REGIONS + 1];
 	size_t nram = 0, nh = 0;
 
-	for (size_t i = 0; i < mm->n && nram < sizeof(ram) / sizeof(ram[0]); i++)
-		if (mm->e[i].type == KJ_MEM_RAM)
+	memmap_for_each_ram(mm, i)
+		if (nram < sizeof(ram) / sizeof(ram[0]))
 			ram[nram++] = mm->e[i].r;
 	holes[nh++] = range_from_bounds(0, LOW_1M);
 	for (size_t i = 0; i < ncrash && i < KJ_MAX_CRASH_REGIONS; i++)

@@ -103,11 +103,9 @@ static struct range low_ram(const struct memmap *mm)
 {
 	struct range best = { 0, 0 };
 
-	for (size_t i = 0; i < mm->n; i++) {
-		struct range r;
-		if (mm->e[i].type != KJ_MEM_RAM)
-			continue;
-		r = range_intersect(mm->e[i].r, range_from_bounds(0x1000, LOW_1M));
+	memmap_for_each_ram(mm, i) {
+		struct range r = range_intersect(mm->e[i].r, range_from_bounds(0x1000, LOW_1M));
+
 		r = range_from_bounds(align_up(r.start, KJ_PAGE_SIZE),
 				      align_down(range_end(r), KJ_PAGE_SIZE));
 		if (r.size > best.size)
@@ -225,11 +223,9 @@ int jump_finish(struct kj_plan *plan, const struct kj_sysinfo *sys, struct jump_
 		struct range free_part = { 0, 0 };
 
 		/* the lowest uncovered RAM page run inside the window */
-		for (size_t i = 0; i < sys->mm.n; i++) {
-			struct range r;
-			if (sys->mm.e[i].type != KJ_MEM_RAM)
-				continue;
-			r = range_intersect(sys->mm.e[i].r, j->window);
+		memmap_for_each_ram(&sys->mm, i) {
+			struct range r = range_intersect(sys->mm.e[i].r, j->window);
+
 			r = range_from_bounds(align_up(r.start, KJ_PAGE_SIZE),
 					      align_down(range_end(r), KJ_PAGE_SIZE));
 			if (r.size &&
@@ -266,8 +262,8 @@ int jump_finish(struct kj_plan *plan, const struct kj_sysinfo *sys, struct jump_
 		spec.direct_map = ELFCORE_I386_PAGE_OFFSET;
 		spec.direct_end = ELFCORE_I386_LOWMEM_END;
 	}
-	for (size_t i = 0; i < sys->mm.n && nram < sizeof(ram) / sizeof(ram[0]); i++)
-		if (sys->mm.e[i].type == KJ_MEM_RAM)
+	memmap_for_each_ram(&sys->mm, i)
+		if (nram < sizeof(ram) / sizeof(ram[0]))
 			ram[nram++] = sys->mm.e[i].r;
 	for (n = 0; n < plan->nseg; n++)
 		holes[n] = range_make(plan->seg[n].mem, plan->seg[n].memsz);

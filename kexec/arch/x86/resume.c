@@ -445,11 +445,12 @@ static int resume_reserve(struct resume *r, struct kj_plan *plan, struct kj_erro
 	const struct memmap *mm = &r->in->sys->mm;
 	uint64_t limit = plan->dest_limit == UINT64_MAX ? UINT64_MAX : plan->dest_limit + 1;
 
-	if (stage_free_ranges(r->loads, r->nl, mm, plan->place, limit, r->name, &r->sp, err) < 0)
+	/* staging stays out of the first MiB (real-mode memory, the BIOS) */
+	struct range place = range_intersect(plan->place, range_from_bounds(LOW_1M, UINT64_MAX));
+
+	if (stage_free_ranges(r->loads, r->nl, mm, place, limit, r->name, &r->sp, err) < 0)
 		return -1;
-	for (size_t i = 0; i < mm->n; i++)
-		if (mm->e[i].type == KJ_MEM_RAM && range_end(mm->e[i].r) > r->ram_top)
-			r->ram_top = range_end(mm->e[i].r);
+	r->ram_top = memmap_ram_top(mm);
 	if (r->ram_top > limit)
 		r->ram_top = limit;
 	if (r->is64 && r->ram_top > 512 * ONE_GIB)
