@@ -7,20 +7,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/socket.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "exitcodes.h"
 #include "kexec.h"
+#include "netdev.h"
 #include "syscalls.h"
-#include "arch.h"
 
 /* The input files: kernel and initrds, mapped.  Several initrds are not
  * joined here: the loader lays them end to end (arch_build_plan), the
@@ -386,69 +383,6 @@ static int do_unload(const struct kj_options *o, struct kj_error *err)
 				KJ_KEXEC_FILE_UNLOAD | (crash ? KJ_KEXEC_FILE_ON_CRASH : 0)) == 0)
 		return 0;
 	return e ? kj_kernel_error(err, "kexec_load", e, NULL) : 0;
-}
-
-/* Network interfaces brought down before the jump, to bring back up if the
- * jump returns (kexec jump): at most this many. */
-#define KJ_MAX_IFDOWN 64
-struct ifdown_list {
-	char name[KJ_MAX_IFDOWN][IFNAMSIZ];
-	unsigned n;
-};
-
-/* Bring network interfaces down before the jump, as kexec-tools does, so
- * that no device DMAs into memory the new kernel is using. */
-static void ifdown(struct ifdown_list *down, bool debug)
-{
-	struct if_nameindex *ifs = if_nameindex(), *i;
-	int s;
-
-	down->n = 0;
-	if (!ifs)
-		return;
-	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	for (i = ifs; s >= 0 && i->if_index; i++) {
-		struct ifreq ifr;
-
-		if (!strcmp(i->if_name, "lo"))
-			continue;
-		memset(&ifr, 0, sizeof(ifr));
-		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", i->if_name);
-		if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0 || !(ifr.ifr_flags & IFF_UP))
-			continue;
-		ifr.ifr_flags &= ~IFF_UP;
-		if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0) {
-			if (debug)
-				fprintf(stderr, "kexec: cannot bring %s down: %s\n", i->if_name,
-					strerror(errno));
-		} else if (down->n < KJ_MAX_IFDOWN) {
-			snprintf(down->name[down->n++], IFNAMSIZ, "%s", i->if_name);
-		}
-	}
-	if (s >= 0)
-		close(s);
-	if_freenameindex(ifs);
-}
-
-/* The jump came back: what ifdown() took down goes up again. */
-static void ifup(const struct ifdown_list *down, bool debug)
-{
-	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-	for (unsigned i = 0; s >= 0 && i < down->n; i++) {
-		struct ifreq ifr;
-
-		memset(&ifr, 0, sizeof(ifr));
-		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", down->name[i]);
-		if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
-			continue;
-		ifr.ifr_flags |= IFF_UP;
-		if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0 && debug)
-			fprintf(stderr, "kexec: cannot bring %s up again: %s\n", down->name[i],
-				strerror(errno));
-	}
-	if (s >= 0)
-		close(s);
 }
 
 static int do_exec(const struct kj_options *o, struct kj_error *err)
