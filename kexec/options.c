@@ -367,6 +367,9 @@ static int bad_option(int argc, char *const argv[], struct kj_error *err)
 	return kj_fail(err, KJ_EXIT_USAGE, "unrecognized option '%s'", word);
 }
 
+/* One getopt_long pass: a case per option, each a line or two; its length
+ * is the option list's (the rules between options are check_combination's
+ * and load_only[]'s). */
 int kj_parse_options(int argc, char *const argv[], struct kj_options *o, struct kj_error *err)
 {
 	bool action_given = false;

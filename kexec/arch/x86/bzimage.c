@@ -11,6 +11,9 @@ bool bzimage_probe(const uint8_t *buf, size_t len)
 	       !memcmp(buf + BZ_HEADER, "HdrS", 4);
 }
 
+/* The setup header's checks, one rule each with why, in the order the
+ * header is read (as the kernel's sanity_check_segment_list): a list, long
+ * because the rules are many. */
 int bzimage_parse(const uint8_t *buf, size_t len, const char *name, struct bzimage *bz,
 		  struct kj_error *err)
 {
