@@ -320,21 +320,13 @@ struct resume {
 	struct purgatory pg;
 };
 
-/* The file is an ELF core of this machine, asked for as one. */
+/* The file is an ELF core of this machine. */
 static int resume_open(struct resume *r, struct kj_error *err)
 {
-	const struct kj_options *o = r->in->o;
 	size_t need;
 
 	if (core_parse(r->f->data, r->f->size, r->f->size, r->name, &r->c, &need, err) < 0)
 		return -1;
-	if (o->preserve_context)
-		return kj_fail(err, KJ_EXIT_USAGE,
-			       "%s: a resumed kernel does not come back: load it without --load-preserve-context",
-			       r->name);
-	if (o->nr_initrds || o->command_line || o->reuse_cmdline)
-		return kj_fail(err, KJ_EXIT_USAGE, "%s: a saved image takes no initrd or command line",
-			       r->name);
 	if (r->c.machine != (r->is64 ? EM_X86_64 : EM_386))
 		return kj_fail(err, KJ_EXIT_BADFILE,
 			       "%s: %s image; this kernel is %s: resume it with the kernel it was saved from",

@@ -152,6 +152,13 @@ static int check_elf_core(const struct kj_options *o, struct kj_error *err)
 		return kj_fail(err, KJ_EXIT_USAGE,
 			       "%s: an ELF core (a saved image or a vmcore copy) is resumed, not booted: load it with --args-none",
 			       o->kernel);
+	if (o->preserve_context)
+		return kj_fail(err, KJ_EXIT_USAGE,
+			       "%s: a resumed kernel does not come back: load it without --load-preserve-context",
+			       o->kernel);
+	if (o->nr_initrds || o->command_line || o->reuse_cmdline)
+		return kj_fail(err, KJ_EXIT_USAGE, "%s: a saved image takes no initrd or command line",
+			       o->kernel);
 	return 0;
 }
 
