@@ -161,42 +161,51 @@ static const char *action_name(enum kj_action a)
 	}
 }
 
-/* Record an action; two different ones on one command line are an error. */
-static int set_action(struct kj_options *o, bool *given, enum kj_action a, struct kj_error *err)
+/*
+ * Options that exclude each other, as util-linux' excl[]: at most one
+ * option of a row (the same one again is fine).  A row's message names
+ * the choice; without one the message is "A and B cannot be used
+ * together", A the option given first.
+ */
+#define KJ_CRASH_NO_JUMP \
+	"--load-panic and kexec jump cannot be used together: a crash kernel does not return"
+static const struct {
+	int opt[6]; /* 0 ends the row */
+	const char *msg;
+} excl[] = {
+	{ { 'f', 'u', 'e', 'S', OPT_PRINT_CKR_SIZE }, NULL },            /* the action */
+	{ { 'l', 'p' }, NULL },                                          /* the image type */
+	{ { 'p', OPT_LOAD_PRESERVE_CONTEXT }, KJ_CRASH_NO_JUMP },        /* a crash kernel */
+	{ { 'p', OPT_LOAD_JUMP_BACK_HELPER }, KJ_CRASH_NO_JUMP },        /* does not return */
+	{ { OPT_LOAD_PRESERVE_CONTEXT, OPT_LOAD_JUMP_BACK_HELPER }, NULL }, /* A's side, B's */
+	{ { 'a', 'c', 's' }, "choose one of -a, -c and -s" },            /* the syscall */
+	{ { OPT_ARGS_LINUX, OPT_ARGS_NONE, OPT_ARGS_ELF },                /* what an ELF gets */
+	  "choose one of --args-linux, --args-none and --args-elf" },
+};
+#define NR_EXCL (sizeof(excl) / sizeof(excl[0]))
+
+static const char *long_name(int c)
 {
-	if (*given && o->action != a)
-		return kj_fail(err, KJ_EXIT_USAGE, "%s and %s cannot be used together",
-			       action_name(o->action), action_name(a));
-	*given = true;
-	o->action = a;
-	return 0;
+	for (const struct option *l = long_opts; l->name; l++)
+		if (l->val == c)
+			return l->name;
+	return "?";
 }
 
-static int set_image_type(struct kj_options *o, enum kj_image_type t, struct kj_error *err)
+/* Option c after those of seen[] (the first option given of each row). */
+static int check_excl(int c, int seen[NR_EXCL], struct kj_error *err)
 {
-	if (o->image_type_given && o->image_type != t)
-		return kj_fail(err, KJ_EXIT_USAGE, "--load and --load-panic cannot be used together");
-	o->image_type_given = true;
-	o->image_type = t;
-	return 0;
-}
-
-static int set_elf_args(struct kj_options *o, enum kj_elf_args a, struct kj_error *err)
-{
-	if (o->elf_args_given && o->elf_args != a)
-		return kj_fail(err, KJ_EXIT_USAGE,
-			       "choose one of --args-linux, --args-none and --args-elf");
-	o->elf_args_given = true;
-	o->elf_args = a;
-	return 0;
-}
-
-static int set_syscall(struct kj_options *o, enum kj_syscall_choice s, struct kj_error *err)
-{
-	if (o->syscall_given && o->syscall != s)
-		return kj_fail(err, KJ_EXIT_USAGE, "choose one of -a, -c and -s");
-	o->syscall_given = true;
-	o->syscall = s;
+	for (size_t r = 0; r < NR_EXCL; r++)
+		for (const int *p = excl[r].opt; *p; p++) {
+			if (*p != c)
+				continue;
+			if (seen[r] && seen[r] != c)
+				return excl[r].msg ? kj_fail(err, KJ_EXIT_USAGE, "%s", excl[r].msg)
+						   : kj_fail(err, KJ_EXIT_USAGE,
+							     "--%s and --%s cannot be used together",
+							     long_name(seen[r]), long_name(c));
+			seen[r] = c;
+		}
 	return 0;
 }
 
@@ -269,14 +278,8 @@ static int check_combination(struct kj_options *o, bool action_given, struct kj_
 						o->action == KJ_ACTION_EXEC))
 		return kj_fail(err, KJ_EXIT_USAGE,
 			       "a crash kernel is not executed by hand; it boots on panic");
-	if (o->image_type == KJ_IMAGE_CRASH && (o->preserve_context || o->jump_back_helper))
-		return kj_fail(err, KJ_EXIT_USAGE,
-			       "--load-panic and kexec jump cannot be used together: a crash kernel does not return");
 
 	if (o->jump_back_helper) {
-		if (o->preserve_context)
-			return kj_fail(err, KJ_EXIT_USAGE,
-				       "--load-jump-back-helper and --load-preserve-context cannot be used together");
 		if (!loads)
 			return kj_fail(err, KJ_EXIT_USAGE,
 				       "--load-jump-back-helper and %s cannot be used together",
@@ -373,6 +376,7 @@ static int bad_option(int argc, char *const argv[], struct kj_error *err)
 int kj_parse_options(int argc, char *const argv[], struct kj_options *o, struct kj_error *err)
 {
 	bool action_given = false;
+	int seen[NR_EXCL] = { 0 };
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -383,6 +387,8 @@ int kj_parse_options(int argc, char *const argv[], struct kj_options *o, struct 
 	optind = 0; /* full reset: the parser may run more than once (tests) */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
+		if (check_excl(c, seen, err) < 0)
+			return -1;
 		switch (c) {
 		case 'h':
 			o->action = KJ_ACTION_HELP;
@@ -391,44 +397,44 @@ int kj_parse_options(int argc, char *const argv[], struct kj_options *o, struct 
 			o->action = KJ_ACTION_VERSION;
 			return 0;
 		case 'f':
-			if (set_action(o, &action_given, KJ_ACTION_LOAD_AND_EXEC, err) < 0)
-				return -1;
+			o->action = KJ_ACTION_LOAD_AND_EXEC;
+			action_given = true;
 			break;
 		case 'l':
-			if (set_image_type(o, KJ_IMAGE_NORMAL, err) < 0)
-				return -1;
+			o->image_type = KJ_IMAGE_NORMAL;
+			o->image_type_given = true;
 			break;
 		case 'p':
-			if (set_image_type(o, KJ_IMAGE_CRASH, err) < 0)
-				return -1;
+			o->image_type = KJ_IMAGE_CRASH;
+			o->image_type_given = true;
 			break;
 		case 'u':
-			if (set_action(o, &action_given, KJ_ACTION_UNLOAD, err) < 0)
-				return -1;
+			o->action = KJ_ACTION_UNLOAD;
+			action_given = true;
 			break;
 		case 'e':
-			if (set_action(o, &action_given, KJ_ACTION_EXEC, err) < 0)
-				return -1;
+			o->action = KJ_ACTION_EXEC;
+			action_given = true;
 			break;
 		case 'S':
-			if (set_action(o, &action_given, KJ_ACTION_STATUS, err) < 0)
-				return -1;
+			o->action = KJ_ACTION_STATUS;
+			action_given = true;
 			break;
 		case 'x': o->no_ifdown = true; break;
 		case 'y': o->no_sync = true; break;
 		case 'i': o->no_checks = true; break;
 		case 'd': o->debug = true; break;
 		case 's':
-			if (set_syscall(o, KJ_SYSCALL_FILE, err) < 0)
-				return -1;
+			o->syscall = KJ_SYSCALL_FILE;
+			o->syscall_given = true;
 			break;
 		case 'c':
-			if (set_syscall(o, KJ_SYSCALL_LOAD, err) < 0)
-				return -1;
+			o->syscall = KJ_SYSCALL_LOAD;
+			o->syscall_given = true;
 			break;
 		case 'a':
-			if (set_syscall(o, KJ_SYSCALL_AUTO, err) < 0)
-				return -1;
+			o->syscall = KJ_SYSCALL_AUTO;
+			o->syscall_given = true;
 			break;
 		case 't': o->type = optarg; break;
 		case OPT_MEM_MIN:
@@ -451,13 +457,13 @@ int kj_parse_options(int argc, char *const argv[], struct kj_options *o, struct 
 		case OPT_ENTRY_32BIT: o->entry_32bit = true; break;
 		case OPT_DRY_RUN: o->dry_run = true; break;
 		case OPT_LOAD_PRESERVE_CONTEXT:
-			if (set_image_type(o, KJ_IMAGE_NORMAL, err) < 0)
-				return -1;
+			o->image_type = KJ_IMAGE_NORMAL;
+			o->image_type_given = true;
 			o->preserve_context = true;
 			break;
 		case OPT_LOAD_JUMP_BACK_HELPER:
-			if (set_image_type(o, KJ_IMAGE_NORMAL, err) < 0)
-				return -1;
+			o->image_type = KJ_IMAGE_NORMAL;
+			o->image_type_given = true;
 			o->jump_back_helper = true;
 			break;
 		case OPT_ENTRY:
@@ -466,21 +472,21 @@ int kj_parse_options(int argc, char *const argv[], struct kj_options *o, struct 
 			o->entry_given = true;
 			break;
 		case OPT_ARGS_LINUX:
-			if (set_elf_args(o, KJ_ARGS_LINUX, err) < 0)
-				return -1;
+			o->elf_args = KJ_ARGS_LINUX;
+			o->elf_args_given = true;
 			break;
 		case OPT_ARGS_NONE:
-			if (set_elf_args(o, KJ_ARGS_NONE, err) < 0)
-				return -1;
+			o->elf_args = KJ_ARGS_NONE;
+			o->elf_args_given = true;
 			break;
 		case OPT_NOEFI: o->noefi = true; break;
 		case OPT_PRINT_CKR_SIZE:
-			if (set_action(o, &action_given, KJ_ACTION_PRINT_CKR_SIZE, err) < 0)
-				return -1;
+			o->action = KJ_ACTION_PRINT_CKR_SIZE;
+			action_given = true;
 			break;
 		case OPT_ARGS_ELF:
-			if (set_elf_args(o, KJ_ARGS_ELF, err) < 0)
-				return -1;
+			o->elf_args = KJ_ARGS_ELF;
+			o->elf_args_given = true;
 			break;
 		case ':':
 			return kj_fail(err, KJ_EXIT_USAGE, "option '%s' needs an argument",

@@ -159,7 +159,17 @@ static void conflicts(void **state)
 	assert_int_equal(o.action, KJ_ACTION_LOAD);
 	assert_int_equal(o.image_type, KJ_IMAGE_CRASH);
 	assert_int_equal(PARSE(&o, &err, "-p", "--load-preserve-context", "k"), -1);
-	expect_usage(&err, "--load and --load-panic cannot be used together");
+	expect_usage(&err, "--load-panic and kexec jump cannot be used together");
+	assert_int_equal(PARSE(&o, &err, "--load-jump-back-helper", "-p"), -1);
+	expect_usage(&err, "--load-panic and kexec jump cannot be used together");
+	/* a row of excl[]: the options named in the order given */
+	assert_int_equal(PARSE(&o, &err, "-p", "-l", "k"), -1);
+	expect_usage(&err, "--load-panic and --load cannot be used together");
+	assert_int_equal(PARSE(&o, &err, "-e", "-u"), -1);
+	expect_usage(&err, "--exec and --unload cannot be used together");
+	assert_int_equal(PARSE(&o, &err, "-c", "-c", "-l", "k"), 0); /* the same one again */
+	assert_int_equal(PARSE(&o, &err, "--args-none", "--args-elf", "-l", "k"), -1);
+	expect_usage(&err, "choose one of --args-linux, --args-none and --args-elf");
 }
 
 static void numbers(void **state)
