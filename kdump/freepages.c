@@ -489,77 +489,113 @@ static int walk_flatmem(struct fp *f)
 	return scan_range(f, base, 0, f->max_pfn);
 }
 
-static int walk_sparsemem(struct fp *f, uint64_t sym)
+/* A SPARSEMEM kernel's mem_section array as VMCOREINFO describes it, and
+ * the walk's place in it. */
+struct sparse {
+	uint64_t sym;         /* SYMBOL(mem_section) */
+	uint64_t sec_bits;    /* SECTION_SIZE_BITS */
+	uint64_t nr_sections;
+	uint64_t ms_size;     /* SIZE(mem_section) */
+	uint64_t ms_off;      /* OFFSET(mem_section.section_mem_map) */
+	uint64_t per_root;    /* sections per root: 1 without SPARSEMEM_EXTREME */
+	bool extreme;         /* SPARSEMEM_EXTREME: the roots are pointers */
+	uint64_t cur_root;    /* the root read last (UINT64_MAX: none yet) */
+	uint64_t root_ptr;    /* its pointer */
+};
+
+/* The array's shape from VMCOREINFO (each number checked), and the
+ * layout's name in f->st. */
+static int sparse_layout(struct fp *f, struct sparse *sm)
 {
-	uint64_t sec_bits, phys_bits, ms_size, ms_off, roots, nr_sections;
-	uint64_t per_root, shift, last, s, cur_root = UINT64_MAX, root_ptr = 0, vmemmap;
+	uint64_t phys_bits, roots, vmemmap;
 	int64_t n;
-	bool extreme;
 
 	if (vmcoreinfo_number(f->vi, "SECTION_SIZE_BITS", &n) || n < 15 || n > 40)
 		return kj_fail(f->err, KJ_EXIT_BADFILE,
 			       "VMCOREINFO lacks a plausible NUMBER(SECTION_SIZE_BITS)");
-	sec_bits = (uint64_t)n;
-	if (vmcoreinfo_number(f->vi, "MAX_PHYSMEM_BITS", &n) || n < (int64_t)sec_bits ||
+	sm->sec_bits = (uint64_t)n;
+	if (vmcoreinfo_number(f->vi, "MAX_PHYSMEM_BITS", &n) || n < (int64_t)sm->sec_bits ||
 	    n > 56)
 		return kj_fail(f->err, KJ_EXIT_BADFILE,
 			       "VMCOREINFO lacks a plausible NUMBER(MAX_PHYSMEM_BITS)");
 	phys_bits = (uint64_t)n;
-	if (vmcoreinfo_size(f->vi, "mem_section", &ms_size) || ms_size < f->ptr_size ||
-	    ms_size > 4096)
+	if (vmcoreinfo_size(f->vi, "mem_section", &sm->ms_size) || sm->ms_size < f->ptr_size ||
+	    sm->ms_size > 4096)
 		return kj_fail(f->err, KJ_EXIT_BADFILE,
 			       "VMCOREINFO lacks a plausible SIZE(mem_section)");
-	if (need_off(f, "mem_section.section_mem_map", &ms_off))
+	if (need_off(f, "mem_section.section_mem_map", &sm->ms_off))
 		return -1;
-	if (ms_off + f->ptr_size > ms_size)
+	if (sm->ms_off + f->ptr_size > sm->ms_size)
 		return kj_fail(f->err, KJ_EXIT_BADFILE,
 			       "OFFSET(mem_section.section_mem_map) exceeds SIZE(mem_section)");
 	if (vmcoreinfo_length(f->vi, "mem_section", &roots) || !roots)
 		return kj_fail(f->err, KJ_EXIT_BADFILE, "VMCOREINFO lacks LENGTH(mem_section)");
 
-	nr_sections = 1ULL << (phys_bits - sec_bits);
-	per_root = FP_PAGE_SIZE / ms_size;
-	if (roots == nr_sections) {
-		extreme = false;
-		per_root = 1;
-	} else if (roots == (nr_sections + per_root - 1) / per_root) {
-		extreme = true;
+	sm->nr_sections = 1ULL << (phys_bits - sm->sec_bits);
+	sm->per_root = FP_PAGE_SIZE / sm->ms_size;
+	if (roots == sm->nr_sections) {
+		sm->extreme = false;
+		sm->per_root = 1;
+	} else if (roots == (sm->nr_sections + sm->per_root - 1) / sm->per_root) {
+		sm->extreme = true;
 	} else {
 		return kj_fail(f->err, KJ_EXIT_BADFILE,
 			       "LENGTH(mem_section)=%llu fits neither SPARSEMEM nor SPARSEMEM_EXTREME",
 			       (unsigned long long)roots);
 	}
-	f->st.layout = extreme ? "sparsemem-extreme" : "sparsemem";
+	f->st.layout = sm->extreme ? "sparsemem-extreme" : "sparsemem";
 	if (vmcoreinfo_symbol(f->vi, "vmemmap", &vmemmap) == 0)
-		f->st.layout = extreme ? "sparsemem-extreme-vmemmap" : "sparsemem-vmemmap";
+		f->st.layout = sm->extreme ? "sparsemem-extreme-vmemmap" : "sparsemem-vmemmap";
+	return 0;
+}
 
-	shift = sec_bits - FP_PAGE_SHIFT;
+/* Where section s's struct mem_section lies (*entry): 1, or 0 when its
+ * root is NULL (SPARSEMEM_EXTREME: no such sections), or -1. */
+static int section_entry(struct fp *f, struct sparse *sm, uint64_t s, uint64_t *entry)
+{
+	uint64_t r;
+
+	if (!sm->extreme) {
+		*entry = sm->sym + s * sm->ms_size;
+		return 1;
+	}
+	r = s / sm->per_root;
+	if (r != sm->cur_root) {
+		if (virt_read_ptr(f, sm->sym + r * f->ptr_size, &sm->root_ptr))
+			return kj_fail(f->err, KJ_EXIT_BADFILE,
+				       "cannot read mem_section root %llu at %#llx",
+				       (unsigned long long)r,
+				       (unsigned long long)(sm->sym + r * f->ptr_size));
+		sm->cur_root = r;
+	}
+	if (!sm->root_ptr)
+		return 0;
+	*entry = sm->root_ptr + (s % sm->per_root) * sm->ms_size;
+	return 1;
+}
+
+static int walk_sparsemem(struct fp *f, uint64_t sym)
+{
+	struct sparse sm = { .sym = sym, .cur_root = UINT64_MAX };
+	uint64_t shift, last, s;
+
+	if (sparse_layout(f, &sm))
+		return -1;
+	shift = sm.sec_bits - FP_PAGE_SHIFT;
 	if (f->max_pfn == 0)
 		return 0;
 	last = (f->max_pfn - 1) >> shift;
-	if (last >= nr_sections)
-		last = nr_sections - 1;
+	if (last >= sm.nr_sections)
+		last = sm.nr_sections - 1;
 	for (s = 0; s <= last; s++) {
-		uint64_t entry, map, start = s << shift, end = (s + 1) << shift;
+		uint64_t entry = 0, map, start = s << shift, end = (s + 1) << shift;
+		int found = section_entry(f, &sm, s, &entry);
 
-		if (extreme) {
-			uint64_t r = s / per_root;
-
-			if (r != cur_root) {
-				if (virt_read_ptr(f, sym + r * f->ptr_size, &root_ptr))
-					return kj_fail(f->err, KJ_EXIT_BADFILE,
-						       "cannot read mem_section root %llu at %#llx",
-						       (unsigned long long)r,
-						       (unsigned long long)(sym + r * f->ptr_size));
-				cur_root = r;
-			}
-			if (!root_ptr)
-				continue;
-			entry = root_ptr + (s % per_root) * ms_size;
-		} else {
-			entry = sym + s * ms_size;
-		}
-		if (virt_read_ptr(f, (entry + ms_off) & f->addr_mask, &map))
+		if (found < 0)
+			return -1;
+		if (!found)
+			continue;
+		if (virt_read_ptr(f, (entry + sm.ms_off) & f->addr_mask, &map))
 			return kj_fail(f->err, KJ_EXIT_BADFILE,
 				       "cannot read mem_section %llu at %#llx",
 				       (unsigned long long)s, (unsigned long long)entry);

@@ -568,19 +568,14 @@ static int phdr_budget(const struct core *c, const struct bitmap *freemap,
 	return 0;
 }
 
-/* Notes after the data, program headers after the ELF header. */
-static int finish_image(const struct core *c, const struct save_opts *o, uint64_t entry,
-			struct writer *w, const struct outloads *ol, struct save_stats *st,
-			struct kj_error *err)
+/* Our image note (what was left out, the entry, the SHA-256 of the data)
+ * at the writer's place; *len is its size. */
+static int write_image_note(const struct save_opts *o, uint64_t entry, struct writer *w,
+			    const struct save_stats *st, uint64_t *len)
 {
 	struct kj_note_image in;
-	size_t phsz = sizeof(Elf64_Phdr), nph = ol->n + 1;
-	uint64_t notes_off, notes_len = 0, phoff;
-	uint8_t eh[sizeof(Elf64_Ehdr)], nb[256], *ph;
+	uint8_t nb[256];
 
-	if (w_flush(w) < 0)
-		return -1;
-	notes_off = w->off;
 	memset(&in, 0, sizeof(in));
 	put_le32((uint8_t *)&in.version, 1);
 	put_le32((uint8_t *)&in.flags, (o->exclude_zero ? KJ_IMAGE_ZERO_EXCLUDED : 0) |
@@ -591,12 +586,15 @@ static int finish_image(const struct core *c, const struct save_opts *o, uint64_
 	put_le64((uint8_t *)&in.zero_bytes, st->zero_bytes);
 	put_le64((uint8_t *)&in.free_bytes, st->free_bytes);
 	sha256_final(&w->sha, in.sha256);
-	notes_len += elfnote_put(nb, KJ_NOTE_NAME, KJ_NOTE_IMAGE, &in, sizeof(in));
-	if (w_data(w, nb, notes_len, false) < 0)
-		return -1;
-	/* Every note of the core travels with the image (the CPUs' registers
-	 * of a crash dump, VMCOREINFO, the machine's memory map), but an old
-	 * image note of ours: the one above replaces it. */
+	*len = elfnote_put(nb, KJ_NOTE_NAME, KJ_NOTE_IMAGE, &in, sizeof(in));
+	return w_data(w, nb, *len, false) < 0 ? -1 : 0;
+}
+
+/* Every note of the core travels with the image (the CPUs' registers of a
+ * crash dump, VMCOREINFO, the machine's memory map), but an old image note
+ * of ours: write_image_note's replaces it.  *len grows by what is written. */
+static int copy_core_notes(const struct core *c, struct writer *w, uint64_t *len)
+{
 	for (size_t at = 0; c->notes_len - at >= 12;) {
 		uint32_t namesz = le32(c->notes + at), descsz = le32(c->notes + at + 4);
 		uint32_t type = le32(c->notes + at + 8);
@@ -608,15 +606,21 @@ static int finish_image(const struct core *c, const struct save_opts *o, uint64_
 		      !memcmp(c->notes + at + 12, KJ_NOTE_NAME, sizeof(KJ_NOTE_NAME)))) {
 			if (w_data(w, c->notes + at, (size_t)next, false) < 0)
 				return -1;
-			notes_len += next;
+			*len += next;
 		}
 		at += (size_t)next;
 	}
-	/* program headers, in the room reserved after the ELF header: the
-	 * PT_NOTE, then the PT_LOADs */
-	if (w_flush(w) < 0)
-		return -1;
-	phoff = sizeof(Elf64_Ehdr);
+	return 0;
+}
+
+/* The nph program headers, at phoff in the room reserved after the ELF
+ * header: the PT_NOTE (notes_off, notes_len), then the PT_LOADs. */
+static int write_phdrs(struct writer *w, const struct outloads *ol, size_t nph, uint64_t phoff,
+		       uint64_t notes_off, uint64_t notes_len, struct kj_error *err)
+{
+	size_t phsz = sizeof(Elf64_Phdr);
+	uint8_t *ph;
+
 	if (nph > ol->budget)
 		return kj_fail(err, KJ_EXIT_FAILURE, "internal error: %zu program headers, room for %zu",
 			       nph, ol->budget);
@@ -644,6 +648,16 @@ static int finish_image(const struct core *c, const struct save_opts *o, uint64_
 		return kj_fail(err, KJ_EXIT_FAILURE, "%s: write failed: %s", w->name, strerror(errno));
 	}
 	free(ph);
+	return 0;
+}
+
+/* The ELF header at offset 0: a core of c's machine entered at entry, its
+ * nph program headers at phoff. */
+static int write_ehdr(const struct core *c, uint64_t entry, size_t nph, uint64_t phoff,
+		      struct writer *w, struct kj_error *err)
+{
+	uint8_t eh[sizeof(Elf64_Ehdr)];
+
 	memset(eh, 0, sizeof(eh));
 	memcpy(eh, ELFMAG, SELFMAG);
 	eh[EI_CLASS] = ELFCLASS64;
@@ -655,12 +669,33 @@ static int finish_image(const struct core *c, const struct save_opts *o, uint64_
 	put_le64(eh + 24, entry);
 	put_le64(eh + 32, phoff);
 	put_le16(eh + 52, sizeof(Elf64_Ehdr));
-	put_le16(eh + 54, (uint16_t)phsz);
+	put_le16(eh + 54, (uint16_t)sizeof(Elf64_Phdr));
 	if (nph >= PN_XNUM)
 		return kj_fail(err, KJ_EXIT_FAILURE, "%zu program headers: too many for one image", nph);
 	put_le16(eh + 56, (uint16_t)nph);
 	if (pwrite(w->fd, eh, sizeof(eh), 0) != sizeof(eh))
 		return kj_fail(err, KJ_EXIT_FAILURE, "%s: write failed: %s", w->name, strerror(errno));
+	return 0;
+}
+
+/* Notes after the data, program headers after the ELF header. */
+static int finish_image(const struct core *c, const struct save_opts *o, uint64_t entry,
+			struct writer *w, const struct outloads *ol, struct save_stats *st,
+			struct kj_error *err)
+{
+	size_t nph = ol->n + 1;
+	uint64_t notes_off, notes_len = 0, phoff = sizeof(Elf64_Ehdr);
+
+	if (w_flush(w) < 0)
+		return -1;
+	notes_off = w->off;
+	if (write_image_note(o, entry, w, st, &notes_len) < 0 || copy_core_notes(c, w, &notes_len) < 0)
+		return -1;
+	if (w_flush(w) < 0)
+		return -1;
+	if (write_phdrs(w, ol, nph, phoff, notes_off, notes_len, err) < 0 ||
+	    write_ehdr(c, entry, nph, phoff, w, err) < 0)
+		return -1;
 	st->nloads = ol->n;
 	return 0;
 }

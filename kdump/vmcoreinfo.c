@@ -77,6 +77,70 @@ static int value_ok(const char *v, size_t n)
 	return 1;
 }
 
+/* Append key=value (copies of both) to vi, growing it (cap) as needed; -1
+ * when out of memory. */
+static int add_entry(struct vmcoreinfo *vi, size_t *cap, const char *key, size_t klen,
+		     const char *value, size_t vlen)
+{
+	struct vmcoreinfo_entry *e;
+
+	if (vi->count == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 64;
+		struct vmcoreinfo_entry *ne;
+
+		ne = realloc(vi->entries, ncap * sizeof(*ne));
+		if (!ne)
+			return -1;
+		vi->entries = ne;
+		*cap = ncap;
+	}
+	e = &vi->entries[vi->count];
+	e->key = dup_bytes(key, klen);
+	e->key_len = klen;
+	e->value = dup_bytes(value, vlen);
+	e->ambiguous = 0;
+	if (!e->key || !e->value) {
+		free(e->key);
+		free(e->value);
+		return -1;
+	}
+	vi->count++;
+	return 0;
+}
+
+/* One non-empty line (without its end): a new entry, a repeat (marked
+ * ambiguous if its value differs) or a skipped line; -1 when out of
+ * memory. */
+static int parse_line(struct vmcoreinfo *vi, size_t *cap, const char *line, size_t llen)
+{
+	const char *eq = memchr(line, '=', llen);
+	size_t klen, vlen;
+	struct vmcoreinfo_entry *e;
+
+	if (!eq) {
+		vi->skipped++;
+		return 0;
+	}
+	klen = (size_t)(eq - line);
+	vlen = llen - klen - 1;
+	if (!key_ok(line, klen) || !value_ok(eq + 1, vlen)) {
+		vi->skipped++;
+		return 0;
+	}
+	e = find_entry(vi, line, klen);
+	if (e) {
+		if (strlen(e->value) != vlen ||
+		    memcmp(e->value, eq + 1, vlen) != 0)
+			e->ambiguous = 1;
+		return 0;
+	}
+	if (vi->count >= VMCOREINFO_MAX_ENTRIES) {
+		vi->skipped++;
+		return 0;
+	}
+	return add_entry(vi, cap, line, klen, eq + 1, vlen);
+}
+
 int vmcoreinfo_parse(const char *text, size_t len, struct vmcoreinfo *out,
 		     struct kj_error *err)
 {
@@ -99,9 +163,8 @@ int vmcoreinfo_parse(const char *text, size_t len, struct vmcoreinfo *out,
 		len = (size_t)(nul - text);
 
 	while (pos < len) {
-		const char *line = text + pos, *eq, *nl;
-		size_t llen, klen, vlen;
-		struct vmcoreinfo_entry *e;
+		const char *line = text + pos, *nl;
+		size_t llen;
 
 		nl = memchr(line, '\n', len - pos);
 		llen = nl ? (size_t)(nl - line) : len - pos;
@@ -110,49 +173,10 @@ int vmcoreinfo_parse(const char *text, size_t len, struct vmcoreinfo *out,
 			llen--;
 		if (llen == 0)
 			continue;
-		eq = memchr(line, '=', llen);
-		if (!eq) {
-			vi.skipped++;
-			continue;
+		if (parse_line(&vi, &cap, line, llen) < 0) {
+			vmcoreinfo_free(&vi);
+			return kj_fail(err, KJ_EXIT_FAILURE, "out of memory parsing VMCOREINFO");
 		}
-		klen = (size_t)(eq - line);
-		vlen = llen - klen - 1;
-		if (!key_ok(line, klen) || !value_ok(eq + 1, vlen)) {
-			vi.skipped++;
-			continue;
-		}
-		e = find_entry(&vi, line, klen);
-		if (e) {
-			if (strlen(e->value) != vlen ||
-			    memcmp(e->value, eq + 1, vlen) != 0)
-				e->ambiguous = 1;
-			continue;
-		}
-		if (vi.count >= VMCOREINFO_MAX_ENTRIES) {
-			vi.skipped++;
-			continue;
-		}
-		if (vi.count == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			struct vmcoreinfo_entry *ne;
-
-			ne = realloc(vi.entries, ncap * sizeof(*ne));
-			if (!ne)
-				goto oom;
-			vi.entries = ne;
-			cap = ncap;
-		}
-		e = &vi.entries[vi.count];
-		e->key = dup_bytes(line, klen);
-		e->key_len = klen;
-		e->value = dup_bytes(eq + 1, vlen);
-		e->ambiguous = 0;
-		if (!e->key || !e->value) {
-			free(e->key);
-			free(e->value);
-			goto oom;
-		}
-		vi.count++;
 	}
 	if (vi.count == 0) {
 		vmcoreinfo_free(&vi);
@@ -161,9 +185,6 @@ int vmcoreinfo_parse(const char *text, size_t len, struct vmcoreinfo *out,
 	}
 	*out = vi;
 	return 0;
-oom:
-	vmcoreinfo_free(&vi);
-	return kj_fail(err, KJ_EXIT_FAILURE, "out of memory parsing VMCOREINFO");
 }
 
 const char *vmcoreinfo_get(const struct vmcoreinfo *vi, const char *key)

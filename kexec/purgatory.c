@@ -308,17 +308,110 @@ static int load_relocs(unsigned char *buf, size_t bufsz, const char *name,
 	return 0;
 }
 
+/* What the loadable segments span: the file bytes (bufsz), the memory
+ * (memend) and the largest alignment; the first segment must hold the
+ * header and the entry point lie in the file bytes. */
+static int image_extent(const struct elfinfo *ei, const char *name, uint64_t *bufsz,
+			uint64_t *memend, uint64_t *align, struct kj_error *err)
+{
+	for (unsigned int i = 0; i < ei->nload; i++) {
+		const struct seg *s = &ei->load[i];
+
+		if (s->filesz && s->vaddr + s->filesz > *bufsz)
+			*bufsz = s->vaddr + s->filesz;
+		if (s->vaddr + s->memsz > *memend)
+			*memend = s->vaddr + s->memsz;
+		if (s->align > *align)
+			*align = s->align;
+	}
+	if (ei->load[0].filesz < PURGATORY_HEADER_SIZE)
+		return kj_fail(err, KJ_EXIT_BADFILE,
+			       "%s: first segment too small for the purgatory header", name);
+	if (ei->entry < PURGATORY_HEADER_SIZE || ei->entry >= *bufsz)
+		return kj_fail(err, KJ_EXIT_BADFILE, "%s: entry point 0x%llx is not inside the image",
+			       name, (unsigned long long)ei->entry);
+	return 0;
+}
+
+/* How many relocations the tables may hold (*nrel_max); no PLT ones, and
+ * none larger than the image or the limit. */
+static int reloc_capacity(const struct elfinfo *ei, const struct dyninfo *di, uint64_t bufsz,
+			  const char *name, uint64_t *nrel_max, struct kj_error *err)
+{
+	if (di->pltrelsz)
+		return kj_fail(err, KJ_EXIT_BADFILE, "%s: has PLT relocations", name);
+	*nrel_max = 0;
+	if (di->relasz)
+		*nrel_max += di->relasz / (ei->is64 ? sizeof(Elf64_Rela) : sizeof(Elf32_Rela));
+	if (di->relsz)
+		*nrel_max += di->relsz / (ei->is64 ? sizeof(Elf64_Rel) : sizeof(Elf32_Rel));
+	if (*nrel_max > PURG_MAX_RELOCS || di->relasz > bufsz || di->relsz > bufsz)
+		return kj_fail(err, KJ_EXIT_BADFILE, "%s: relocation tables are too large", name);
+	return 0;
+}
+
+/* One block: the image (its segments' file bytes), then the relocation
+ * table, its tail filled in; *tp is the tail. */
+static int copy_image(const unsigned char *b, const struct elfinfo *ei, uint64_t bufsz,
+		      uint64_t nrel_max, const char *name, struct purgatory *p,
+		      struct purg_tail **tp, struct kj_error *err)
+{
+	size_t toff = tail_offset((size_t)bufsz);
+	size_t total = toff + sizeof(struct purg_tail) + (size_t)nrel_max * sizeof(uint32_t);
+	struct purg_tail *t;
+
+	p->buf = calloc(1, total);
+	if (!p->buf)
+		return kj_fail(err, KJ_EXIT_FAILURE, "%s: out of memory", name);
+	p->bufsz = (size_t)bufsz;
+	for (unsigned int i = 0; i < ei->nload; i++) {
+		const struct seg *s = &ei->load[i];
+
+		if (s->filesz)
+			memcpy(p->buf + s->vaddr, b + s->offset, (size_t)s->filesz);
+	}
+	t = (struct purg_tail *)(p->buf + toff);
+	t->magic = PURG_TAIL_MAGIC;
+	t->elfclass = ei->is64 ? ELFCLASS64 : ELFCLASS32;
+	t->width = ei->word;
+	*tp = t;
+	return 0;
+}
+
+/* The purgatory header at the start of the image: its magic, ABI version
+ * and size; whether our extension follows it (t->has_ext). */
+static int check_header(const struct purgatory *p, const struct elfinfo *ei, const char *name,
+			struct purg_tail *t, struct kj_error *err)
+{
+	const struct purgatory_header *hdr = (const struct purgatory_header *)p->buf;
+
+	if (hdr->magic != PURGATORY_MAGIC)
+		return kj_fail(err, KJ_EXIT_BADFILE, "%s: no purgatory header (magic 0x%08x)", name,
+			       hdr->magic);
+	if (hdr->abi_version != PURGATORY_ABI_VERSION)
+		return kj_fail(err, KJ_EXIT_BADFILE, "%s: purgatory ABI version %u, this kexec speaks %u",
+			       name, hdr->abi_version, PURGATORY_ABI_VERSION);
+	if (hdr->header_size != PURGATORY_HEADER_SIZE)
+		return kj_fail(err, KJ_EXIT_BADFILE, "%s: purgatory header size %u, expected %u",
+			       name, hdr->header_size, PURGATORY_HEADER_SIZE);
+	if (ei->load[0].filesz >= sizeof(struct purgatory_kjheader)) {
+		const struct purgatory_header_ext *ext =
+			&((const struct purgatory_kjheader *)p->buf)->ext;
+
+		t->has_ext = ext->magic == PURGATORY_EXT_MAGIC &&
+			     ext->size == sizeof(struct purgatory_header_ext);
+	}
+	return 0;
+}
+
 int purgatory_parse(const void *elf, size_t len, const char *name,
 		    struct purgatory *p, struct kj_error *err)
 {
 	const unsigned char *b = elf;
 	struct elfinfo *ei;
 	struct dyninfo di;
-	struct purg_tail *t;
-	struct purgatory_header *hdr;
-	uint64_t bufsz = 0, memend = 0, align = PURG_PAGE, nrel_max;
-	unsigned int i;
-	size_t toff, total;
+	struct purg_tail *t = NULL;
+	uint64_t bufsz = 0, memend = 0, align = PURG_PAGE, nrel_max = 0;
 	int ret = -1;
 
 	memset(p, 0, sizeof(*p));
@@ -330,89 +423,16 @@ int purgatory_parse(const void *elf, size_t len, const char *name,
 	ei = calloc(1, sizeof(*ei));
 	if (!ei)
 		return kj_fail(err, KJ_EXIT_FAILURE, "%s: out of memory", name);
-	if (parse_ehdr(b, len, name, ei, err) < 0 || parse_phdrs(b, len, name, ei, err) < 0)
+	if (parse_ehdr(b, len, name, ei, err) < 0 || parse_phdrs(b, len, name, ei, err) < 0 ||
+	    image_extent(ei, name, &bufsz, &memend, &align, err) < 0)
 		goto out;
-
-	for (i = 0; i < ei->nload; i++) {
-		const struct seg *s = &ei->load[i];
-
-		if (s->filesz && s->vaddr + s->filesz > bufsz)
-			bufsz = s->vaddr + s->filesz;
-		if (s->vaddr + s->memsz > memend)
-			memend = s->vaddr + s->memsz;
-		if (s->align > align)
-			align = s->align;
-	}
-	if (ei->load[0].filesz < PURGATORY_HEADER_SIZE) {
-		kj_fail(err, KJ_EXIT_BADFILE, "%s: first segment too small for the purgatory header", name);
-		goto out;
-	}
-	if (ei->entry < PURGATORY_HEADER_SIZE || ei->entry >= bufsz) {
-		kj_fail(err, KJ_EXIT_BADFILE, "%s: entry point 0x%llx is not inside the image",
-			name, (unsigned long long)ei->entry);
-		goto out;
-	}
-
 	memset(&di, 0, sizeof(di));
 	if (ei->have_dyn && parse_dynamic(b, name, ei, &di, err) < 0)
 		goto out;
-	if (di.pltrelsz) {
-		kj_fail(err, KJ_EXIT_BADFILE, "%s: has PLT relocations", name);
+	if (reloc_capacity(ei, &di, bufsz, name, &nrel_max, err) < 0 ||
+	    copy_image(b, ei, bufsz, nrel_max, name, p, &t, err) < 0 ||
+	    check_header(p, ei, name, t, err) < 0)
 		goto out;
-	}
-
-	/* one block: the image, then the relocation table */
-	nrel_max = 0;
-	if (di.relasz)
-		nrel_max += di.relasz / (ei->is64 ? sizeof(Elf64_Rela) : sizeof(Elf32_Rela));
-	if (di.relsz)
-		nrel_max += di.relsz / (ei->is64 ? sizeof(Elf64_Rel) : sizeof(Elf32_Rel));
-	if (nrel_max > PURG_MAX_RELOCS || di.relasz > bufsz || di.relsz > bufsz) {
-		kj_fail(err, KJ_EXIT_BADFILE, "%s: relocation tables are too large", name);
-		goto out;
-	}
-	toff = tail_offset((size_t)bufsz);
-	total = toff + sizeof(struct purg_tail) + (size_t)nrel_max * sizeof(uint32_t);
-	p->buf = calloc(1, total);
-	if (!p->buf) {
-		kj_fail(err, KJ_EXIT_FAILURE, "%s: out of memory", name);
-		goto out;
-	}
-	p->bufsz = (size_t)bufsz;
-	for (i = 0; i < ei->nload; i++) {
-		const struct seg *s = &ei->load[i];
-
-		if (s->filesz)
-			memcpy(p->buf + s->vaddr, b + s->offset, (size_t)s->filesz);
-	}
-	t = (struct purg_tail *)(p->buf + toff);
-	t->magic = PURG_TAIL_MAGIC;
-	t->elfclass = ei->is64 ? ELFCLASS64 : ELFCLASS32;
-	t->width = ei->word;
-
-	hdr = (struct purgatory_header *)p->buf;
-	if (hdr->magic != PURGATORY_MAGIC) {
-		kj_fail(err, KJ_EXIT_BADFILE, "%s: no purgatory header (magic 0x%08x)", name, hdr->magic);
-		goto out;
-	}
-	if (hdr->abi_version != PURGATORY_ABI_VERSION) {
-		kj_fail(err, KJ_EXIT_BADFILE, "%s: purgatory ABI version %u, this kexec speaks %u",
-			name, hdr->abi_version, PURGATORY_ABI_VERSION);
-		goto out;
-	}
-	if (hdr->header_size != PURGATORY_HEADER_SIZE) {
-		kj_fail(err, KJ_EXIT_BADFILE, "%s: purgatory header size %u, expected %u",
-			name, hdr->header_size, PURGATORY_HEADER_SIZE);
-		goto out;
-	}
-	if (ei->load[0].filesz >= sizeof(struct purgatory_kjheader)) {
-		const struct purgatory_header_ext *ext =
-			&((const struct purgatory_kjheader *)p->buf)->ext;
-
-		t->has_ext = ext->magic == PURGATORY_EXT_MAGIC &&
-			     ext->size == sizeof(struct purgatory_header_ext);
-	}
-
 	if (di.relasz && load_relocs(p->buf, p->bufsz, name, ei, 1, di.rela, di.relasz,
 				     di.relaent, t, (uint32_t)nrel_max, err) < 0)
 		goto out;
@@ -420,7 +440,7 @@ int purgatory_parse(const void *elf, size_t len, const char *name,
 				    di.relent, t, (uint32_t)nrel_max, err) < 0)
 		goto out;
 
-	p->hdr = hdr;
+	p->hdr = (struct purgatory_header *)p->buf;
 	p->memsz = (size_t)((memend + PURG_PAGE - 1) & ~(uint64_t)(PURG_PAGE - 1));
 	p->align = align;
 	p->max_addr = PURG_MAX_ADDR;

@@ -36,16 +36,12 @@ static bool in_ram(const struct memmap *mm, struct range r)
 	return true;
 }
 
-int stage_free_ranges(const struct stage_load *l, size_t n, const struct memmap *mm,
-		      struct range place, uint64_t limit, const char *name,
-		      struct stage_plan *sp, struct kj_error *err)
+/* Check each load (below limit, inside RAM of mm) and write the pages it
+ * touches to cov; the error for the first bad one. */
+static int cover_loads(const struct stage_load *l, size_t n, const struct memmap *mm,
+		       uint64_t limit, const char *name, struct range *cov, size_t *ncov,
+		       struct kj_error *err)
 {
-	struct range *cov = calloc(n ? n : 1, sizeof(*cov));
-	size_t ncov = 0, cap = 0;
-
-	memset(sp, 0, sizeof(*sp));
-	if (!cov)
-		return kj_fail(err, KJ_EXIT_FAILURE, "%s: out of memory", name);
 	for (size_t i = 0; i < n; i++) {
 		struct range r = range_make(l[i].paddr, l[i].memsz);
 
@@ -54,37 +50,66 @@ int stage_free_ranges(const struct stage_load *l, size_t n, const struct memmap 
 		/* The image must describe memory this machine has: a PT_LOAD
 		 * outside RAM here comes from another machine (or is bogus). */
 		if (range_end(r) > limit)
-			goto out_limit;
-		if (!in_ram(mm, r)) {
-			free(cov);
+			return kj_fail(err, KJ_EXIT_BADFILE,
+				       "%s: memory above 0x%" PRIx64 " is out of reach of this kernel's kexec",
+				       name, limit);
+		if (!in_ram(mm, r))
 			return kj_fail(err, KJ_EXIT_BADFILE,
 				       "%s: memory 0x%" PRIx64 "-0x%" PRIx64
 				       " of the image is not RAM on this machine: saved on another machine?",
 				       name, r.start, range_end(r));
-		}
-		cov[ncov++] = range_from_bounds(align_down(r.start, KJ_PAGE_SIZE),
-						align_up(range_end(r), KJ_PAGE_SIZE));
+		cov[(*ncov)++] = range_from_bounds(align_down(r.start, KJ_PAGE_SIZE),
+						   align_up(range_end(r), KJ_PAGE_SIZE));
 		if (align_up(range_end(r), KJ_PAGE_SIZE) < range_end(r))
-			cov[ncov - 1] = range_from_bounds(align_down(r.start, KJ_PAGE_SIZE),
-							  UINT64_MAX); /* up to the top */
+			cov[*ncov - 1] = range_from_bounds(align_down(r.start, KJ_PAGE_SIZE),
+							   UINT64_MAX); /* up to the top */
 	}
-	qsort(cov, ncov, sizeof(*cov), cmp_range);
-	/* Destinations must not overlap: the last copy would win, silently. */
+	return 0;
+}
+
+/* Destinations must not overlap: the last copy would win, silently.  cov
+ * is sorted; where two of its pages overlap, look for two loads that do. */
+static int check_overlaps(const struct stage_load *l, size_t n, const struct range *cov,
+			  size_t ncov, const char *name, struct kj_error *err)
+{
 	for (size_t i = 1; i < ncov; i++) {
 		if (cov[i].start < range_end(cov[i - 1])) {
 			for (size_t a = 0; a < n; a++)
 				for (size_t b = a + 1; b < n; b++)
 					if (range_overlaps(range_make(l[a].paddr, l[a].memsz),
-							   range_make(l[b].paddr, l[b].memsz))) {
-						free(cov);
+							   range_make(l[b].paddr, l[b].memsz)))
 						return kj_fail(err, KJ_EXIT_BADFILE,
 							       "%s: program headers overlap at 0x%" PRIx64,
 							       name, l[a].paddr > l[b].paddr ? l[a].paddr : l[b].paddr);
-					}
 		}
 	}
+	return 0;
+}
 
-	/* free = RAM ∩ place ∩ [0, limit), minus the covered pages */
+/* Append [pos, stop) to sp->free, growing it (cap) as needed; -1 when out
+ * of memory. */
+static int push_free(struct stage_plan *sp, size_t *cap, uint64_t pos, uint64_t stop)
+{
+	if (sp->nfree == *cap) {
+		struct range *nf;
+
+		*cap = *cap ? *cap * 2 : 64;
+		nf = realloc(sp->free, *cap * sizeof(*nf));
+		if (!nf)
+			return -1;
+		sp->free = nf;
+	}
+	sp->free[sp->nfree++] = range_from_bounds(pos, stop);
+	return 0;
+}
+
+/* sp->free = RAM ∩ place ∩ [0, limit), minus the covered pages (cov,
+ * sorted), sorted; -1 when out of memory. */
+static int find_free(const struct memmap *mm, struct range place, uint64_t limit,
+		     const struct range *cov, size_t ncov, struct stage_plan *sp)
+{
+	size_t cap = 0;
+
 	memmap_for_each_ram(mm, i) {
 		struct range r = range_intersect(mm->e[i].r, place);
 		uint64_t pos, end;
@@ -106,32 +131,24 @@ int stage_free_ranges(const struct stage_load *l, size_t n, const struct memmap 
 			}
 			if (c < ncov && cov[c].start < stop)
 				stop = cov[c].start;
-			if (sp->nfree == cap) {
-				struct range *nf;
-
-				cap = cap ? cap * 2 : 64;
-				nf = realloc(sp->free, cap * sizeof(*nf));
-				if (!nf) {
-					free(cov);
-					stage_free(sp);
-					return kj_fail(err, KJ_EXIT_FAILURE, "%s: out of memory", name);
-				}
-				sp->free = nf;
-			}
-			sp->free[sp->nfree++] = range_from_bounds(pos, stop);
+			if (push_free(sp, &cap, pos, stop) < 0)
+				return -1;
 			pos = stop;
 		}
 	}
-	free(cov);
 	if (sp->nfree) /* sp->free is NULL without */
 		qsort(sp->free, sp->nfree, sizeof(*sp->free), cmp_range);
+	return 0;
+}
 
-	/* pages the image only zeroes: inside a zero tail, whole pages */
+/* sp->zfree = pages the image only zeroes: inside a zero tail, whole
+ * pages, inside place and below limit, sorted; -1 when out of memory. */
+static int find_zero_only(const struct stage_load *l, size_t n, struct range place,
+			  uint64_t limit, struct stage_plan *sp)
+{
 	sp->zfree = calloc(n ? n : 1, sizeof(*sp->zfree));
-	if (!sp->zfree) {
-		stage_free(sp);
-		return kj_fail(err, KJ_EXIT_FAILURE, "%s: out of memory", name);
-	}
+	if (!sp->zfree)
+		return -1;
 	for (size_t i = 0; i < n; i++) {
 		struct range z = range_from_bounds(align_up(l[i].paddr + l[i].filesz, KJ_PAGE_SIZE),
 						   align_down(l[i].paddr + l[i].memsz, KJ_PAGE_SIZE));
@@ -150,12 +167,38 @@ int stage_free_ranges(const struct stage_load *l, size_t n, const struct memmap 
 	}
 	qsort(sp->zfree, sp->nzfree, sizeof(*sp->zfree), cmp_range);
 	return 0;
+}
 
-out_limit:
+int stage_free_ranges(const struct stage_load *l, size_t n, const struct memmap *mm,
+		      struct range place, uint64_t limit, const char *name,
+		      struct stage_plan *sp, struct kj_error *err)
+{
+	struct range *cov = calloc(n ? n : 1, sizeof(*cov));
+	size_t ncov = 0;
+
+	memset(sp, 0, sizeof(*sp));
+	if (!cov)
+		return kj_fail(err, KJ_EXIT_FAILURE, "%s: out of memory", name);
+	if (cover_loads(l, n, mm, limit, name, cov, &ncov, err) < 0)
+		goto fail;
+	qsort(cov, ncov, sizeof(*cov), cmp_range);
+	if (check_overlaps(l, n, cov, ncov, name, err) < 0)
+		goto fail;
+	if (find_free(mm, place, limit, cov, ncov, sp) < 0)
+		goto oom;
 	free(cov);
-	return kj_fail(err, KJ_EXIT_BADFILE,
-		       "%s: memory above 0x%" PRIx64 " is out of reach of this kernel's kexec", name,
-		       limit);
+	cov = NULL;
+	if (find_zero_only(l, n, place, limit, sp) < 0)
+		goto oom;
+	return 0;
+
+oom:
+	free(cov);
+	stage_free(sp);
+	return kj_fail(err, KJ_EXIT_FAILURE, "%s: out of memory", name);
+fail:
+	free(cov);
+	return -1;
 }
 
 int stage_reserve(struct stage_plan *sp, struct range r)
@@ -228,23 +271,31 @@ static int push_copy(struct stage_plan *sp, size_t *cap, uint64_t dst, uint64_t 
 	return 0;
 }
 
-int stage_build(const struct stage_load *l, size_t n, size_t max_areas, const char *name,
-		struct stage_plan *sp, struct kj_error *err)
-{
-	struct range *bysize;
-	uint64_t total = 0, free_total = 0, best = 0;
-	size_t li = 0, cap = 0, a = 0, ncand = 0;
-	uint64_t done_in_load = 0; /* file bytes of l[li] already given an area */
-	long last_area = -2;
+/* One stage_build run: the loads, and the RAM the staging areas may use. */
+struct build {
+	const struct stage_load *l;
+	size_t n;
+	size_t max_areas;
+	const char *name;
+	struct stage_plan *sp;
+	struct range *cand;   /* free and zero-only RAM, merged, largest first */
+	size_t ncand;
+	uint64_t total;       /* file bytes of the loads */
+	uint64_t free_total;  /* bytes of cand */
+	uint64_t best;        /* bytes of the max_areas largest of cand */
+};
 
-	if (max_areas > KJ_SEGMENT_MAX)
-		max_areas = KJ_SEGMENT_MAX;
-	for (size_t i = 0; i < n; i++)
-		total += l[i].filesz;
-	/* candidates: free and zero-only RAM, adjacent ranges merged */
+/* The candidates: free and zero-only RAM, adjacent ranges merged, largest
+ * first, and their sizes; -1 when out of memory. */
+static int build_candidates(struct build *b)
+{
+	const struct stage_plan *sp = b->sp;
+	struct range *bysize;
+	size_t ncand = 0;
+
 	bysize = malloc((sp->nfree + sp->nzfree + 1) * sizeof(*bysize));
 	if (!bysize)
-		return kj_fail(err, KJ_EXIT_FAILURE, "%s: out of memory", name);
+		return -1;
 	if (sp->nfree)
 		memcpy(bysize, sp->free, sp->nfree * sizeof(*bysize));
 	memcpy(bysize + sp->nfree, sp->zfree, sp->nzfree * sizeof(*bysize));
@@ -257,19 +308,30 @@ int stage_build(const struct stage_load *l, size_t n, size_t max_areas, const ch
 	}
 	qsort(bysize, ncand, sizeof(*bysize), cmp_size_desc);
 	for (size_t i = 0; i < ncand; i++) {
-		free_total += bysize[i].size;
-		if (i < max_areas)
-			best += bysize[i].size;
+		b->free_total += bysize[i].size;
+		if (i < b->max_areas)
+			b->best += bysize[i].size;
 	}
+	b->cand = bysize;
+	b->ncand = ncand;
+	return 0;
+}
 
-	/*
-	 * Fill the largest free ranges, in turn, with the file bytes in file
-	 * order.  An area holds one contiguous piece of the file (it is one
-	 * segment, one user buffer); where the next PT_LOAD's bytes do not
-	 * follow in the file, a new area starts on the next page.
-	 */
-	for (size_t f = 0; f < ncand && li < n; f++) {
-		uint64_t cur = bysize[f].start, end = range_end(bysize[f]);
+/*
+ * Fill the largest free ranges, in turn, with the file bytes in file
+ * order.  An area holds one contiguous piece of the file (it is one
+ * segment, one user buffer); where the next PT_LOAD's bytes do not
+ * follow in the file, a new area starts on the next page.  Sets
+ * sp->narea; false when the areas do not hold every file byte.
+ */
+static bool build_areas(const struct build *b)
+{
+	const struct stage_load *l = b->l;
+	size_t n = b->n, li = 0, a = 0;
+	uint64_t done_in_load = 0; /* file bytes of l[li] already given an area */
+
+	for (size_t f = 0; f < b->ncand && li < n; f++) {
+		uint64_t cur = b->cand[f].start, end = range_end(b->cand[f]);
 
 		while (li < n && cur < end) {
 			struct stage_area *ar;
@@ -279,9 +341,9 @@ int stage_build(const struct stage_load *l, size_t n, size_t max_areas, const ch
 				done_in_load = 0;
 				continue;
 			}
-			if (a == max_areas)
+			if (a == b->max_areas)
 				break;
-			ar = &sp->area[a++];
+			ar = &b->sp->area[a++];
 			ar->mem = cur;
 			ar->offset = l[li].offset + done_in_load;
 			ar->len = 0;
@@ -312,24 +374,35 @@ int stage_build(const struct stage_load *l, size_t n, size_t max_areas, const ch
 		li++;
 		done_in_load = 0;
 	}
-	free(bysize);
-	sp->narea = a;
-	if (li < n) {
-		if (free_total < total)
-			return kj_fail(err, KJ_EXIT_NOROOM,
-				       "%s: staging needs %" PRIu64 " MiB of RAM the image leaves alone or only zeroes, this machine has %" PRIu64
-				       " MiB there: the image must leave out more (kdump save --exclude=zero,free,lent)",
-				       name, MIB(total) + 1, MIB(free_total));
-		return kj_fail(err, KJ_EXIT_NOROOM,
-			       "%s: staging needs %" PRIu64 " MiB in at most %zu pieces of RAM the image leaves alone or only zeroes; the %zu largest hold %" PRIu64
-			       " MiB",
-			       name, MIB(total) + 1, max_areas, max_areas, MIB(best));
-	}
+	b->sp->narea = a;
+	return li == n;
+}
 
-	/* The copy list: each PT_LOAD's bytes from the areas, then the zeros. */
+/* The error for file bytes the areas cannot hold: too little RAM, or too
+ * few pieces of it. */
+static int build_no_room(const struct build *b, struct kj_error *err)
+{
+	if (b->free_total < b->total)
+		return kj_fail(err, KJ_EXIT_NOROOM,
+			       "%s: staging needs %" PRIu64 " MiB of RAM the image leaves alone or only zeroes, this machine has %" PRIu64
+			       " MiB there: the image must leave out more (kdump save --exclude=zero,free,lent)",
+			       b->name, MIB(b->total) + 1, MIB(b->free_total));
+	return kj_fail(err, KJ_EXIT_NOROOM,
+		       "%s: staging needs %" PRIu64 " MiB in at most %zu pieces of RAM the image leaves alone or only zeroes; the %zu largest hold %" PRIu64
+		       " MiB",
+		       b->name, MIB(b->total) + 1, b->max_areas, b->max_areas, MIB(b->best));
+}
+
+/* The copy list: each PT_LOAD's bytes from the areas, then the zeros. */
+static int build_copies(const struct build *b, struct kj_error *err)
+{
+	const struct stage_load *l = b->l;
+	struct stage_plan *sp = b->sp;
+	size_t cap = 0, a = 0;
+	long last_area = -2;
+
 	sp->copy_bytes = sp->zero_bytes = 0;
-	a = 0;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < b->n; i++) {
 		uint64_t done = 0;
 
 		while (done < l[i].filesz) {
@@ -342,7 +415,7 @@ int stage_build(const struct stage_load *l, size_t n, size_t max_areas, const ch
 			if (a == sp->narea)
 				return kj_fail(err, KJ_EXIT_FAILURE,
 					       "%s: internal error: file byte 0x%" PRIx64 " has no staging area",
-					       name, off);
+					       b->name, off);
 			k = sp->area[a].offset + sp->area[a].len - off;
 			if (k > l[i].filesz - done)
 				k = l[i].filesz - done;
@@ -353,13 +426,32 @@ int stage_build(const struct stage_load *l, size_t n, size_t max_areas, const ch
 		}
 	}
 	/* the zero fills after every copy: they may land on staging areas */
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < b->n; i++)
 		if (push_copy(sp, &cap, l[i].paddr + l[i].filesz, PURGATORY_COPY_ZERO,
 			      l[i].memsz - l[i].filesz, -1, &last_area) < 0)
 			goto oom;
 	return 0;
 oom:
-	return kj_fail(err, KJ_EXIT_FAILURE, "%s: out of memory", name);
+	return kj_fail(err, KJ_EXIT_FAILURE, "%s: out of memory", b->name);
+}
+
+int stage_build(const struct stage_load *l, size_t n, size_t max_areas, const char *name,
+		struct stage_plan *sp, struct kj_error *err)
+{
+	struct build b = { .l = l, .n = n, .max_areas = max_areas, .name = name, .sp = sp };
+	bool placed;
+
+	if (b.max_areas > KJ_SEGMENT_MAX)
+		b.max_areas = KJ_SEGMENT_MAX;
+	for (size_t i = 0; i < n; i++)
+		b.total += l[i].filesz;
+	if (build_candidates(&b) < 0)
+		return kj_fail(err, KJ_EXIT_FAILURE, "%s: out of memory", name);
+	placed = build_areas(&b);
+	free(b.cand);
+	if (!placed)
+		return build_no_room(&b, err);
+	return build_copies(&b, err);
 }
 
 static int cmp_copy_dst(const void *a, const void *b)

@@ -208,69 +208,100 @@ int jump_cmdline(char **line, const struct jump_ctx *j, size_t max_len, size_t *
 	return 0;
 }
 
-int jump_finish(struct kj_plan *plan, const struct kj_sysinfo *sys, struct jump_ctx *j,
-		struct kj_error *err)
+/* The end of the run of pages from at (below limit) that no segment of the
+ * plan covers. */
+static uint64_t free_run_end(const struct kj_plan *plan, uint64_t at, uint64_t limit)
 {
-	struct range ram[256], holes[KJ_SEGMENT_MAX], *loads;
-	struct range notes[2];
-	struct elfcore_spec spec = { .is64 = sys->arch == KJ_ARCH_X86_64 };
-	size_t nram = 0, n, note_len;
-	int nl;
+	uint64_t end = at;
 
-	/* Every page of B's window is a segment (see the top of this file). */
-	for (;;) {
-		uint64_t at;
-		struct range free_part = { 0, 0 };
-
-		/* the lowest uncovered RAM page run inside the window */
-		memmap_for_each_ram(&sys->mm, i) {
-			struct range r = range_intersect(sys->mm.e[i].r, j->window);
-
-			r = range_from_bounds(align_up(r.start, KJ_PAGE_SIZE),
-					      align_down(range_end(r), KJ_PAGE_SIZE));
-			if (r.size &&
-			    plan_find_space(plan,
-					    space_outside_place(space_bottom_up(KJ_PAGE_SIZE, KJ_PAGE_SIZE, r)),
-					    &at) == 0 &&
-			    (!free_part.size || at < free_part.start)) {
-				uint64_t end = at;
-				/* grow while the next page is free too */
-				while (end < range_end(r)) {
-					bool used = false;
-					for (size_t s = 0; s < plan->nseg; s++)
-						if (range_overlaps(range_make(end, KJ_PAGE_SIZE),
-								   range_make(plan->seg[s].mem, plan->seg[s].memsz)))
-							used = true;
-					if (used)
-						break;
-					end += KJ_PAGE_SIZE;
-				}
-				free_part = range_from_bounds(at, end);
-			}
-		}
-		if (!free_part.size)
+	while (end < limit) {
+		bool used = false;
+		for (size_t s = 0; s < plan->nseg; s++)
+			if (range_overlaps(range_make(end, KJ_PAGE_SIZE),
+					   range_make(plan->seg[s].mem, plan->seg[s].memsz)))
+				used = true;
+		if (used)
 			break;
+		end += KJ_PAGE_SIZE;
+	}
+	return end;
+}
+
+/* The lowest run of RAM pages inside window that no segment covers (empty
+ * when every page is covered). */
+static struct range lowest_free_run(const struct kj_plan *plan, const struct memmap *mm,
+				    struct range window)
+{
+	struct range free_part = { 0, 0 };
+	uint64_t at;
+
+	memmap_for_each_ram(mm, i) {
+		struct range r = range_intersect(mm->e[i].r, window);
+
+		r = range_from_bounds(align_up(r.start, KJ_PAGE_SIZE),
+				      align_down(range_end(r), KJ_PAGE_SIZE));
+		if (r.size &&
+		    plan_find_space(plan,
+				    space_outside_place(space_bottom_up(KJ_PAGE_SIZE, KJ_PAGE_SIZE, r)),
+				    &at) == 0 &&
+		    (!free_part.size || at < free_part.start))
+			free_part = range_from_bounds(at, free_run_end(plan, at, range_end(r)));
+	}
+	return free_part;
+}
+
+/* Every page of B's window is a segment (see the top of this file): zero
+ * segments for the runs nothing covers yet. */
+static int cover_window(struct kj_plan *plan, const struct memmap *mm, struct range window,
+			struct kj_error *err)
+{
+	for (;;) {
+		struct range free_part = lowest_free_run(plan, mm, window);
+
+		if (!free_part.size)
+			return 0;
 		if (plan_add(plan, "B's memory (zero)", NULL, 0, free_part.start, free_part.size, err) < 0)
 			return kj_fail(err, KJ_EXIT_NOROOM,
 				       "kexec jump: B's window needs more than %d segments; use one range of RAM for --mem-min/--mem-max",
 				       KJ_SEGMENT_MAX);
 	}
+}
 
-	/* The ELF core header: A's RAM outside every segment. */
+/* A's RAM outside every segment of the plan, into loads (max_loads(mm) of
+ * them); their number, or -1 when there would be more. */
+static int ram_outside_segments(const struct kj_plan *plan, const struct memmap *mm,
+				struct range *loads)
+{
+	struct range ram[256], holes[KJ_SEGMENT_MAX];
+	size_t nram = 0, n;
+
+	memmap_for_each_ram(mm, i)
+		if (nram < sizeof(ram) / sizeof(ram[0]))
+			ram[nram++] = mm->e[i].r;
+	for (n = 0; n < plan->nseg; n++)
+		holes[n] = range_make(plan->seg[n].mem, plan->seg[n].memsz);
+	return ranges_subtract(ram, nram, holes, n, loads, max_loads(mm));
+}
+
+/* The ELF core header: A's RAM outside every segment, A's VMCOREINFO and
+ * the KEXECJMP note with A's memory map. */
+static int write_core_header(struct kj_plan *plan, const struct kj_sysinfo *sys,
+			     const struct jump_ctx *j, struct kj_error *err)
+{
+	struct range notes[2], *loads;
+	struct elfcore_spec spec = { .is64 = sys->arch == KJ_ARCH_X86_64 };
+	size_t note_len;
+	int nl;
+
 	spec.machine = spec.is64 ? EM_X86_64 : EM_386;
 	if (sys->arch == KJ_ARCH_I386) {
 		spec.direct_map = ELFCORE_I386_PAGE_OFFSET;
 		spec.direct_end = ELFCORE_I386_LOWMEM_END;
 	}
-	memmap_for_each_ram(&sys->mm, i)
-		if (nram < sizeof(ram) / sizeof(ram[0]))
-			ram[nram++] = sys->mm.e[i].r;
-	for (n = 0; n < plan->nseg; n++)
-		holes[n] = range_make(plan->seg[n].mem, plan->seg[n].memsz);
 	loads = calloc(max_loads(&sys->mm), sizeof(*loads));
 	if (!loads)
 		return kj_fail(err, KJ_EXIT_FAILURE, "out of memory");
-	nl = ranges_subtract(ram, nram, holes, n, loads, max_loads(&sys->mm));
+	nl = ram_outside_segments(plan, &sys->mm, loads);
 	if (nl < 0) {
 		free(loads);
 		return kj_fail(err, KJ_EXIT_FAILURE, "kexec jump: A's memory map is too fragmented");
@@ -295,6 +326,14 @@ int jump_finish(struct kj_plan *plan, const struct kj_sysinfo *sys, struct jump_
 	}
 	free(loads);
 	return 0;
+}
+
+int jump_finish(struct kj_plan *plan, const struct kj_sysinfo *sys, struct jump_ctx *j,
+		struct kj_error *err)
+{
+	if (cover_window(plan, &sys->mm, j->window, err) < 0)
+		return -1;
+	return write_core_header(plan, sys, j, err);
 }
 
 void jump_free(struct jump_ctx *j)
