@@ -54,12 +54,17 @@ int kdump_loads_fit(const struct core *c, const char *name, uint64_t top, const 
 				       "%s: PT_LOAD %zu (0x%" PRIx64 "-0x%" PRIx64 ", %" PRIu64
 				       " MiB) lies beyond the memory %s describes (up to 0x%" PRIx64 ")",
 				       name, i, l->paddr, l->paddr + l->memsz, l->memsz >> 20, map, top);
-		sum += l->memsz; /* each is at most top: no overflow before the check */
-		if (sum > top)
+		/* sum <= top so far: compared before adding (with a top near
+		 * 2^64, sum + memsz could wrap and pass) */
+		if (l->memsz > top - sum) {
+			uint64_t cover = sum > UINT64_MAX - l->memsz ? UINT64_MAX : sum + l->memsz;
+
 			return kj_fail(err, KJ_EXIT_BADFILE,
 				       "%s: PT_LOADs 0-%zu cover %" PRIu64 " MiB, more than the %" PRIu64
 				       " MiB of memory %s describes: they overlap",
-				       name, i, (sum >> 20) + !!(sum & 0xfffff), top >> 20, map);
+				       name, i, (cover >> 20) + !!(cover & 0xfffff), top >> 20, map);
+		}
+		sum += l->memsz;
 	}
 	return 0;
 }

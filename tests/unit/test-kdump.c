@@ -334,6 +334,11 @@ static void core_size_bounds(void **state)
 	assert_int_equal(kdump_loads_fit(&c, "c.core", 0x140000000ull, "m", &err), -1);
 	assert_string_equal(err.msg, "c.core: PT_LOADs 0-1 cover 5121 MiB, more than the 5120 MiB of "
 				     "memory m describes: they overlap");
+	/* with a top near 2^64 the sum of two overlapping loads wraps round:
+	 * still refused (fuzz-core found it) */
+	loads[0].memsz = loads[1].memsz = 0xc000000000000000ull;
+	assert_int_equal(kdump_loads_fit(&c, "c.core", UINT64_MAX, "m", &err), -1);
+	assert_non_null(strstr(err.msg, "c.core: PT_LOADs 0-1 cover 17592186044416 MiB"));
 }
 
 /* A's memory for the swap-list reader: 64 KiB at physical 0. */
