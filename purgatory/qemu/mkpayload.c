@@ -56,7 +56,7 @@ int main(int argc, char **argv)
 	in.buf = data;
 	in.bufsz = T_DATA_SIZE;
 	in.mem = T_DATA_ADDR;
-	if (purgatory_set_regions(&p, &in, 1, &err) < 0) {
+	if (purgatory_set_regions(&p, &in, 1, 1, &err) < 0) {
 		fprintf(stderr, "mkpayload: %s\n", err.msg);
 		return 1;
 	}

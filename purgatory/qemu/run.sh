@@ -16,7 +16,7 @@ CC=${CC:-gcc}
 fails=0
 passes=0
 
-$CC -O1 -I"$src/include" -I"$src/kexec" -I"$src/purgatory/qemu" -o "$work/mkpayload" \
+$CC -O1 -I"$src/include" -I"$src/lib" -I"$src/kexec" -I"$src/purgatory/qemu" -o "$work/mkpayload" \
 	"$src/purgatory/qemu/mkpayload.c" "$src/kexec/purgatory.c" "$src/lib/sha256.c" \
 	"$src/lib/error.c" "$src/lib/elfhdr.c" "$build/purgatory/blob.o" -D_GNU_SOURCE -pthread || exit 1
 
