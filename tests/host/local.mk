@@ -25,6 +25,7 @@ EXTRA_DIST += \
 	tests/host/mkbad.py \
 	tests/host/kdump-faults.sh \
 	tests/host/kdump-cli.sh \
+	tests/host/plans.sh \
 	tests/host/compare.py \
 	tests/host/check-load.py \
 	tests/host/test-checker.sh \
