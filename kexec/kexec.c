@@ -334,7 +334,11 @@ static int do_load(const struct kj_options *o, struct kj_error *err)
 	int rc = -1;
 	bool file, fall_back = true;
 
-	if (kj_sysinfo_read(&sys, o->reuse_cmdline || o->jump_back_helper, err) < 0)
+	/* only a Linux kernel (--args-linux, the default) gets boot_params and
+	 * their RNG seed; a program, a saved image and the jump-back helper
+	 * do not */
+	if (kj_sysinfo_read(&sys, o->reuse_cmdline || o->jump_back_helper,
+			    !o->jump_back_helper && o->elf_args == KJ_ARGS_LINUX, err) < 0)
 		return -1;
 	if (o->image_type == KJ_IMAGE_CRASH && kj_sysinfo_read_crash(&sys, err) < 0) {
 		kj_sysinfo_free(&sys);

@@ -86,7 +86,8 @@ static int read_random(uint8_t *p, size_t len, struct kj_error *err)
 	return 0;
 }
 
-int kj_sysinfo_read(struct kj_sysinfo *s, bool need_cmdline, struct kj_error *err)
+int kj_sysinfo_read(struct kj_sysinfo *s, bool need_cmdline, bool need_seed,
+		    struct kj_error *err)
 {
 	struct utsname u;
 
@@ -104,7 +105,7 @@ int kj_sysinfo_read(struct kj_sysinfo *s, bool need_cmdline, struct kj_error *er
 		s->ram_pages = memmap_bytes_of_type(&s->mm, KJ_MEM_RAM) / KJ_PAGE_SIZE;
 	s->cpus = purgatory_digest_threads();
 	s->sha_ni = sha256_impl() == SHA256_IMPL_SHANI;
-	if (read_random(s->rng_seed, sizeof(s->rng_seed), err) < 0) {
+	if (need_seed && read_random(s->rng_seed, sizeof(s->rng_seed), err) < 0) {
 		memmap_free(&s->mm);
 		return -1;
 	}

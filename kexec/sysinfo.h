@@ -23,7 +23,8 @@ struct kj_sysinfo {
 	uint64_t vmcoreinfo_size; /* 0 when the kernel does not offer one */
 	unsigned cpus;           /* CPUs for digests side by side (0: one) */
 	bool sha_ni;             /* the CPU has SHA-NI, and KJ_SHA256 allows it */
-	uint8_t rng_seed[32];    /* random bytes for the new kernel's RNG */
+	uint8_t rng_seed[32];    /* random bytes for the new kernel's RNG (zero
+				  * unless asked for) */
 
 	/* crash kernels only (kj_sysinfo_read_crash) */
 #define KJ_MAX_CRASH_REGIONS 4
@@ -34,7 +35,11 @@ struct kj_sysinfo {
 	size_t ncpu_notes;
 };
 
-int kj_sysinfo_read(struct kj_sysinfo *s, bool need_cmdline, struct kj_error *err);
+/* The facts; /proc/cmdline only with need_cmdline, the random bytes only
+ * with need_seed (a Linux kernel's boot_params carry them: getrandom(2)
+ * may wait for the pool early in boot, and other images do without). */
+int kj_sysinfo_read(struct kj_sysinfo *s, bool need_cmdline, bool need_seed,
+		    struct kj_error *err);
 /* The crash kernel regions and CPUs' crash notes (for -p). */
 int kj_sysinfo_read_crash(struct kj_sysinfo *s, struct kj_error *err);
 void kj_sysinfo_free(struct kj_sysinfo *s);
