@@ -106,6 +106,28 @@ if [ -r /proc/cmdline ]; then
 	cl host 12 4095 "$(cat /proc/cmdline)" "quiet" "0x10"
 fi
 
+# ---- EFI facts: systab\0hex\0type\0phys\0virt\0pages\0attr\0boot_params
+# (an OVMF-booted kernel's, as tests/unit/test-efi.c's tree; and the host's)
+efi_seed() { # SEEDNAME SYSTAB HEX TYPE PHYS VIRT PAGES ATTR BP_FILE_OR_EMPTY
+	mkdir -p "$corpus/efi"
+	{
+		printf '%s\0%s\0%s\0%s\0%s\0%s\0%s\0' "$2" "$3" "$4" "$5" "$6" "$7" "$8"
+		if [ -n "$9" ]; then cat "$9"; fi
+	} >"$corpus/efi/$1"
+}
+python3 -c '
+import struct, sys
+bp = bytearray(4096)
+struct.pack_into("<Q", bp, 0x70, 0x7fb7e014)
+struct.pack_into("<8I", bp, 0x1c0, 0x34364c45, 0x7f9ee018, 48, 1, 0x7e5d1018, 0x1680, 0, 0)
+sys.stdout.buffer.write(bp)' >"$tmp/efi-bp"
+efi_seed ovmf "$(printf 'ACPI20=0x7fb7e014\nACPI=0x7fb7e000\nSMBIOS3=0x7f9c3000\nSMBIOS=0x7f9c5000\n')" \
+	"0x7f9ed018" "0x5" "0x7f8ec000" "0xfffffffeffcec000" "0x20" "0x800000000000000f" "$tmp/efi-bp"
+efi_seed bios "" "" "" "" "" "" "" ""
+if [ -r /sys/kernel/boot_params/data ]; then
+	efi_seed host-bp "" "0x0" "0x0" "0x1000" "0x0" "0x1" "0x0" /sys/kernel/boot_params/data
+fi
+
 for name in "$@"; do
 	mkdir -p "$corpus/$name"
 	n=$(find "$corpus/$name" -type f | wc -l)

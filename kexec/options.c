@@ -127,8 +127,8 @@ void kj_usage(FILE *out)
 	      "     --args-none          give an ELF image nothing: registers and stack as\n"
 	      "                          the kernel left them\n"
 	      "     --args-elf           give an ELF image ELF boot notes\n"
-	      "     --noefi              pass no EFI information (accepted for kexec-tools:\n"
-	      "                          kexec_load here never passes any)\n"
+	      "     --noefi              on an EFI machine, do not hand the new kernel the\n"
+	      "                          EFI state (efi_info, runtime map); kexec_load only\n"
 	      " -i, --no-checks          skip the purgatory's SHA-256 check\n"
 	      "     --dry-run            print the load plan; do not call the kernel\n"
 	      "\n"
@@ -228,6 +228,7 @@ static bool given_args(const struct kj_options *o) { return o->elf_args_given; }
 static bool given_entry32(const struct kj_options *o) { return o->entry_32bit; }
 static bool given_no_checks(const struct kj_options *o) { return o->no_checks; }
 static bool given_mem(const struct kj_options *o) { return o->mem_min || o->mem_max_given; }
+static bool given_noefi(const struct kj_options *o) { return o->noefi; }
 
 static const struct {
 	bool (*given)(const struct kj_options *o);
@@ -240,6 +241,7 @@ static const struct {
 	{ given_entry32, "--entry-32bit needs kexec_load (-c): with -s the kernel chooses the entry" },
 	{ given_no_checks, "--no-checks needs kexec_load (-c): kexec_file_load has its own purgatory" },
 	{ given_mem, "--mem-min/--mem-max need kexec_load (-c): with -s the kernel places the image" },
+	{ given_noefi, "--noefi needs kexec_load (-c): kexec_file_load always passes the EFI state" },
 };
 
 /* The refusal of the first kexec_load-only option given, or NULL. */

@@ -55,7 +55,7 @@ struct kj_options {
 	bool debug;
 	bool no_ifdown;                 /* -x */
 	bool no_sync;                   /* -y */
-	bool noefi;                     /* --noefi: kexec-tools' "no EFI in boot_params", what kexec_load loads here anyway */
+	bool noefi;                     /* --noefi: no EFI state for the new kernel (kexec_load) */
 	const char *type;               /* -t TYPE: bzImage, elf-x86_64, elf-x86 … */
 	const char *kernel;             /* the image file */
 	const char *initrds[KJ_MAX_INITRDS];

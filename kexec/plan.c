@@ -29,6 +29,17 @@ void plan_warn(struct kj_plan *p, const char *fmt, ...)
 	va_end(ap);
 }
 
+void plan_note(struct kj_plan *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->nnotes == KJ_PLAN_MAX_NOTES)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(p->note[p->nnotes++], sizeof(p->note[0]), fmt, ap);
+	va_end(ap);
+}
+
 void plan_free(struct kj_plan *p)
 {
 	for (size_t i = 0; i < p->nowned; i++)
@@ -320,6 +331,8 @@ void plan_print(const struct kj_plan *p, FILE *out)
 	fprintf(out, "entry 0x%" PRIx64 "\n", p->entry);
 	if (p->summary[0])
 		fprintf(out, "%s\n", p->summary);
+	for (unsigned i = 0; i < p->nnotes; i++)
+		fprintf(out, "%s\n", p->note[i]);
 	fprintf(out, "segments %zu\n", p->nseg);
 	for (size_t i = 0; i < p->nseg; i++) {
 		const struct kj_segment *s = &p->seg[i];

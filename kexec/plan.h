@@ -57,6 +57,11 @@ struct kj_plan {
 #define KJ_PLAN_MAX_WARNINGS 4
 	char warning[KJ_PLAN_MAX_WARNINGS][192];
 	unsigned nwarnings;
+	/* what --dry-run also shows about what the image is handed (the EFI
+	 * state, the ACPI RSDP), one line each */
+#define KJ_PLAN_MAX_NOTES 4
+	char note[KJ_PLAN_MAX_NOTES][192];
+	unsigned nnotes;
 
 	void *owned[KJ_MAX_OWNED]; /* buffers the plan frees */
 	size_t nowned;
@@ -66,6 +71,8 @@ void plan_init(struct kj_plan *p, const struct memmap *mm, struct range place,
 	       uint64_t ram_pages, uint64_t dest_limit);
 /* Record a warning for the user (at most KJ_PLAN_MAX_WARNINGS are kept). */
 void plan_warn(struct kj_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Record a line for --dry-run (at most KJ_PLAN_MAX_NOTES are kept). */
+void plan_note(struct kj_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void plan_free(struct kj_plan *p);
 /* Hand a malloc'd buffer to the plan; it is freed by plan_free() (and at
  * once when this fails). */

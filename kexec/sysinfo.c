@@ -2,7 +2,8 @@
 /*
  * System facts, read once before planning by kj_sysinfo_read() (the only
  * stage that reads /proc, /sys, CPUID, the CPU set and the random pool
- * for loading): the planner after it is a pure function of the options,
+ * for loading; efi.c's reader for the firmware's EFI state): the planner
+ * after it is a pure function of the options,
  * these facts and the input bytes.
  */
 #include <errno.h>
@@ -109,8 +110,13 @@ int kj_sysinfo_read(struct kj_sysinfo *s, bool need_cmdline, bool need_seed,
 		memmap_free(&s->mm);
 		return -1;
 	}
+	if (efi_read_tree("", &s->efi, err) < 0) {
+		memmap_free(&s->mm);
+		return -1;
+	}
 	if (need_cmdline && read_text("/proc/cmdline", &s->proc_cmdline) < 0) {
 		memmap_free(&s->mm);
+		efi_free(&s->efi);
 		return kj_fail(err, KJ_EXIT_FAILURE, "--reuse-cmdline: cannot read /proc/cmdline: %s",
 			       strerror(errno));
 	}
@@ -163,6 +169,7 @@ int kj_sysinfo_read_crash(struct kj_sysinfo *s, struct kj_error *err)
 void kj_sysinfo_free(struct kj_sysinfo *s)
 {
 	memmap_free(&s->mm);
+	efi_free(&s->efi);
 	free(s->proc_cmdline);
 	memset(s, 0, sizeof(*s));
 }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "efi.h"
 #include "kj-error.h"
 #include "memmap.h"
 #include "purgatory.h"
@@ -25,6 +26,7 @@ struct kj_sysinfo {
 	bool sha_ni;             /* the CPU has SHA-NI, and KJ_SHA256 allows it */
 	uint8_t rng_seed[32];    /* random bytes for the new kernel's RNG (zero
 				  * unless asked for) */
+	struct kj_efi efi;       /* the firmware as this kernel knows it (efi.h) */
 
 	/* crash kernels only (kj_sysinfo_read_crash) */
 #define KJ_MAX_CRASH_REGIONS 4

@@ -232,6 +232,84 @@ def first_diff(a, b):
     return min(len(a), len(b))
 
 
+def efi_facts(root):
+    """What the fake root's /sys says of EFI (None when not EFI-booted):
+    an independent reading of the files kexec/efi.c reads."""
+    efi = os.path.join(root, "sys/firmware/efi")
+    bpf = os.path.join(root, "sys/kernel/boot_params/data")
+    bp = open(bpf, "rb").read() if os.path.exists(bpf) else b""
+    rsdp = u64(bp, 0x70) if len(bp) >= 0x78 else 0
+    if not os.path.isdir(efi):
+        return None, rsdp
+    def hexfile(name):
+        return int(open(os.path.join(efi, name)).read().strip(), 16)
+    tab = {}
+    for line in open(os.path.join(efi, "systab")).read().splitlines():
+        k, _, v = line.partition("=")
+        tab[k] = int(v, 16)
+    rmap = []
+    rdir = os.path.join(efi, "runtime-map")
+    for n in sorted((d for d in os.listdir(rdir) if d.isdigit()), key=int):
+        vals = [int(open(os.path.join(rdir, n, f)).read().strip(), 16)
+                for f in ("type", "phys_addr", "virt_addr", "num_pages", "attribute")]
+        rmap.append(tuple(vals))
+    if not rsdp:
+        rsdp = tab.get("ACPI20", tab.get("ACPI", 0))
+    return {"sig": u32(bp, 0x1C0), "systab": u32(bp, 0x1C4) | u32(bp, 0x1D8) << 32,
+            "ver": u32(bp, 0x1CC), "secure": u8(bp, 0x1EC),
+            "fw_vendor": hexfile("fw_vendor"), "tables": hexfile("config_table"),
+            "smbios": tab.get("SMBIOS", 0), "map": rmap}, rsdp
+
+
+def setup_data_chain(segs, bp):
+    """(type, address, payload) of every setup_data the zero page chains."""
+    out, addr, seen = [], u64(bp, 0x250), set()
+    while addr and addr not in seen and len(out) < 16:
+        seen.add(addr)
+        owner = [s for s in segs if s.mem <= addr and addr + 16 <= s.mem + s.memsz]
+        if not owner:
+            out.append(("missing", addr, b""))
+            break
+        hdr = owner[0].read(addr, 16)
+        nxt, typ, ln = struct.unpack("<QII", hdr)
+        out.append((typ, addr, owner[0].read(addr + 16, ln)))
+        addr = nxt
+    return out
+
+
+def check_efi(c, a, segs, bp, bp_addr):
+    facts, rsdp = efi_facts(a.root)
+    c.check("acpi-rsdp", u64(bp, 0x70) == rsdp, f"acpi_rsdp_addr {rsdp:#x}",
+            f"acpi_rsdp_addr {u64(bp, 0x70):#x}, expected {rsdp:#x}")
+    chain = setup_data_chain(segs, bp)
+    efi_sd = [x for x in chain if x[0] == 4]
+    if facts is None or a.efi == "no":
+        c.check("efi", u32(bp, 0x1C0) == 0 and u32(bp, 0x1D4) == 0 and not efi_sd,
+                "no EFI state (" + ("--noefi" if facts else "not EFI-booted") + ")",
+                "efi_info or SETUP_EFI present where none belongs")
+        return
+    ok = (u32(bp, 0x1C0) == facts["sig"] and (u32(bp, 0x1C4) | u32(bp, 0x1D8) << 32) == facts["systab"]
+          and u32(bp, 0x1CC) == facts["ver"] and u32(bp, 0x1C8) == 40
+          and u8(bp, 0x1EC) == facts["secure"])
+    c.check("efi-info", ok, f"efi_info: signature, system table {facts['systab']:#x}, version",
+            "efi_info differs from the running kernel's: " + bp[0x1C0:0x1E0].hex())
+    want = (facts["fw_vendor"], 0, facts["tables"], facts["smbios"])
+    got = struct.unpack_from("<4Q", efi_sd[0][2]) if efi_sd and len(efi_sd[0][2]) == 96 else None
+    c.check("setup-efi", got == want, "SETUP_EFI: fw_vendor, tables, smbios",
+            f"SETUP_EFI {got} != {want} (chain: {[(t, hex(x)) for t, x, _ in chain]})")
+    mm_addr = u32(bp, 0x1D0) | u32(bp, 0x1DC) << 32
+    mm_size = u32(bp, 0x1D4)
+    owner = [s for s in segs if s.mem <= mm_addr and mm_addr + mm_size <= s.mem + s.memsz]
+    descs = []
+    if owner and mm_size % 40 == 0:
+        raw = owner[0].read(mm_addr, mm_size)
+        for i in range(mm_size // 40):
+            t, pad, ph, vi, pg, at = struct.unpack_from("<IIQQQQ", raw, 40 * i)
+            descs.append((t, ph, vi, pg, at))
+    c.check("efi-memmap", descs == facts["map"], f"{len(descs)} runtime descriptors",
+            f"efi_memmap at {mm_addr:#x} ({mm_size} bytes) != the runtime-map")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -241,6 +319,9 @@ def main():
     ap.add_argument("--initrd", action="append", default=[])
     ap.add_argument("--cmdline", default="")
     ap.add_argument("--root", help="fake root the load ran against (memory map)")
+    ap.add_argument("--efi", choices=["auto", "no"], default="auto",
+                    help="auto: when the root is EFI-booted, the zero page must carry its "
+                         "EFI state; no: it must carry none (--noefi)")
     ap.add_argument("--no-purgatory", action="store_true",
                     help="skip the PGKJ purgatory checks (for kexec-tools records)")
     a = ap.parse_args()
@@ -414,6 +495,8 @@ def main():
                 c.check("e820", n > 0, f"{n} entries", "e820_entries is 0")
         c.check("loader-type", u8(bp, 0x210) != 0, f"type_of_loader {u8(bp, 0x210):#x}",
                 "type_of_loader is 0 (a boot loader must set it)")
+        if a.root:
+            check_efi(c, a, segs, bp, bp_addr)
 
     # ---- purgatory
     if a.no_purgatory:

@@ -3,22 +3,27 @@
 # "pc" machine: /sys/firmware/memmap, /proc/iomem, /proc/meminfo,
 # /proc/cmdline and the /sys/kernel/kexec_* state files.
 #
-#   mkroot.sh [--no-memmap] DIR
+#   mkroot.sh [--no-memmap] [--efi] DIR
 #
 # --no-memmap leaves /sys/firmware/memmap out, so the tool must fall back to
-# /proc/iomem.  DIR is emptied first.
+# /proc/iomem.  --efi makes it a machine OVMF booted: /sys/firmware/efi
+# (systab, fw_vendor, runtime, config_table, a runtime-map of 11 regions)
+# and /sys/kernel/boot_params/data with the EFI stub's efi_info.  DIR is
+# emptied first.
 set -euo pipefail
 
 memmap=yes
+efi=no
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--no-memmap) memmap=no; shift ;;
+	--efi) efi=yes; shift ;;
 	--) shift; break ;;
 	-*) echo "mkroot.sh: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
 	esac
 done
-[ $# -eq 1 ] || { echo "usage: mkroot.sh [--no-memmap] DIR" >&2; exit 2; }
+[ $# -eq 1 ] || { echo "usage: mkroot.sh [--no-memmap] [--efi] DIR" >&2; exit 2; }
 root=$1
 
 rm -rf "$root"
@@ -112,3 +117,38 @@ printf '%s\n' 'BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro quiet crashkernel=256M' >"$
 echo 0 >"$root/sys/kernel/kexec_loaded"
 echo 0 >"$root/sys/kernel/kexec_crash_loaded"
 echo 0 >"$root/sys/kernel/kexec_crash_size"
+
+if [ "$efi" = yes ]; then
+	# As a 6.1 kernel started by Debian's OVMF shows it (values of such a
+	# guest): the runtime regions with the virtual addresses the kernel
+	# gave them, numbered as sysfs numbers them (10 sorts after 9).
+	e=$root/sys/firmware/efi
+	mkdir -p "$e" "$root/sys/kernel/boot_params"
+	printf 'ACPI20=0x1fb7e014\nACPI=0x1fb7e000\nSMBIOS3=0x1f9c3000\nSMBIOS=0x1f9c5000\n' >"$e/systab"
+	echo 0x1f9ed018 >"$e/fw_vendor"
+	echo 0x1f9ecb98 >"$e/runtime"
+	echo 0x1f9eb018 >"$e/config_table"
+	echo 64 >"$e/fw_platform_size"
+	i=0
+	for r in "0x5 0x1f8ec000 0x20" "0x6 0x1f90c000 0x30" "0x5 0x1f93c000 0x10" "0x6 0x1f94c000 0x40" \
+		"0x6 0x1f98c000 0x8" "0x5 0x1f994000 0x4" "0x6 0x1f998000 0x10" "0x6 0x1f9a8000 0x20" \
+		"0x6 0x1f9c8000 0x14" "0xb 0xffc00000 0x400" "0x6 0x1fbff000 0x1"; do
+		set -- $r
+		d=$e/runtime-map/$i
+		mkdir -p "$d"
+		echo "$1" >"$d/type"
+		echo "$2" >"$d/phys_addr"
+		printf '0x%x\n' $((0xfffffffeff000000 + i * 0x100000)) >"$d/virt_addr"
+		echo "$3" >"$d/num_pages"
+		if [ "$1" = 0xb ]; then echo 0x8000000000000001 >"$d/attribute"; else echo 0x800000000000000f >"$d/attribute"; fi
+		i=$((i + 1))
+	done
+	python3 -c '
+import struct, sys
+bp = bytearray(4096)
+bp[0x202:0x206] = b"HdrS"
+struct.pack_into("<Q", bp, 0x70, 0)  # the stub leaves it to the systab
+# efi_info: "EL64", system table, desc size 48, version 1, memmap, size, hi words
+struct.pack_into("<8I", bp, 0x1c0, 0x34364c45, 0x1f9ee018, 48, 1, 0x1e5d1018, 48 * 120, 0, 0)
+sys.stdout.buffer.write(bp)' >"$root/sys/kernel/boot_params/data"
+fi

@@ -144,7 +144,7 @@ check() { # check NAME REC ARCH KERNEL ROOT [INITRD...]: check-load.py
 	shift 5
 	for i; do args+=(--initrd "$i"); done
 	if "$py" "$here/check-load.py" --arch "$arch" --kernel "$k" --root "$root" \
-		--cmdline "$CMDLINE" "${args[@]}" "$rec" >"$rec.check" 2>&1; then
+		--cmdline "$CMDLINE" "${args[@]}" ${CHECK_ARGS:-} "$rec" >"$rec.check" 2>&1; then
 		pass "$name"
 	else
 		fail "$name" "check-load.py"
@@ -200,6 +200,38 @@ load_and_check big-initrds x86_64 "$K64" "$work/root-bigrd" -- \
 newroot --no-memmap "$work/root-iomem"
 load_and_check iomem-fallback x86_64 "$K64" "$work/root-iomem" -- \
 	-c -l "$K64" --initrd="$INITRD" --command-line="$CMDLINE"
+
+# On a machine EFI started: efi_info, SETUP_EFI and the runtime map, as
+# the kernel's own kexec_file_load gives them (check-load.py reads the
+# fake root's /sys/firmware/efi itself and compares); --noefi leaves them
+# out, the RSDP stays; --dry-run says what is passed; -s refuses --noefi.
+newroot --efi "$work/root-efi"
+load_and_check efi-load x86_64 "$K64" "$work/root-efi" -- \
+	-c -l "$K64" --initrd="$INITRD" --append="$CMDLINE"
+CHECK_ARGS="--efi no" load_and_check efi-noefi x86_64 "$K64" "$work/root-efi" -- \
+	-c -l --noefi "$K64" --initrd="$INITRD" --append="$CMDLINE"
+case_efi_dry_run() {
+	local rec=$work/efi-dry-run root=$work/root-efi
+	[ -n "$K64" ] || { fail efi-dry-run "no amd64 kernel in the cache (run ./bootstrap)"; return; }
+	kx "$rec" "$root" "$KEXEC" -- -c -l --dry-run "$K64" --append="$CMDLINE"
+	if [ $? -ne 0 ]; then
+		fail efi-dry-run "exit status not 0"; show "$rec/stderr"
+	elif ! grep -qx 'efi: system table 0x1f9ee018, fw_vendor 0x1f9ed018, config tables 0x1f9eb018, SMBIOS 0x1f9c5000, runtime map 11 entries' "$rec/stdout" ||
+	     ! grep -qx 'acpi: RSDP 0x1fb7e014' "$rec/stdout"; then
+		fail efi-dry-run "the plan does not say what EFI state is passed:"; show "$rec/stdout"
+	else
+		pass efi-dry-run
+	fi
+	rec=$work/efi-noefi-s
+	kx "$rec" "$root" "$KEXEC" -- -s -l --noefi "$K64"
+	if [ $? -ne 2 ] || [ -e "$rec/call" ] ||
+	   ! grep -q "^kexec: --noefi needs kexec_load (-c): kexec_file_load always passes the EFI state" "$rec/stderr"; then
+		fail efi-noefi-file-load "-s --noefi must be a usage error, with nothing loaded"; show "$rec/stderr"
+	else
+		pass efi-noefi-file-load
+	fi
+}
+case_efi_dry_run
 
 # ------------------------------------------------------------ --dry-run
 case_dry_run() {

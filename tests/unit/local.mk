@@ -6,6 +6,7 @@ UNIT_LDADD = libkexec.a libkj.a $(CMOCKA_LIBS) $(ZLIB_LIBS) $(LZMA_LIBS)
 UNIT_TESTS = \
 	tests/unit/test-options \
 	tests/unit/test-memmap \
+	tests/unit/test-efi \
 	tests/unit/test-plan \
 	tests/unit/test-cmdline \
 	tests/unit/test-bzimage \
@@ -24,6 +25,9 @@ tests_unit_test_options_LDADD = $(UNIT_LDADD)
 tests_unit_test_memmap_SOURCES = tests/unit/test-memmap.c
 tests_unit_test_memmap_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_memmap_LDADD = $(UNIT_LDADD)
+tests_unit_test_efi_SOURCES = tests/unit/test-efi.c tests/unit/kernel-fixture.h
+tests_unit_test_efi_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_efi_LDADD = $(UNIT_LDADD)
 tests_unit_test_plan_SOURCES = tests/unit/test-plan.c
 tests_unit_test_plan_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_plan_LDADD = $(UNIT_LDADD)

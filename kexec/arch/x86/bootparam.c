@@ -71,6 +71,20 @@ int bootparam_build(uint8_t *bp, const struct bootparam_input *in, struct kj_err
 		}
 	}
 	put_le8(bp + BP_E820_ENTRIES, (uint8_t)n);
+	put_le64(bp + BP_ACPI_RSDP_ADDR, in->acpi_rsdp);
+	if (in->efi) {
+		const struct bootparam_efi *e = in->efi;
+
+		put_le32(bp + BP_EFI_INFO, e->loader_signature);
+		put_le32(bp + BP_EFI_INFO + 4, (uint32_t)e->systab);
+		put_le32(bp + BP_EFI_INFO + 8, e->memdesc_size);
+		put_le32(bp + BP_EFI_INFO + 12, e->memdesc_version);
+		put_le32(bp + BP_EFI_INFO + 16, (uint32_t)e->memmap);
+		put_le32(bp + BP_EFI_INFO + 20, e->memmap_size);
+		put_le32(bp + BP_EFI_INFO + 24, (uint32_t)(e->systab >> 32));
+		put_le32(bp + BP_EFI_INFO + 28, (uint32_t)(e->memmap >> 32));
+		put_le8(bp + BP_SECURE_BOOT, e->secure_boot);
+	}
 	/* Legacy size fields, for kernels that look at them before the E820. */
 	put_le32(bp + BP_ALT_MEM_K, above_1m_k > UINT32_MAX ? UINT32_MAX : (uint32_t)above_1m_k);
 	put_le16(bp + BP_EXT_MEM_K, above_1m_k > 0xfc00 ? 0xfc00 : (uint16_t)above_1m_k);
@@ -84,4 +98,19 @@ void bootparam_rng_seed(uint8_t *p, const uint8_t seed[BP_RNG_SEED_BYTES])
 	put_le32(p + 8, SETUP_RNG_SEED);
 	put_le32(p + 12, BP_RNG_SEED_BYTES);
 	memcpy(p + 16, seed, BP_RNG_SEED_BYTES);
+}
+
+void bootparam_efi_setup(uint8_t *p, uint64_t fw_vendor, uint64_t tables, uint64_t smbios)
+{
+	memset(p, 0, BP_EFI_SETUP_SIZE);
+	put_le32(p + 8, SETUP_EFI);
+	put_le32(p + 12, BP_EFI_SETUP_SIZE - 16);
+	put_le64(p + 16, fw_vendor);
+	put_le64(p + 32, tables);
+	put_le64(p + 40, smbios);
+}
+
+void bootparam_setup_chain(uint8_t *p, uint64_t next)
+{
+	put_le64(p, next);
 }

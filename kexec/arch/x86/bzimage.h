@@ -38,6 +38,7 @@
 #define BZ_LOADED_HIGH      0x01
 #define XLF_KERNEL_64                 0x01
 #define XLF_CAN_BE_LOADED_ABOVE_4G    0x02
+#define XLF_EFI_KEXEC                 0x10 /* can take the EFI state from kexec (2.12) */
 
 /* Oldest protocol we load: 2.06 brought cmdline_size (Linux 2.6.22). */
 #define BZ_MIN_PROTOCOL 0x0206

@@ -166,6 +166,18 @@ int crash_cmdline(char **line, const struct crash_ctx *c, size_t max_len, struct
 	return cmdline_set_param(line, "elfcorehdr", v, max_len, NULL, err);
 }
 
+int crash_acpi_rsdp(char **line, uint64_t rsdp, size_t max_len, struct kj_error *err)
+{
+	char v[32];
+	uint64_t given;
+
+	/* the user's own acpi_rsdp= stands */
+	if (!rsdp || cmdline_get_u64(*line, "acpi_rsdp", &given) == 0)
+		return 0;
+	snprintf(v, sizeof(v), "0x%" PRIx64, rsdp);
+	return cmdline_set_param(line, "acpi_rsdp", v, max_len, NULL, err);
+}
+
 void crash_free(struct crash_ctx *c)
 {
 	memmap_free(&c->map);

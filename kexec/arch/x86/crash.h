@@ -22,6 +22,11 @@ int crash_begin(struct kj_plan *plan, const struct kj_sysinfo *sys, struct crash
 		struct kj_error *err);
 /* elfcorehdr= on the capture kernel's command line. */
 int crash_cmdline(char **line, const struct crash_ctx *c, size_t max_len, struct kj_error *err);
+/* acpi_rsdp=RSDP on the capture kernel's command line, for an EFI machine
+ * whose EFI state the capture kernel does not get (kexec-tools does the
+ * same: a capture kernel older than 5.0 reads no acpi_rsdp_addr).
+ * Nothing when rsdp is 0 or the line has its own acpi_rsdp=. */
+int crash_acpi_rsdp(char **line, uint64_t rsdp, size_t max_len, struct kj_error *err);
 void crash_free(struct crash_ctx *c);
 
 /* Pure, for the tests: the capture kernel's map, and the memory the dump

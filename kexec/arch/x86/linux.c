@@ -14,6 +14,7 @@
 #include "bzimage.h"
 #include "cmdline.h"
 #include "crash.h"
+#include "efi.h"
 #include "exitcodes.h"
 #include "jump.h"
 #include "le.h"
@@ -38,6 +39,7 @@ int x86_place_bzimage(const struct kj_load_input *in, struct kj_plan *plan,
 	if (in->o->type && !strcmp(in->o->type, "bzImage64") && !(bz.xloadflags & XLF_KERNEL_64))
 		return kj_fail(err, KJ_EXIT_BADFILE, "%s: not a 64-bit kernel (--type bzImage64)", name);
 	k->entry64 = want64 && (bz.xloadflags & XLF_KERNEL_64);
+	k->efi_kexec = (bz.xloadflags & XLF_EFI_KEXEC) != 0;
 
 	memsz = align_up(bz.init_size > bz.pm_size ? bz.init_size : bz.pm_size, KJ_PAGE_SIZE);
 	hi = k->entry64 && (bz.xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G) ? UINT64_MAX : FOUR_GIB;
@@ -210,16 +212,60 @@ static int place_initrd(const struct kj_load_input *in, struct kj_plan *plan,
 	return add_initrd(in, plan, *addr, may_spread, err);
 }
 
+/*
+ * Whether the new kernel gets this kernel's EFI state (efi_info, SETUP_EFI
+ * and the runtime map), as the kernel's own kexec_file_load(2) gives it
+ * (setup_efi_state()).  Without it a kernel started on an EFI machine
+ * finds no EFI (no runtime services, no efivars) and, unless the RSDP is
+ * passed, no ACPI tables: one CPU, no ACPI power-off.
+ */
+static bool pass_efi(const struct kj_load_input *in, const struct kernel_layout *k,
+		     struct kj_plan *plan)
+{
+	const struct kj_efi *e = &in->sys->efi;
+
+	if (!e->booted)
+		return false;
+	if (in->o->noefi) {
+		plan_note(plan, "efi: not passed (--noefi)");
+		return false;
+	}
+	if (!e->usable) {
+		plan_warn(plan, "EFI is not passed to the new kernel: %s; it will run without EFI runtime services (--noefi silences this)",
+			  e->why);
+		return false;
+	}
+	/* Only the 64-bit entry of a kernel that says it can take the EFI
+	 * state from kexec (XLF_EFI_KEXEC, boot protocol 2.12) reads it. */
+	if (!k->entry64 || !k->efi_kexec) {
+		plan_note(plan, "efi: not passed (%s)",
+			  !k->entry64	      ? "the kernel is entered at its 32-bit entry"
+			  : !k->setup_header ? "an ELF kernel has no boot header to say it takes EFI from kexec"
+					      : "the kernel does not set XLF_EFI_KEXEC");
+		return false;
+	}
+	return true;
+}
+
 /* The zero page, the command line right after it, then (8-aligned) the RNG
- * seed setup_data: one segment below 4 GiB.  bpi comes with the kernel's
+ * seed setup_data and, for an EFI machine, the SETUP_EFI setup_data and
+ * the runtime map: one segment below 4 GiB.  bpi comes with the kernel's
  * header, the memory map and the initrd filled in. */
 static int add_boot_params(const struct kj_load_input *in, struct kj_plan *plan,
-			   struct bootparam_input *bpi, const char *line, uint64_t *bp_addr,
-			   struct kj_error *err)
+			   bool pass_efi_state, struct bootparam_input *bpi, const char *line,
+			   uint64_t *bp_addr, struct kj_error *err)
 {
+	const struct kj_efi *e = &in->sys->efi;
+	/* boot protocol 2.09 brought setup_data; ELF kernels get our 2.15 header
+	 * (XLF_EFI_KEXEC came with 2.12) */
+	bool setup_data = !bpi->setup_header || le16(bpi->setup_header + BZ_VERSION) >= 0x0209;
+	bool efi = setup_data && pass_efi_state;
 	size_t seed_off = align_up(BP_SIZE + strlen(line) + 1, 8);
-	uint64_t bp_size = seed_off + BP_RNG_SEED_SIZE;
+	size_t efi_off = seed_off + BP_RNG_SEED_SIZE;
+	size_t map_off = efi_off + BP_EFI_SETUP_SIZE;
+	uint64_t bp_size = efi ? map_off + e->nmap * EFI_MEMDESC_SIZE : efi_off;
 	uint8_t *bp = plan_alloc(plan, align_up(bp_size, KJ_PAGE_SIZE), "boot_params", err);
+	struct bootparam_efi bpe;
 
 	if (!bp)
 		return -1;
@@ -227,14 +273,37 @@ static int add_boot_params(const struct kj_load_input *in, struct kj_plan *plan,
 		return kj_fail(err, KJ_EXIT_NOROOM,
 			       "no room below 4 GiB for boot_params and the command line");
 	bpi->cmdline_addr = *bp_addr + BP_SIZE;
-	/* A fresh seed for the new kernel's RNG, as kexec-tools gives (boot
-	 * protocol 2.09 brought setup_data; ELF kernels get our 2.15 header). */
-	if (!bpi->setup_header || le16(bpi->setup_header + BZ_VERSION) >= 0x0209) {
+	/* A fresh seed for the new kernel's RNG, as kexec-tools gives. */
+	if (setup_data) {
 		bootparam_rng_seed(bp + seed_off, in->sys->rng_seed);
 		bpi->setup_data = *bp_addr + seed_off;
 	}
+	if (efi) {
+		memset(&bpe, 0, sizeof(bpe));
+		bpe.loader_signature = e->bp.loader_signature;
+		bpe.systab = e->bp.systab;
+		bpe.memdesc_version = e->bp.memdesc_version;
+		bpe.memdesc_size = EFI_MEMDESC_SIZE;
+		bpe.memmap = *bp_addr + map_off;
+		bpe.memmap_size = (uint32_t)(e->nmap * EFI_MEMDESC_SIZE);
+		bpe.secure_boot = e->bp.secure_boot;
+		bpi->efi = &bpe;
+		bootparam_efi_setup(bp + efi_off, e->fw_vendor, e->config_table, e->tab.smbios);
+		bootparam_setup_chain(bp + seed_off, *bp_addr + efi_off);
+		efi_put_map(bp + map_off, e->map, e->nmap);
+		plan_note(plan, "efi: system table 0x%" PRIx64 ", fw_vendor 0x%" PRIx64
+			  ", config tables 0x%" PRIx64 ", SMBIOS 0x%" PRIx64 ", runtime map %zu entries",
+			  e->bp.systab, e->fw_vendor, e->config_table, e->tab.smbios, e->nmap);
+	}
+	/* Where the ACPI tables are, as both the kernel's loader and
+	 * kexec-tools always pass it: on an EFI machine without the EFI state
+	 * (--noefi, a 32-bit entry) the new kernel finds them only so. */
+	bpi->acpi_rsdp = e->acpi_rsdp;
+	if (e->acpi_rsdp)
+		plan_note(plan, "acpi: RSDP 0x%" PRIx64, e->acpi_rsdp);
 	if (bootparam_build(bp, bpi, err) < 0)
 		return -1;
+	bpi->efi = NULL;
 	memcpy(bp + BP_SIZE, line, strlen(line) + 1);
 	return plan_add(plan, "boot_params+cmdline", bp, bp_size, *bp_addr,
 			align_up(bp_size, KJ_PAGE_SIZE), err);
@@ -274,6 +343,7 @@ int x86_linux_plan(const struct kj_load_input *in, struct kj_plan *plan,
 	char *line = NULL;
 	/* A Linux kernel B jumped to with preserve-context is confined. */
 	bool confine = o->preserve_context, crashing = o->image_type == KJ_IMAGE_CRASH;
+	bool efi = pass_efi(in, k, plan);
 	int rc = -1;
 
 	memset(&jump, 0, sizeof(jump));
@@ -284,7 +354,8 @@ int x86_linux_plan(const struct kj_load_input *in, struct kj_plan *plan,
 	    place_initrd(in, plan, k, !crashing && !confine, &initrd_addr, err) < 0)
 		goto out;
 	if (crashing && (crash_begin(plan, sys, &crash, err) < 0 ||
-			 crash_cmdline(&line, &crash, k->cmdline_max, err) < 0))
+			 crash_cmdline(&line, &crash, k->cmdline_max, err) < 0 ||
+			 (!efi && crash_acpi_rsdp(&line, sys->efi.acpi_rsdp, k->cmdline_max, err) < 0)))
 		goto out;
 	if (confine && (jump_begin(plan, sys, plan->place, &jump, err) < 0 ||
 			jump_cmdline(&line, &jump, k->cmdline_max, &patch_off, err) < 0))
@@ -296,7 +367,7 @@ int x86_linux_plan(const struct kj_load_input *in, struct kj_plan *plan,
 	bpi.e820 = crashing ? &crash.map : confine ? &jump.b_map : &sys->mm;
 	bpi.initrd_addr = initrd_addr;
 	bpi.initrd_size = in->initrd_size;
-	if (add_boot_params(in, plan, &bpi, line, &bp_addr, err) < 0)
+	if (add_boot_params(in, plan, efi, &bpi, line, &bp_addr, err) < 0)
 		goto out;
 
 	if (x86_place_purgatory(in, plan, &pg, &pg_addr, err) < 0)

@@ -29,6 +29,7 @@ struct kernel_layout {
 	uint64_t initrd_end_max;     /* exclusive */
 	bool initrd_above_4g_ok;
 	bool entry64;
+	bool efi_kexec;              /* XLF_EFI_KEXEC: takes EFI state from kexec */
 	uint64_t entry;              /* kernel entry (64-bit: +0x200 of bzImage) */
 };
 
