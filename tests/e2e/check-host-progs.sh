@@ -11,8 +11,9 @@
 #      file, each with a "HOST PROGRAM ..." message; kj_host_ours kdump
 #      returns the kdump beside $KEXEC_X86_64 (with ARCH=i386 and
 #      $KEXEC_I386 set, too) and refuses an i386 one.
-#  (b) the scenarios, tests/e2e/*.py and the bench scripts name what they
-#      run on the host only through kj_host_ours / kj_host_tool: no kj_ours
+#  (b) the scenarios (scenarios/ and scenarios-pending/), tests/e2e/*.py
+#      and the bench scripts name what they run on the host only through
+#      kj_host_ours / kj_host_tool: no kj_ours
 #      (the runner's, for the guest's kexec), no $KEXEC_I386 or
 #      kexec-i386 cache path, no $KJ_KEXEC_TREE (the guest's programs), no
 #      "kj_host_tool ARCH ..." (it has no ARCH: always amd64), no -m32
@@ -107,13 +108,13 @@ done <"$work/guard.out"
 # verify() runs, the bench scripts and scenarios (bench is not in every
 # tree: make dist has it, a partial copy may not).
 files=()
-for f in "$top_srcdir"/tests/e2e/scenarios/* "$top_srcdir"/tests/e2e/*.py \
+for f in "$top_srcdir"/tests/e2e/scenarios/* "$top_srcdir"/tests/e2e/scenarios-pending/* "$top_srcdir"/tests/e2e/*.py \
 	"$top_srcdir"/bench/*.sh "$top_srcdir"/bench/run "$top_srcdir"/bench/*.py \
 	"$top_srcdir"/bench/scenarios/*; do
 	[ -f "$f" ] && files+=("$f")
 done
 if [ ${#files[@]} -lt 10 ]; then
-	fail callers "only ${#files[@]} files under tests/e2e/scenarios and bench/"
+	fail callers "only ${#files[@]} files under tests/e2e/scenarios* and bench/"
 fi
 # pairs of an extended regex (matched per continuation-joined line, comments
 # dropped) and why it is wrong

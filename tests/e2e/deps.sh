@@ -54,6 +54,7 @@ extra_pkgs=(
 	liblzma-dev       # ... and xz ones (Debian's are xz)
 	busybox-static    # not strictly needed (the harness unpacks its own copy with debian-pkg.sh)
 	qemu-system-x86
+	ovmf              # UEFI firmware for FIRMWARE=ovmf scenarios (OVMF_CODE_4M.fd, OVMF_VARS_4M.fd)
 	ca-certificates
 )
 
