@@ -21,8 +21,7 @@ EXTRA_DIST += \
 	tests/e2e/guest \
 	tests/e2e/kernels \
 	tests/e2e/progs \
-	tests/e2e/scenarios \
-	tests/e2e/scenarios-pending
+	tests/e2e/scenarios
 
 # make check part: what the harness runs on the host is an x86-64 program
 # (no QEMU, no network).
