@@ -331,7 +331,8 @@ kj_kexec_tools_tree() {
 
 # kj_kexec_tools_desc TREE: what kj_kexec_tools_tree built, in one line
 kj_kexec_tools_desc() {
-	local d=$1/.. n
+	local d n
+	d=$(dirname "$1")
 	[ -f "$d/debian-version" ] || return 0
 	n=$(grep -c . "$d/patches" 2>/dev/null)
 	case "$(cat "$d/patches" 2>/dev/null)" in
