@@ -45,6 +45,13 @@ declare -A need=(
 	[mke2fs]=e2fsprogs    # ext2 file systems for images saved in a guest
 	[debugfs]=e2fsprogs   # ... read back without mounting
 	[python3]=python3     # host-side verify() checkers
+	[flock]=util-linux    # cache locks
+	# tests/lib/kexec-tools-src.sh (debian-VERSION: kexec-tools built
+	# from a Debian suite's source package)
+	[dpkg-source]=dpkg-dev
+	[patch]=patch
+	[tar]=tar
+	[strip]=binutils
 )
 # packages without a command to probe (dpkg -s decides)
 extra_pkgs=(
@@ -56,6 +63,7 @@ extra_pkgs=(
 	qemu-system-x86
 	ovmf              # UEFI firmware for FIRMWARE=ovmf scenarios (OVMF_CODE_4M.fd, OVMF_VARS_4M.fd)
 	ca-certificates
+	debian-archive-keyring # signed-by of the other suites' sources lists
 )
 
 # tests/e2e/kernels/build.sh (self-built kexec-jump kernels), on demand

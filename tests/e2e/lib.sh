@@ -313,6 +313,43 @@ _kj_debian_kexec_tree() {
 	_kj_debian_tool_tree "$1" kexec-tools sbin/kexec
 }
 
+# kj_kexec_tools_tree VERSION ARCH: a directory holding sbin/kexec of
+# Debian's kexec-tools VERSION (2.0.32: unstable's source package) built
+# static by tests/lib/kexec-tools-src.sh (its own flock per build, not the
+# cache lock: a cold build takes a minute); the tree sits in the build's
+# directory, beside debian-version and patches (kj_kexec_tools_desc).
+kj_kexec_tools_tree() {
+	local bin tree
+	# A mirror may serve the .dsc and the upstream tarball but not Debian's
+	# .debian.tar.* (seen: 2.0.32-3's is a 404 on deb.debian.org here):
+	# the comparison then runs upstream's release, and says so
+	# (kj_kexec_tools_desc: "upstream .orig only").
+	bin=$("$TOP_SRCDIR/tests/lib/kexec-tools-src.sh" "$1" "$2") ||
+		{ [ -z "${KJ_KEXEC_TOOLS_SOURCE:-}" ] &&
+		  echo "e2e: kexec-tools $1 with Debian's patches unavailable; building upstream's tarball alone" >&2 &&
+		  bin=$(KJ_KEXEC_TOOLS_SOURCE=orig "$TOP_SRCDIR/tests/lib/kexec-tools-src.sh" "$1" "$2"); } ||
+		return 1
+	tree=$(dirname "$bin")/tree
+	if [ ! -x "$tree/sbin/kexec" ]; then
+		mkdir -p "$tree/sbin"
+		cp "$bin" "$tree/sbin/kexec.tmp.$$" && mv "$tree/sbin/kexec.tmp.$$" "$tree/sbin/kexec" || return 1
+	fi
+	echo "$tree"
+}
+
+# kj_kexec_tools_desc TREE: what kj_kexec_tools_tree built, in one line
+kj_kexec_tools_desc() {
+	local d n
+	d=$(dirname "$1")
+	[ -f "$d/debian-version" ] || return 0
+	n=$(grep -c . "$d/patches" 2>/dev/null)
+	case "$(cat "$d/patches" 2>/dev/null)" in
+		none*) n=0 ;;
+	esac
+	printf 'source %s, %s Debian patches%s, static\n' "$(cat "$d/debian-version")" "${n:-0}" \
+		"$(grep -q 'KJ_KEXEC_TOOLS_SOURCE=orig' "$d/patches" 2>/dev/null && echo " (upstream .orig only)")"
+}
+
 # _kj_debian_tool_tree ARCH PACKAGE PROGRAM: a directory holding PROGRAM
 # (a path inside PACKAGE, e.g. usr/bin/makedumpfile) from Debian's PACKAGE
 # with the shared libraries it needs and their loader, to copy into a guest.
@@ -469,7 +506,9 @@ kj_host_tool() {
 }
 
 # kj_kexec_tree IMPL ARCH: a directory to merge into a guest root that
-# holds sbin/kexec.  IMPL: ours | ours-hooks | debian | none
+# holds sbin/kexec.  IMPL: ours | ours-hooks | debian (the machine's
+# Debian kexec-tools, dynamic) | debian-VERSION (kj_kexec_tools_tree) |
+# none
 kj_kexec_tree() {
 	local impl=$1 arch=$2 bin tree
 	case "$impl" in
@@ -492,6 +531,8 @@ kj_kexec_tree() {
 			echo "$tree" ;;
 		debian)
 			kj_memo "debian-kexec-$arch" _kj_debian_kexec_tree "$(kj_debian_arch "$arch")" ;;
+		debian-[0-9]*)
+			kj_kexec_tools_tree "${impl#debian-}" "$arch" ;;
 		none)
 			tree="$KJ_CACHE/e2e/empty-tree"
 			mkdir -p "$tree"
