@@ -146,6 +146,33 @@ static const struct kj_segment *find_seg(const struct kj_plan *p, const char *wh
 	return NULL;
 }
 
+/*
+ * What B's fs/proc/vmcore.c (update_note_header_size_elf64/32, 6.12 and
+ * 7.2 alike) does with a PT_NOTE of max bytes: walk the notes until an
+ * n_namesz of 0.  Returns the notes' size, or -1 where the kernel would
+ * read a header past its buffer (the last note ends at max with no empty
+ * header after it) or log "Exceeded p_memsz".
+ */
+static long kernel_note_walk(const uint8_t *notes, size_t max)
+{
+	size_t real = 0;
+
+	for (;;) {
+		uint64_t sz;
+
+		if (max - real < 4)
+			return -1; /* n_namesz read past the kmalloc'ed buffer */
+		if (le32(notes + real) == 0)
+			return (long)real;
+		if (max - real < 12)
+			return -1;
+		sz = 12 + align_up(le32(notes + real), 4) + align_up(le32(notes + real + 4), 4);
+		if (real + sz > max)
+			return -1;
+		real += sz;
+	}
+}
+
 static void preserve_plan(void **state)
 {
 	struct kj_file k;
@@ -246,6 +273,11 @@ static void preserve_plan(void **state)
 		{
 			const uint8_t *n = (const uint8_t *)hdr->buf + (ph[1].p_offset - hdr->mem);
 			const uint8_t *d = n + 12 + 12;
+
+			/* B's kernel walks it to its end and stops at an empty
+			 * header inside p_memsz */
+			assert_int_equal(kernel_note_walk(n, ph[1].p_memsz),
+					 elfnote_size(KJ_NOTE_NAME, 8 + 24 * mm.n));
 			assert_int_equal(le32(n), 9);
 			assert_memory_equal(n + 12, "KEXECJMP", 9);
 			assert_int_equal(le32(n + 8), KJ_NOTE_MEMMAP);

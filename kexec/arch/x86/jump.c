@@ -114,13 +114,27 @@ static struct range low_ram(const struct memmap *mm)
 	return best;
 }
 
+/*
+ * Each of our PT_NOTEs ends with an empty note header, as the kernel's own
+ * note buffers do (final_note()): B's fs/proc/vmcore.c
+ * (update_note_header_size_elf64/32) reads the notes of a PT_NOTE into a
+ * buffer of p_memsz bytes and walks them until an n_namesz of 0, reading
+ * the next header even when the last note ends exactly at p_memsz.  Without
+ * the empty header it reads past its buffer and, finding garbage there,
+ * logs "Exceeded p_memsz, dropping PT_NOTE entry" with garbage sizes.
+ */
+#define NOTE_END_SIZE 12
+
+/* The KEXECJMP note and the empty header after it. */
 static size_t memmap_note_size(const struct memmap *mm)
 {
 	return elfnote_size(KJ_NOTE_NAME, sizeof(struct kj_note_memmap) +
-					  mm->n * sizeof(struct kj_note_memmap_entry));
+					  mm->n * sizeof(struct kj_note_memmap_entry)) +
+	       NOTE_END_SIZE;
 }
 
-/* The KEXECJMP note with A's memory map, at p; returns its size. */
+/* The KEXECJMP note with A's memory map at p, then the empty header (p is
+ * zeroed); returns the size of both. */
 static size_t put_memmap_note(uint8_t *p, const struct memmap *mm)
 {
 	size_t dl = sizeof(struct kj_note_memmap) + mm->n * sizeof(struct kj_note_memmap_entry);
@@ -139,7 +153,7 @@ static size_t put_memmap_note(uint8_t *p, const struct memmap *mm)
 	}
 	n = elfnote_put(p, KJ_NOTE_NAME, KJ_NOTE_MEMMAP, desc, dl);
 	free(desc);
-	return n;
+	return n + NOTE_END_SIZE;
 }
 
 /* Upper bound of the PT_LOADs: every RAM entry, cut by at most every segment. */
