@@ -15,7 +15,7 @@
 FUZZ_SECONDS = 60
 
 FUZZ_NAMES = bzimage elf core resume memmap cmdline plan stage freepages \
-	vmcoreinfo dmesg swapmap decompress purgatory
+	vmcoreinfo dmesg swapmap decompress purgatory kcore
 
 FUZZ_PROGS = \
 	fuzz/fuzz-bzimage \
@@ -31,7 +31,8 @@ FUZZ_PROGS = \
 	fuzz/fuzz-dmesg \
 	fuzz/fuzz-swapmap \
 	fuzz/fuzz-decompress \
-	fuzz/fuzz-purgatory
+	fuzz/fuzz-purgatory \
+	fuzz/fuzz-kcore
 
 FUZZ_PROG_OBJS = \
 	fuzz/fuzz-bzimage.fuzzo \
@@ -47,7 +48,8 @@ FUZZ_PROG_OBJS = \
 	fuzz/fuzz-dmesg.fuzzo \
 	fuzz/fuzz-swapmap.fuzzo \
 	fuzz/fuzz-decompress.fuzzo \
-	fuzz/fuzz-purgatory.fuzzo
+	fuzz/fuzz-purgatory.fuzzo \
+	fuzz/fuzz-kcore.fuzzo
 
 # libkexec.a's, libkdump.a's and libkj.a's sources, as objects of the fuzz build; the
 # headers among them become empty stamps (*.fuzzh), left out of the archive.
@@ -79,6 +81,7 @@ EXTRA_DIST += \
 	fuzz/fuzz-swapmap.c \
 	fuzz/fuzz-decompress.c \
 	fuzz/fuzz-purgatory.c \
+	fuzz/fuzz-kcore.c \
 	fuzz/seeds.sh \
 	fuzz/mkseeds.py \
 	fuzz/run.sh
