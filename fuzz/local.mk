@@ -15,7 +15,7 @@
 FUZZ_SECONDS = 60
 
 FUZZ_NAMES = bzimage elf core resume memmap cmdline plan stage freepages \
-	vmcoreinfo dmesg swapmap decompress purgatory efi
+	vmcoreinfo dmesg swapmap decompress purgatory efi kcore
 
 FUZZ_PROGS = \
 	fuzz/fuzz-bzimage \
@@ -32,7 +32,8 @@ FUZZ_PROGS = \
 	fuzz/fuzz-swapmap \
 	fuzz/fuzz-decompress \
 	fuzz/fuzz-purgatory \
-	fuzz/fuzz-efi
+	fuzz/fuzz-efi \
+	fuzz/fuzz-kcore
 
 FUZZ_PROG_OBJS = \
 	fuzz/fuzz-bzimage.fuzzo \
@@ -49,7 +50,8 @@ FUZZ_PROG_OBJS = \
 	fuzz/fuzz-swapmap.fuzzo \
 	fuzz/fuzz-decompress.fuzzo \
 	fuzz/fuzz-purgatory.fuzzo \
-	fuzz/fuzz-efi.fuzzo
+	fuzz/fuzz-efi.fuzzo \
+	fuzz/fuzz-kcore.fuzzo
 
 # libkexec.a's, libkdump.a's and libkj.a's sources, as objects of the fuzz build; the
 # headers among them become empty stamps (*.fuzzh), left out of the archive.
@@ -82,6 +84,7 @@ EXTRA_DIST += \
 	fuzz/fuzz-decompress.c \
 	fuzz/fuzz-purgatory.c \
 	fuzz/fuzz-efi.c \
+	fuzz/fuzz-kcore.c \
 	fuzz/seeds.sh \
 	fuzz/mkseeds.py \
 	fuzz/run.sh

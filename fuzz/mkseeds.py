@@ -327,6 +327,44 @@ for path in cores:
             put("freepages", "%s-%d" % (tag, i), head)
             put("dmesg", "%s-%d" % (tag, i), head)
 
+# ---------------------------------------------------------------- /proc/kcore
+def kcore(is64, nloads, text, task=9000):
+    """/proc/kcore's start as fs/proc/kcore.c writes it (and
+    tests/unit/test-kcore.c make_kcore): a PT_NOTE then PT_LOADs, the
+    notes right after the program headers (CORE prstatus, prpsinfo,
+    task_struct, then VMCOREINFO when text is not None), data from the
+    next page on (left out)."""
+    eh, ph = (64, 56) if is64 else (52, 32)
+    nph = 1 + nloads
+    notes_off = eh + nph * ph
+    notes = note("CORE", 1, bytes(336 if is64 else 144)) + \
+        note("CORE", 3, bytes(136 if is64 else 124)) + note("CORE", 4, bytes([0x5a]) * task)
+    if text is not None:
+        notes += note("VMCOREINFO", 0, text)
+    data_off = (notes_off + len(notes) + 4095) // 4096 * 4096
+    b = ehdr(is64, 4, 62 if is64 else 3, 0, nph)
+    b += phdr(is64, 4, notes_off, 0, len(notes), 0)
+    for i in range(nloads):
+        b += phdr(is64, 1, data_off + i * 0x100000, i * 0x100000, 0x100000, 0x100000)
+    return b + notes
+
+
+KCORE_TEXT = b"OSRELEASE=6.12.118\nPAGESIZE=4096\nSYMBOL(init_uts_ns)=ffffffff82a14a40\n" \
+    b"KERNELOFFSET=1000000\n"
+put("kcore", "kcore64", kcore(True, 6, KCORE_TEXT))
+put("kcore", "kcore32", kcore(False, 4, KCORE_TEXT, task=5000))
+put("kcore", "kcore64-pre-4.19", kcore(True, 3, None))
+put("kcore", "kcore64-empty-vmcoreinfo", kcore(True, 1, b""))
+put("kcore", "kcore64-headers-only", kcore(True, 6, KCORE_TEXT)[:64 + 7 * 56])
+for tag, b in list(images.items())[:2]:
+    put("kcore", tag, b)
+for path in cores:
+    cut, texts = core_cut(path)
+    for i, text in enumerate(texts[:1]):
+        is64 = b"SYMBOL(init_top_pgt)" in text
+        put("kcore", "e2e-%s-%s" % (os.path.basename(os.path.dirname(path)), i),
+            kcore(is64, 3, text))
+
 # ---------------------------------------------------------------- purgatory
 for path in purgatories:
     p = open(path, "rb").read()

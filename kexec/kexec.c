@@ -344,6 +344,9 @@ static int do_load(const struct kj_options *o, struct kj_error *err)
 		kj_sysinfo_free(&sys);
 		return -1;
 	}
+	/* kernel B's ELF core header carries A's VMCOREINFO */
+	if (o->preserve_context && !o->jump_back_helper && o->elf_args == KJ_ARGS_LINUX)
+		kj_sysinfo_read_jump(&sys);
 	if (inputs_read(o, &sys, &in, err) < 0) {
 		kj_sysinfo_free(&sys);
 		return -1;

@@ -7,13 +7,16 @@
  * these facts and the input bytes.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "exitcodes.h"
+#include "kcore.h"
 #include "plan.h"
 #include "purgatory.h"
 #include "sha256.h"
@@ -123,6 +126,83 @@ int kj_sysinfo_read(struct kj_sysinfo *s, bool need_cmdline, bool need_seed,
 	return 0;
 }
 
+/* fd's bytes [have, want) into *buf, grown to want, or up to the file's
+ * end; how many it holds then, or -1 with errno. */
+static ssize_t read_upto(int fd, uint8_t **buf, size_t have, size_t want)
+{
+	uint8_t *b = realloc(*buf, want);
+
+	if (!b)
+		return -1;
+	*buf = b;
+	while (have < want) {
+		ssize_t n = pread(fd, b + have, want - have, (off_t)have);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		have += (size_t)n;
+	}
+	return (ssize_t)have;
+}
+
+/*
+ * /proc/kcore's start, as much as kcore_vmcoreinfo() asks for (it stops at
+ * KCORE_HEAD_MAX): the headers and the notes, never the memory after them.
+ * Reading it takes CAP_SYS_RAWIO and no lockdown of confidentiality level.
+ */
+void kj_sysinfo_read_jump(struct kj_sysinfo *s)
+{
+	static const char path[] = "/proc/kcore";
+	struct kj_error err = { 0, "" };
+	uint8_t *buf = NULL;
+	const uint8_t *text;
+	size_t len = 0, need = 16 * 1024, tl;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 1;
+
+	if (fd < 0) {
+		snprintf(s->vmcoreinfo_why, sizeof(s->vmcoreinfo_why), "%s: %s", path, strerror(errno));
+		return;
+	}
+	for (;;) {
+		size_t want = need;
+		ssize_t got = read_upto(fd, &buf, len, want);
+
+		if (got < 0) {
+			snprintf(s->vmcoreinfo_why, sizeof(s->vmcoreinfo_why), "%s: %s", path,
+				 strerror(errno));
+			break;
+		}
+		len = (size_t)got;
+		rc = kcore_vmcoreinfo(buf, len, path, &text, &tl, &need, &err);
+		if (rc < 0)
+			snprintf(s->vmcoreinfo_why, sizeof(s->vmcoreinfo_why), "%s", err.msg);
+		if (rc != 1)
+			break;
+		if (len < want) { /* the file ended, and more is needed */
+			snprintf(s->vmcoreinfo_why, sizeof(s->vmcoreinfo_why),
+				 "%s: truncated (%zu bytes, its headers and notes take %zu)", path, len,
+				 need);
+			rc = -1;
+			break;
+		}
+	}
+	if (rc == 0) {
+		s->vmcoreinfo_text = malloc(tl);
+		if (s->vmcoreinfo_text) {
+			memcpy(s->vmcoreinfo_text, text, tl);
+			s->vmcoreinfo_text_len = tl;
+		} else {
+			snprintf(s->vmcoreinfo_why, sizeof(s->vmcoreinfo_why), "out of memory");
+		}
+	}
+	free(buf);
+	close(fd);
+}
+
 /*
  * For a crash kernel: the "Crash kernel" regions of /proc/iomem (crashkernel=
  * reserved them; a ,low one may come with the main one) and each CPU's
@@ -171,5 +251,6 @@ void kj_sysinfo_free(struct kj_sysinfo *s)
 	memmap_free(&s->mm);
 	efi_free(&s->efi);
 	free(s->proc_cmdline);
+	free(s->vmcoreinfo_text);
 	memset(s, 0, sizeof(*s));
 }

@@ -35,6 +35,11 @@ struct kj_sysinfo {
 	size_t ncrash;
 	struct range cpu_notes[KJ_MAX_CPUS];      /* each CPU's crash notes buffer */
 	size_t ncpu_notes;
+
+	/* kexec jump only (kj_sysinfo_read_jump) */
+	uint8_t *vmcoreinfo_text;   /* the VMCOREINFO note's text, from /proc/kcore */
+	size_t vmcoreinfo_text_len; /* 0 when unread: vmcoreinfo_why says why */
+	char vmcoreinfo_why[256];
 };
 
 /* The facts; /proc/cmdline only with need_cmdline, the random bytes only
@@ -42,6 +47,10 @@ struct kj_sysinfo {
  * may wait for the pool early in boot, and other images do without). */
 int kj_sysinfo_read(struct kj_sysinfo *s, bool need_cmdline, bool need_seed,
 		    struct kj_error *err);
+/* For kexec jump: the running kernel's VMCOREINFO text, out of
+ * /proc/kcore (kernel B's ELF core header carries a copy, jump.c).  What
+ * cannot be read is no error: vmcoreinfo_why says what went wrong. */
+void kj_sysinfo_read_jump(struct kj_sysinfo *s);
 /* The crash kernel regions and CPUs' crash notes (for -p). */
 int kj_sysinfo_read_crash(struct kj_sysinfo *s, struct kj_error *err);
 void kj_sysinfo_free(struct kj_sysinfo *s);

@@ -6,14 +6,15 @@
 readelf reads the image; `kdump info --verify` checks its digest and shows
 a recorded entry equal to kexec_jump_back_entry= in kernel B (KJ-B-ENTRY
 in the log); the pattern page (KJ-PATTERN phys=... token=...) is in the
-image as data at its physical address; A's kernel, which lay in B's
+image as data at its physical address; its one VMCOREINFO note is A's text
+(OSRELEASE= A's release); A's kernel, which lay in B's
 window, is in it too.  One line per check; exit 1 on any failure.
 """
 import re
 import subprocess
 import sys
 
-from elfcheck import Checks, page_at, pattern, program_headers, read_log
+from elfcheck import Checks, page_at, pattern, program_headers, read_log, vmcoreinfo_check
 
 img, log, kdump = sys.argv[1:4]
 text = read_log(log)
@@ -50,6 +51,8 @@ with open(img, "rb") as f:
         else:
             c.check("pattern", page == token * (4096 // len(token)),
                     f"page at {phys:#x} (file offset {off:#x})")
+    if hdrs:
+        vmcoreinfo_check(c, f, hdrs[2], text)
     # A's kernel lay in B's window: the image has it back from the swap list
     f.seek(0)
     data = f.read()

@@ -7,15 +7,15 @@ From the serial log: the pattern page (KJ-PATTERN phys=... token=...), and
 A's RAM and the segments of the load, both from the KJ-PLAN lines (kexec
 --dry-run with the same arguments: its "map" and segment lines).
 Checks, with readelf -l -n as well as by reading the ELF itself: PT_LOADs
-present, a VMCOREINFO note, the PT_LOAD sizes adding up to A's RAM outside
-every segment, and the token at the file offset of the pattern's physical
-address.  Prints one line per check; exits 1 on any failure.
+present, a VMCOREINFO note (one, A's text: OSRELEASE= A's release), the
+PT_LOAD sizes adding up to A's RAM outside every segment, and the token at
+the file offset of the pattern's physical address.  Prints one line per check; exits 1 on any failure.
 """
 import re
 import subprocess
 import sys
 
-from elfcheck import Checks, page_at, pattern, program_headers, read_log
+from elfcheck import Checks, page_at, pattern, program_headers, read_log, vmcoreinfo_check
 
 img, log = sys.argv[1], sys.argv[2]
 text = read_log(log)
@@ -52,6 +52,7 @@ with open(img, "rb") as f:
         else:
             c.check("pattern", page == want, f"page at {phys:#x} (file offset {off:#x}) "
                     + ("holds the token" if page == want else f"holds {page[:32]!r}..."))
+    vmcoreinfo_check(c, f, notes, text)
 
 out = subprocess.run(["readelf", "-l", "-n", "-W", img], capture_output=True, text=True)
 c.check("readelf-loads", out.stdout.count("LOAD ") == len(loads) and len(loads) > 0,

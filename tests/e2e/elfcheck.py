@@ -65,3 +65,37 @@ def page_at(f, loads, phys):
             f.seek(off + phys - paddr)
             return f.read(4096), off + phys - paddr
     return None, None
+
+
+def notes_of(f, notes):
+    """[(name, type, desc)] of the PT_NOTEs notes (offset, filesz) of the
+    open file f; a note running past its PT_NOTE ends the walk."""
+    out = []
+    for off, filesz in notes:
+        f.seek(off)
+        b = f.read(filesz)
+        at = 0
+        while at + 12 <= len(b):
+            namesz, descsz, t = struct.unpack_from("<III", b, at)
+            d = at + 12 + (namesz + 3) // 4 * 4
+            end = d + (descsz + 3) // 4 * 4
+            if namesz == 0 or d + descsz > len(b):
+                break
+            out.append((b[at + 12:at + 12 + namesz].rstrip(b"\0"), t, b[d:d + descsz]))
+            at = end
+    return out
+
+
+def vmcoreinfo_check(c, f, notes, text):
+    """One check: the file has exactly one VMCOREINFO note, and it is A's:
+    text lines only, starting with OSRELEASE= A's release (the KJ-BEGIN
+    stage=1 line of the serial log text)."""
+    m = re.search(r"KJ-BEGIN stage=1 \S+ (\S+)", text)
+    vi = [d for n, t, d in notes_of(f, notes) if n == b"VMCOREINFO" and t == 0]
+    want = b"OSRELEASE=" + m.group(1).encode() + b"\n" if m else None
+    ok = (want is not None and len(vi) == 1 and vi[0].startswith(want) and
+          vi[0].endswith(b"\n") and all(0x20 <= ch < 0x7f or ch == 0x0a for ch in vi[0]))
+    c.check("vmcoreinfo", ok,
+            f"{len(vi)} VMCOREINFO note(s), "
+            + (f"{len(vi[0])} bytes starting {vi[0][:40]!r}" if vi else "none")
+            + (f"; want text starting {want!r}" if not ok else ""))

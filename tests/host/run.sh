@@ -426,6 +426,93 @@ case_preserve() {
 		pass preserve-load
 	fi
 
+	# A's VMCOREINFO note buffer inside B's window (as it is when
+	# --mem-min is low): B's header carries the copy /proc/kcore's note
+	# gives, in its own segment; without /proc/kcore that PT_NOTE is left
+	# out with a warning, B reading its own memory there instead
+	rec=$work/preserve-vmcoreinfo
+	root=$work/root-preserve-vmcoreinfo
+	newroot "$root"
+	echo "2d00000 1024" >"$root/sys/kernel/vmcoreinfo"
+	python3 - "$root/proc/kcore" <<'PY'
+import struct, sys
+def note(name, t, desc):
+    n = name + b"\0"
+    b = struct.pack("<III", len(n), len(desc), t) + n + bytes(-len(n) % 4) + desc
+    return b + bytes(-len(b) % 4)
+# fs/proc/kcore.c's layout: a PT_NOTE, PT_LOADs, the notes right after them
+notes = note(b"CORE", 1, bytes(336)) + note(b"CORE", 3, bytes(136)) + note(b"CORE", 4, b"\x5a" * 9000) + \
+    note(b"VMCOREINFO", 0, b"OSRELEASE=6.1.0-kj-host\nPAGESIZE=4096\n")
+nph = 3
+off = 64 + 56 * nph
+eh = b"\x7fELF\x02\x01\x01" + bytes(9) + struct.pack("<HHIQQQIHHHHHH", 4, 62, 1, 0, 64, 0, 0, 64, 56, nph, 0, 0, 0)
+ph = struct.pack("<IIQQQQQQ", 4, 0, off, 0, 0, len(notes), 0, 0)
+for i in range(nph - 1):
+    ph += struct.pack("<IIQQQQQQ", 1, 7, 0x10000 + i * 0x100000, 0xffff888000000000 + i * 0x100000,
+                      i * 0x100000, 0x100000, 0x100000, 4096)
+open(sys.argv[1], "wb").write(eh + ph + notes + bytes(4096))
+PY
+	vmci_check() { # REC WANT_TEXT: the header's VMCOREINFO PT_NOTE (WANT_TEXT empty: none)
+		python3 - "$1" "$2" <<'PY'
+import re, struct, sys, glob
+rec, want = sys.argv[1], sys.argv[2].encode().replace(b"\\n", b"\n")
+segs = {int(m.group(1)): (int(m.group(2), 16), int(m.group(3), 16)) for m in
+        (re.match(r"(\d+) mem=0x([0-9a-f]+) memsz=0x([0-9a-f]+)", l) for l in open(rec + "/segments"))}
+hdr = None
+for i, (mem, memsz) in segs.items():
+    b = open("%s/seg%d.bin" % (rec, i), "rb").read()
+    if b[:4] == b"\x7fELF" and struct.unpack_from("<H", b, 16)[0] == 4:
+        hdr, base = b, mem
+if hdr is None:
+    sys.exit("no ELF core header segment")
+phnum, = struct.unpack_from("<H", hdr, 56)
+found = []
+for i in range(phnum):
+    t, _, off, _, _, filesz, memsz = struct.unpack_from("<IIQQQQQ", hdr, 64 + 56 * i)
+    if t != 4:
+        continue
+    if off < 0x6000000 and off + memsz > 0x1000000:
+        sys.exit("PT_NOTE at 0x%x lies in B's window" % off)
+    if not base <= off < base + len(hdr):
+        continue  # not in the header segment
+    n = hdr[off - base:off - base + memsz]
+    namesz, descsz, _ = struct.unpack_from("<III", n)
+    name = n[12:12 + namesz]
+    if name == b"VMCOREINFO\0":
+        d = n[24:24 + descsz]
+        end = 24 + (descsz + 3) // 4 * 4
+        if n[end:end + 12] != bytes(12) or memsz != end + 12:
+            sys.exit("the VMCOREINFO PT_NOTE does not end with an empty note header")
+        found.append(d)
+if want and found != [want]:
+    sys.exit("VMCOREINFO notes in the header %s, want %r" % (found, want))
+if not want and found:
+    sys.exit("a VMCOREINFO note %s, want none" % found)
+PY
+	}
+	if ! kx "$rec" "$root" "$KEXEC" -- --load-preserve-context "$K64" --initrd="$INITRD" \
+		--mem-min=0x1000000 --mem-max=0x5ffffff --append="$CMDLINE"; then
+		fail preserve-vmcoreinfo "exit non-zero"; show "$rec/stderr"
+	elif grep -q warning "$rec/stderr"; then
+		fail preserve-vmcoreinfo "a warning"; show "$rec/stderr"
+	elif ! vmci_check "$rec" 'OSRELEASE=6.1.0-kj-host\nPAGESIZE=4096\n' >"$rec.check" 2>&1; then
+		fail preserve-vmcoreinfo "the core header"; show "$rec.check"
+	else
+		pass preserve-vmcoreinfo
+	fi
+	rm "$root/proc/kcore"
+	rec=$work/preserve-vmcoreinfo-none
+	if ! kx "$rec" "$root" "$KEXEC" -- --load-preserve-context "$K64" --initrd="$INITRD" \
+		--mem-min=0x1000000 --mem-max=0x5ffffff --append="$CMDLINE"; then
+		fail preserve-vmcoreinfo-none "exit non-zero"; show "$rec/stderr"
+	elif ! grep -qx "kexec: warning: /proc/vmcore in kernel B will lack VMCOREINFO: A's note at 0x2d00000 lies in B's memory, and /proc/kcore: No such file or directory" "$rec/stderr"; then
+		fail preserve-vmcoreinfo-none "no warning, or another"; show "$rec/stderr"
+	elif ! vmci_check "$rec" "" >"$rec.check" 2>&1; then
+		fail preserve-vmcoreinfo-none "the core header"; show "$rec.check"
+	else
+		pass preserve-vmcoreinfo-none
+	fi
+
 	rec=$work/helper
 	root=$work/root-helper
 	newroot "$root"

@@ -13,6 +13,7 @@ UNIT_TESTS = \
 	tests/unit/test-elf \
 	tests/unit/test-file \
 	tests/unit/test-jump \
+	tests/unit/test-kcore \
 	tests/unit/test-kdump \
 	tests/unit/test-stage
 
@@ -47,6 +48,9 @@ tests_unit_test_file_LDADD = $(UNIT_LDADD)
 tests_unit_test_jump_SOURCES = tests/unit/test-jump.c tests/unit/kernel-fixture.h
 tests_unit_test_jump_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_jump_LDADD = $(UNIT_LDADD)
+tests_unit_test_kcore_SOURCES = tests/unit/test-kcore.c
+tests_unit_test_kcore_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_kcore_LDADD = $(UNIT_LDADD)
 tests_unit_test_kdump_SOURCES = tests/unit/test-kdump.c
 tests_unit_test_kdump_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_kdump_LDADD = libkdump.a $(UNIT_LDADD)

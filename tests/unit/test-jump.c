@@ -146,6 +146,35 @@ static const struct kj_segment *find_seg(const struct kj_plan *p, const char *wh
 	return NULL;
 }
 
+/*
+ * What B's fs/proc/vmcore.c (update_note_header_size_elf64/32, 6.12 and
+ * 7.2 alike) does with a PT_NOTE of max bytes: walk the notes until an
+ * n_namesz of 0.  Returns the notes' size, or -1 where the kernel would
+ * read a header past its buffer (the last note ends at max with no empty
+ * header after it) or log "Exceeded p_memsz".
+ */
+static long kernel_note_walk(const uint8_t *notes, size_t max)
+{
+	size_t real = 0;
+
+	for (;;) {
+		uint64_t sz;
+
+		if (max - real < 4)
+			return -1; /* n_namesz read past the kmalloc'ed buffer */
+		if (le32(notes + real) == 0)
+			return (long)real;
+		if (max - real < 12)
+			return -1;
+		sz = 12 + align_up(le32(notes + real), 4) + align_up(le32(notes + real + 4), 4);
+		if (real + sz > max)
+			return -1;
+		real += sz;
+	}
+}
+
+static const char vmci_text[] = "OSRELEASE=6.1.0-0-amd64\nPAGESIZE=4096\nKERNELOFFSET=1e000000\n";
+
 static void preserve_plan(void **state)
 {
 	struct kj_file k;
@@ -169,8 +198,11 @@ static void preserve_plan(void **state)
 	sys.arch = KJ_ARCH_X86_64;
 	sys.mm = mm;
 	sys.ram_pages = (500 * MiB) / 4096;
+	/* A's note buffer inside B's window: B gets the copy /proc/kcore gave */
 	sys.vmcoreinfo_addr = 0x2d00000;
 	sys.vmcoreinfo_size = 0x1024;
+	sys.vmcoreinfo_text = (uint8_t *)vmci_text;
+	sys.vmcoreinfo_text_len = strlen(vmci_text);
 	in.o = &o;
 	in.sys = &sys;
 	in.kernel = &k;
@@ -238,14 +270,34 @@ static void preserve_plan(void **state)
 		const Elf64_Ehdr *eh = hdr->buf;
 		const Elf64_Phdr *ph = (const Elf64_Phdr *)((const uint8_t *)hdr->buf + eh->e_phoff);
 		uint64_t sum = 0, segs_ram = 0;
+		/* the copy of A's VMCOREINFO note, inside the header segment */
 		assert_int_equal(ph[0].p_type, PT_NOTE);
-		assert_int_equal(ph[0].p_offset, 0x2d00000);
+		assert_true(ph[0].p_offset > hdr->mem && ph[0].p_offset + ph[0].p_filesz <= hdr->mem + hdr->memsz);
+		assert_int_equal(ph[0].p_filesz, ph[0].p_memsz);
+		{
+			const uint8_t *n = (const uint8_t *)hdr->buf + (ph[0].p_offset - hdr->mem);
+
+			assert_int_equal(kernel_note_walk(n, ph[0].p_memsz),
+					 elfnote_size("VMCOREINFO", strlen(vmci_text)));
+			assert_int_equal(le32(n), 11);
+			assert_int_equal(le32(n + 4), strlen(vmci_text));
+			assert_int_equal(le32(n + 8), 0);
+			assert_memory_equal(n + 12, "VMCOREINFO", 11);
+			assert_memory_equal(n + 24, vmci_text, strlen(vmci_text));
+		}
+		assert_false(range_overlaps(range_make(ph[0].p_offset, ph[0].p_filesz),
+					    range_make(ph[1].p_offset, ph[1].p_filesz)));
 		/* A's memory map, as a KEXECJMP note inside the same segment */
 		assert_int_equal(ph[1].p_type, PT_NOTE);
 		assert_true(ph[1].p_offset > hdr->mem && ph[1].p_offset + ph[1].p_filesz <= hdr->mem + hdr->memsz);
 		{
 			const uint8_t *n = (const uint8_t *)hdr->buf + (ph[1].p_offset - hdr->mem);
 			const uint8_t *d = n + 12 + 12;
+
+			/* B's kernel walks it to its end and stops at an empty
+			 * header inside p_memsz */
+			assert_int_equal(kernel_note_walk(n, ph[1].p_memsz),
+					 elfnote_size(KJ_NOTE_NAME, 8 + 24 * mm.n));
 			assert_int_equal(le32(n), 9);
 			assert_memory_equal(n + 12, "KEXECJMP", 9);
 			assert_int_equal(le32(n + 8), KJ_NOTE_MEMMAP);
@@ -267,6 +319,54 @@ static void preserve_plan(void **state)
 			segs_ram += p.seg[s].memsz;
 		assert_int_equal(sum, memmap_bytes_of_type(&mm, KJ_MEM_RAM) - segs_ram);
 	}
+	assert_int_equal(p.nwarnings, 0);
+	plan_free(&p);
+
+	/* no copy: A's buffer in B's window is left out, and said so */
+	sys.vmcoreinfo_text = NULL;
+	sys.vmcoreinfo_text_len = 0;
+	strcpy(sys.vmcoreinfo_why, "/proc/kcore: Operation not permitted");
+	if (x86_build_plan(&in, &p, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(p.nwarnings, 1);
+	assert_string_equal(p.warning[0],
+			    "/proc/vmcore in kernel B will lack VMCOREINFO: A's note at 0x2d00000 lies in B's memory, and /proc/kcore: Operation not permitted");
+	hdr = find_seg(&p, "ELF core header");
+	{
+		const Elf64_Ehdr *eh = hdr->buf;
+		const Elf64_Phdr *ph = (const Elf64_Phdr *)((const uint8_t *)hdr->buf + eh->e_phoff);
+
+		assert_int_equal(ph[0].p_type, PT_NOTE); /* the memory map, the only note */
+		assert_true(ph[0].p_offset > hdr->mem && ph[0].p_offset < hdr->mem + hdr->memsz);
+		assert_int_equal(ph[1].p_type, PT_LOAD);
+	}
+	plan_free(&p);
+
+	/* no copy, A's buffer outside every segment: B reads it there */
+	sys.vmcoreinfo_addr = 0x7000000;
+	if (x86_build_plan(&in, &p, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(p.nwarnings, 0);
+	hdr = find_seg(&p, "ELF core header");
+	{
+		const Elf64_Ehdr *eh = hdr->buf;
+		const Elf64_Phdr *ph = (const Elf64_Phdr *)((const uint8_t *)hdr->buf + eh->e_phoff);
+
+		assert_int_equal(ph[0].p_type, PT_NOTE);
+		assert_int_equal(ph[0].p_offset, 0x7000000);
+		assert_int_equal(ph[0].p_memsz, 0x1024);
+		assert_int_equal(ph[1].p_type, PT_NOTE);
+		assert_int_equal(ph[2].p_type, PT_LOAD);
+	}
+	plan_free(&p);
+
+	/* neither */
+	sys.vmcoreinfo_addr = sys.vmcoreinfo_size = 0;
+	if (x86_build_plan(&in, &p, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(p.nwarnings, 1);
+	assert_string_equal(p.warning[0],
+			    "/proc/vmcore in kernel B will lack VMCOREINFO: no /sys/kernel/vmcoreinfo, and /proc/kcore: Operation not permitted");
 	plan_free(&p);
 	kj_file_release(&k);
 }

@@ -25,10 +25,14 @@
  *    page, would need a byte-exact copy of that page as the segment's data
  *    (the swap exchanges it) and still leave /proc/vmcore reading RAM.
  *  - An ELF core header (elfcorehdr=) lists A's RAM outside every segment
- *    as PT_LOADs plus A's VMCOREINFO note, in a segment outside B's RAM.
- *    The same segment holds a KEXECJMP note with A's memory map
- *    (include/kdump-image.h): B only sees its own confined map, and kdump
- *    records the real one in saved images.
+ *    as PT_LOADs, in a segment outside B's RAM.  Its notes are in that
+ *    segment too: a copy of A's VMCOREINFO note (the text /proc/kcore
+ *    gives: A's own note buffer may lie in B's window or in the low memory
+ *    lent to B, where B reads its own data) and a KEXECJMP note with A's
+ *    memory map (include/kdump-image.h): B only sees its own confined map,
+ *    and kdump records the real one in saved images.  Without the copy the
+ *    PT_NOTE points at A's buffer when no segment covers it, and is left
+ *    out (with a warning) when one does.
  *  - The purgatory writes the address the kernel's "call" left on its
  *    stack, A's jump-back entry, into kexec_jump_back_entry= on B's command
  *    line.  In B, kexec --load-jump-back-helper loads an image with that
@@ -114,13 +118,35 @@ static struct range low_ram(const struct memmap *mm)
 	return best;
 }
 
+/*
+ * Each of our PT_NOTEs ends with an empty note header, as the kernel's own
+ * note buffers do (final_note()): B's fs/proc/vmcore.c
+ * (update_note_header_size_elf64/32) reads the notes of a PT_NOTE into a
+ * buffer of p_memsz bytes and walks them until an n_namesz of 0, reading
+ * the next header even when the last note ends exactly at p_memsz.  Without
+ * the empty header it reads past its buffer and, finding garbage there,
+ * logs "Exceeded p_memsz, dropping PT_NOTE entry" with garbage sizes.
+ */
+#define NOTE_END_SIZE 12
+
+#define VMCOREINFO_NAME "VMCOREINFO" /* the kernel's VMCOREINFO_NOTE_NAME, type 0 */
+
+/* The copy of A's VMCOREINFO note and the empty header after it. */
+static size_t vmcoreinfo_note_size(const struct kj_sysinfo *sys)
+{
+	return elfnote_size(VMCOREINFO_NAME, sys->vmcoreinfo_text_len) + NOTE_END_SIZE;
+}
+
+/* The KEXECJMP note and the empty header after it. */
 static size_t memmap_note_size(const struct memmap *mm)
 {
 	return elfnote_size(KJ_NOTE_NAME, sizeof(struct kj_note_memmap) +
-					  mm->n * sizeof(struct kj_note_memmap_entry));
+					  mm->n * sizeof(struct kj_note_memmap_entry)) +
+	       NOTE_END_SIZE;
 }
 
-/* The KEXECJMP note with A's memory map, at p; returns its size. */
+/* The KEXECJMP note with A's memory map at p, then the empty header (p is
+ * zeroed); returns the size of both. */
 static size_t put_memmap_note(uint8_t *p, const struct memmap *mm)
 {
 	size_t dl = sizeof(struct kj_note_memmap) + mm->n * sizeof(struct kj_note_memmap_entry);
@@ -139,7 +165,7 @@ static size_t put_memmap_note(uint8_t *p, const struct memmap *mm)
 	}
 	n = elfnote_put(p, KJ_NOTE_NAME, KJ_NOTE_MEMMAP, desc, dl);
 	free(desc);
-	return n;
+	return n + NOTE_END_SIZE;
 }
 
 /* Upper bound of the PT_LOADs: every RAM entry, cut by at most every segment. */
@@ -170,6 +196,10 @@ int jump_begin(struct kj_plan *plan, const struct kj_sysinfo *sys, struct range 
 	/* The ELF core header: in A's RAM, outside the window, below 4 GiB. */
 	spec.nnotes = 2;
 	j->note_off = align_up(elfcore_size(&spec), 8);
+	if (sys->vmcoreinfo_text_len) {
+		j->vmci_off = j->note_off;
+		j->note_off = align_up(j->vmci_off + vmcoreinfo_note_size(sys), 8);
+	}
 	j->hdr_size = align_up(j->note_off + memmap_note_size(&sys->mm), KJ_PAGE_SIZE);
 	j->hdr_buf = plan_alloc(plan, j->hdr_size, "the ELF core header", err);
 	if (!j->hdr_buf)
@@ -283,6 +313,44 @@ static int ram_outside_segments(const struct kj_plan *plan, const struct memmap 
 	return ranges_subtract(ram, nram, holes, n, loads, max_loads(mm));
 }
 
+static bool covered_by_segment(const struct kj_plan *plan, struct range r)
+{
+	for (size_t s = 0; s < plan->nseg; s++)
+		if (range_overlaps(r, range_make(plan->seg[s].mem, plan->seg[s].memsz)))
+			return true;
+	return false;
+}
+
+/* The PT_NOTE for A's VMCOREINFO into *out: the copy in the header
+ * segment, else A's own buffer if B reads A's bytes there; false (and a
+ * warning) when B gets none. */
+static bool vmcoreinfo_note(struct kj_plan *plan, const struct kj_sysinfo *sys,
+			    const struct jump_ctx *j, struct range *out)
+{
+	const char *why = sys->vmcoreinfo_why[0] ? sys->vmcoreinfo_why : "/proc/kcore was not read";
+	struct range a = range_make(sys->vmcoreinfo_addr, sys->vmcoreinfo_size);
+
+	if (sys->vmcoreinfo_text_len) {
+		size_t n = elfnote_put(j->hdr_buf + j->vmci_off, VMCOREINFO_NAME, 0,
+				       sys->vmcoreinfo_text, sys->vmcoreinfo_text_len);
+
+		*out = range_make(j->hdr_addr + j->vmci_off, n + NOTE_END_SIZE);
+		return true;
+	}
+	if (!sys->vmcoreinfo_size) {
+		plan_warn(plan, "/proc/vmcore in kernel B will lack VMCOREINFO: no /sys/kernel/vmcoreinfo, and %s",
+			  why);
+		return false;
+	}
+	if (covered_by_segment(plan, a)) {
+		plan_warn(plan, "/proc/vmcore in kernel B will lack VMCOREINFO: A's note at 0x%" PRIx64 " lies in B's memory, and %s",
+			  a.start, why);
+		return false;
+	}
+	*out = a;
+	return true;
+}
+
 /* The ELF core header: A's RAM outside every segment, A's VMCOREINFO and
  * the KEXECJMP note with A's memory map. */
 static int write_core_header(struct kj_plan *plan, const struct kj_sysinfo *sys,
@@ -309,10 +377,8 @@ static int write_core_header(struct kj_plan *plan, const struct kj_sysinfo *sys,
 	spec.loads = loads;
 	spec.nloads = (size_t)nl;
 	spec.nnotes = 0;
-	if (sys->vmcoreinfo_size)
-		notes[spec.nnotes++] = range_make(sys->vmcoreinfo_addr, sys->vmcoreinfo_size);
-	else
-		plan_warn(plan, "/sys/kernel/vmcoreinfo is not readable: /proc/vmcore in kernel B will lack VMCOREINFO");
+	if (vmcoreinfo_note(plan, sys, j, &notes[spec.nnotes]))
+		spec.nnotes++;
 	note_len = put_memmap_note(j->hdr_buf + j->note_off, &sys->mm);
 	if (!note_len) {
 		free(loads);

@@ -11,6 +11,8 @@ struct jump_ctx {
 	uint64_t hdr_addr;        /* the ELF core header B finds via elfcorehdr= */
 	uint8_t *hdr_buf;         /* owned by the plan */
 	size_t hdr_size;          /* bytes reserved for it (whole pages) */
+	size_t vmci_off;          /* where the copy of A's VMCOREINFO note sits in it
+				   * (0: no copy) */
 	size_t note_off;          /* where the KEXECJMP memory-map note sits in it */
 	struct memmap b_map;      /* the E820 map B is given */
 };
