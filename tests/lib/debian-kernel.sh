@@ -52,7 +52,7 @@ first() {
 		if [ -e "$f" ]; then echo "$f"; return 0; fi
 	done
 }
-vmlinuz= moddir=
+vmlinuz='' moddir=''
 for d in "${dirs[@]}"; do
 	[ -n "$vmlinuz" ] || vmlinuz=$(first "$d"/root/boot/vmlinuz-* "$d"/root/usr/lib/modules/*/vmlinuz)
 	[ -n "$moddir" ] || moddir=$(first "$d"/root/lib/modules/*/kernel "$d"/root/usr/lib/modules/*/kernel)
