@@ -9,7 +9,8 @@
 # Prints the path of the cached bzImage on stdout (progress on stderr):
 #
 #   ${KJ_CACHE:-~/.cache/kexec-jump}/kernels/KEY/bzImage     (+ vmlinux,
-#   System.map, config, build.log, build-time: seconds of the cold build)
+#   System.map, config, build.log, build-time: wall seconds of the cold
+#   build, build-cpu: its wall, CPU seconds and the load average)
 #
 # The sources, one Debian package per LINE, never installed by hand:
 #   6.12  linux-source-6.12 of the machine's own suite (bookworm-security),
@@ -42,6 +43,9 @@
 # failed build keeps build.log (and the .config) in the KEY directory; in
 # the same harness run ($KJ_RUN_ID) it is not retried.
 set -uo pipefail
+# The whole script is one brace group, parsed before it runs: editing the
+# file while a build is going on cannot derail that build.
+{
 
 recipe=2   # bump when the build steps change in a way the key cannot see
 
@@ -217,7 +221,10 @@ build() {
 	echo "+ ${k[*]} -j$(nproc) bzImage"
 	"${k[@]}" -j"$(nproc)" bzImage
 }
-( build ) >"$log" 2>&1
+# wall, user and system seconds of the build (its CPU time says more than
+# the wall time on a machine shared with other jobs)
+TIMEFORMAT='%R %U %S'
+{ time ( build ) >"$log" 2>&1; } 2>"$out/times.tmp"
 rc=$?
 if [ $rc -ne 0 ] || [ ! -s "$work/o/arch/x86/boot/bzImage" ]; then
 	echo "${KJ_RUN_ID:-}" >"$out/failed"
@@ -231,6 +238,11 @@ cp "$work/o/arch/x86/boot/bzImage" "$out/bzImage.tmp"
 cp "$work/o/vmlinux" "$out/vmlinux" 2>/dev/null || true
 cp "$work/o/System.map" "$out/System.map" 2>/dev/null || true
 echo "$((SECONDS - t0))" >"$out/build-time"
+read -r wall user sys <"$out/times.tmp" &&
+	awk -v w="$wall" -v u="$user" -v s="$sys" -v l="$(cut -d' ' -f1-3 /proc/loadavg)" -v j="$(nproc)" \
+		'BEGIN { printf "wall %.0f s, cpu %.0f s (user %.0f + sys %.0f), make -j%s, load average at the end %s\n", w, u + s, u, s, j, l }' \
+		>"$out/build-cpu"
+rm -f "$out/times.tmp"
 mv "$out/bzImage.tmp" "$out/bzImage"
 rm -rf "$work"
 msg "built kernel $key in $((SECONDS - t0))s"
@@ -239,3 +251,5 @@ msg "built kernel $key in $((SECONDS - t0))s"
 ls -dt "$top/$line-$flavor-"* 2>/dev/null | grep -E -- "^$top/${line//./\\.}-$flavor-(tar-)?[0-9][^/]*-[0-9a-f]{16}\$" |
 	tail -n +3 | while IFS= read -r old; do rm -rf "$old" "$old.lock"; done
 echo "$out/bzImage"
+exit
+}
