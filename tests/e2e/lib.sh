@@ -88,6 +88,10 @@ _kj_debian_kernel() { "$TOP_SRCDIR/tests/lib/debian-kernel.sh" "$1" | sed -n 1p;
 #   built:jump-i386-patched | built:jump-x86_64-patched
 #                                     the same plus the patches in the repo's
 #                                     kernel/*.patch (fails when there are none)
+#   built:NAME@LINE                   the same from linux-source-LINE (6.12,
+#                                     7.2: unstable's); without @LINE a built:
+#                                     kernel is $KJ_BUILT_LINUX's (the runner's
+#                                     NAME@LINE scenario suffix), else 6.12
 kj_kernel_file() {
 	local spec=$1 f
 	case "$spec" in
@@ -106,13 +110,15 @@ kj_kernel_file() {
 	esac
 }
 
-# kj_built_kernel NAME: bzImage of a self-built kernel (kj_kernel_file
-# built:NAME).  kernels/build.sh takes one flock per kernel (not the cache
-# lock: a cold build takes minutes, other scenarios' setup goes on), so
-# parallel scenarios never build the same kernel twice; a warm call only
-# hashes the fragments.
+# kj_built_kernel NAME[@LINE]: bzImage of a self-built kernel (kj_kernel_file
+# built:NAME[@LINE]; LINE defaults to $KJ_BUILT_LINUX, else 6.12).
+# kernels/build.sh takes one flock per kernel (not the cache lock: a cold
+# build takes minutes, other scenarios' setup goes on), so parallel
+# scenarios never build the same kernel twice; a warm call only hashes the
+# fragments.
 kj_built_kernel() {
-	local name=$1 arch patchdir=
+	local name=${1%%@*} line=${KJ_BUILT_LINUX:-6.12} arch patchdir=
+	[ "$name" != "$1" ] && line=${1#*@}
 	case "$name" in
 		jump-x86_64|jump-i386) arch=${name#jump-} ;;
 		jump-x86_64-patched|jump-i386-patched)
@@ -120,14 +126,14 @@ kj_built_kernel() {
 			arch=${arch%-patched}
 			patchdir=$TOP_SRCDIR/kernel
 			if ! ls "$patchdir"/*.patch >/dev/null 2>&1; then
-				kj_msg "kernel spec built:$name: no kernel patches in $patchdir/*.patch"
+				kj_msg "kernel spec built:$1: no kernel patches in $patchdir/*.patch"
 				return 1
 			fi ;;
 		*)
-			kj_msg "unknown self-built kernel 'built:$name' (jump-x86_64, jump-i386, jump-i386-patched, jump-x86_64-patched)"
+			kj_msg "unknown self-built kernel 'built:$1' (jump-x86_64, jump-i386, jump-i386-patched, jump-x86_64-patched, each with an optional @6.12 or @7.2)"
 			return 1 ;;
 	esac
-	bash "$E2E_DIR/kernels/build.sh" "$arch" ${patchdir:+"$patchdir"}
+	bash "$E2E_DIR/kernels/build.sh" --linux="$line" "$arch" ${patchdir:+"$patchdir"}
 }
 
 # _kj_le32 FILE OFFSET: unsigned little-endian 32-bit value

@@ -2,8 +2,9 @@
 # Fetch a Debian package with apt-get download and unpack it with dpkg-deb -x
 # into a cache directory outside the source tree.  Nothing is installed.
 #
-#   debian-pkg.sh PACKAGE[:ARCH]      prints the directory it was unpacked in
-#   debian-pkg.sh --cached PACKAGE[:ARCH]
+#   debian-pkg.sh [--suite SUITE] PACKAGE[:ARCH]
+#                                     prints the directory it was unpacked in
+#   debian-pkg.sh --cached [--suite SUITE] PACKAGE[:ARCH]
 #                                     the same from the cache alone: no apt,
 #                                     no network, nothing changed; a package
 #                                     not in the cache is an error saying to
@@ -13,6 +14,24 @@
 # so a newer Debian upload lands in a new directory and old ones are reused
 # as they are (--cached takes the newest version there).  KJ_CACHE
 # overrides the cache root.
+#
+# Without --suite the package comes from the machine's own apt sources
+# (cache: $KJ_CACHE/deb/PKG_VERSION_ARCH).  --suite SUITE (trixie,
+# unstable, ...) takes it from that Debian suite without touching the
+# machine's apt configuration: the suite gets a sources list, package lists,
+# an (empty) dpkg status and an apt cache of its own under
+# $KJ_CACHE/apt/SUITE/, and every apt-get/apt-cache call names them with
+# -o Dir::Etc::SourceList=... -o Dir::Etc::SourceParts=EMPTY-DIR
+# -o Dir::State::Lists=... -o Dir::Cache=... (the machine's preferences
+# and installed packages are left out too, so the candidate is the
+# suite's own; EMPTY-DIR is $KJ_CACHE/apt/SUITE/none.d: a missing one
+# makes apt-get download warn).  The archive is the one the machine already uses for
+# Debian (the URI of its VERSION_CODENAME entry in
+# /etc/apt/sources.list.d/*.sources or /etc/apt/sources.list;
+# KJ_DEBIAN_MIRROR overrides), component main.  The suite's lists are
+# fetched the first time and again only when a package is not in them or
+# its download fails (unstable drops old versions): a warm cache needs no
+# network.  Cache: $KJ_CACHE/deb/SUITE/PKG_VERSION_ARCH.
 set -euo pipefail
 
 cache_root() {
@@ -21,39 +40,148 @@ cache_root() {
 
 die() { echo "debian-pkg: $*" >&2; exit 1; }
 
-# apt-get update, retried: a mirror in the middle of a sync answers with
-# files of the wrong size for a minute or two.
-apt_update() {
-	local i
-	for i in 1 2 3 4 5; do
-		apt-get update -qq >&2 && return 0
-		echo "debian-pkg: apt-get update failed (try $i of 5), retrying" >&2
-		sleep $((i * 10))
-	done
-	return 1
-}
-
 cached=0
-if [ "${1:-}" = --cached ]; then
-	cached=1
+suite=
+while [ $# -gt 1 ]; do
+	case "$1" in
+		--cached) cached=1 ;;
+		--suite) suite=$2; shift ;;
+		--suite=*) suite=${1#--suite=} ;;
+		*) break ;;
+	esac
 	shift
-fi
-[ $# -eq 1 ] || die "usage: debian-pkg.sh [--cached] PACKAGE[:ARCH]"
+done
+[ $# -eq 1 ] && [ "${1#-}" = "$1" ] || die "usage: debian-pkg.sh [--cached] [--suite SUITE] PACKAGE[:ARCH]"
+case "$suite" in
+	*/*|.*) die "bad suite name '$suite'" ;;
+esac
 spec=$1
 pkg=${spec%%:*}
 arch=$(dpkg --print-architecture)
 [ "$spec" != "$pkg" ] && arch=${spec#*:}
 
+debdir="$(cache_root)/deb${suite:+/$suite}"
+where="${suite:+Debian $suite, }cache $debdir"
+
 if [ $cached = 1 ]; then
 	# the newest complete unpacking of PACKAGE for ARCH (a package name
 	# has no "_", so the glob cannot match another package)
-	dir=$(for d in "$(cache_root)/deb/${pkg}_"*"_${arch}"; do
+	dir=$(for d in "$debdir/${pkg}_"*"_${arch}"; do
 		if [ -f "$d/.complete" ]; then echo "$d"; fi
 	done | sort -V | tail -n1)
 	[ -n "$dir" ] ||
-		die "$pkg:$arch is not in the cache $(cache_root)/deb: run ./bootstrap (as root the first time) to fetch it, or point KJ_CACHE at a cache that has it"
+		die "$pkg:$arch is not in the $where: run ./bootstrap (as root the first time) to fetch it, or point KJ_CACHE at a cache that has it"
 	echo "$dir"
 	exit 0
+fi
+
+# ------------------------------------------------------------ apt access
+# apt=(...): the apt-get/apt-cache options for the package's suite (none:
+# the machine's own configuration)
+apt=()
+if [ -n "$suite" ]; then
+	aptdir="$(cache_root)/apt/$suite"
+	apt=(-o "Dir::Etc::SourceList=$aptdir/sources.list"
+		-o "Dir::Etc::SourceParts=$aptdir/none.d"
+		-o Dir::Etc::Preferences=/nonexistent
+		-o "Dir::Etc::PreferencesParts=$aptdir/none.d"
+		-o "Dir::State::Lists=$aptdir/lists"
+		-o "Dir::State::status=$aptdir/status"
+		-o "Dir::Cache=$aptdir/cache"
+		-o Acquire::Languages=none)
+fi
+
+# machine_archive: "URI KEYRING" of the Debian archive the machine's apt
+# uses for its own release (deb822 .sources first, then one-line lists);
+# KEYRING is "-" when the entry names none
+machine_archive() {
+	local codename f
+	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+	[ -n "$codename" ] || die "no VERSION_CODENAME in /etc/os-release: set KJ_DEBIAN_MIRROR"
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		# stanzas are separated by blank lines; take the first "deb" one
+		# whose Suites has the release itself (not -security/-updates)
+		awk -v want="$codename" '
+			function flush() {
+				if (types ~ /(^| )deb( |$)/ && (" " suites " ") ~ (" " want " ") && uri != "" && enabled != "no") {
+					print uri, (key == "" ? "-" : key); found = 1; exit
+				}
+				types = suites = uri = key = enabled = ""
+			}
+			/^[ \t]*$/ { flush(); next }
+			/^#/ { next }
+			tolower($1) == "types:" { $1 = ""; types = $0 }
+			tolower($1) == "suites:" { $1 = ""; suites = $0 }
+			tolower($1) == "uris:" { uri = $2 }
+			tolower($1) == "signed-by:" && $2 ~ /^\// { key = $2 }
+			tolower($1) == "enabled:" { enabled = tolower($2) }
+			END { if (!found) flush() }
+		' "$f" | sed -n 1p | grep . && return 0
+	done
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -f "$f" ] || continue
+		awk -v want="$codename" '
+			$1 != "deb" { next }
+			{
+				key = "-"; i = 2
+				if ($2 ~ /^\[/) {
+					for (; i <= NF; i++) {
+						if ($i ~ /^\[?signed-by=/) { key = $i; sub(/^\[?signed-by=/, "", key); sub(/\]$/, "", key) }
+						if ($i ~ /\]$/) { i++; break }
+					}
+				}
+				if ($(i + 1) == want) { print $i, key; exit }
+			}
+		' "$f" | sed -n 1p | grep . && return 0
+	done
+	return 1
+}
+
+# suite_setup: write the suite's sources list (once)
+suite_setup() {
+	local arch_uri key
+	mkdir -p "$aptdir/lists/partial" "$aptdir/cache/archives/partial" "$aptdir/none.d"
+	[ -f "$aptdir/status" ] || : >"$aptdir/status"
+	[ -s "$aptdir/sources.list" ] && return 0
+	if [ -n "${KJ_DEBIAN_MIRROR:-}" ]; then
+		arch_uri="$KJ_DEBIAN_MIRROR -"
+	else
+		arch_uri=$(machine_archive) ||
+			die "cannot find the machine's Debian archive in /etc/apt/sources.list(.d): set KJ_DEBIAN_MIRROR (e.g. http://deb.debian.org/debian)"
+	fi
+	key=${arch_uri#* }
+	[ "$key" != - ] && [ -f "$key" ] || key=/usr/share/keyrings/debian-archive-keyring.gpg
+	[ -f "$key" ] || die "no Debian archive keyring ($key): apt-get install debian-archive-keyring"
+	echo "deb [signed-by=$key] ${arch_uri%% *} $suite main" >"$aptdir/sources.list.tmp"
+	mv "$aptdir/sources.list.tmp" "$aptdir/sources.list"
+}
+
+# apt-get update, retried: a mirror in the middle of a sync answers with
+# files of the wrong size for a minute or two.  Under a lock per suite:
+# two callers never update the same lists at once.
+apt_update() {
+	local i
+	for i in 1 2 3 4 5; do
+		if [ -n "$suite" ]; then
+			( flock 8 && apt-get "${apt[@]}" update -qq >&2 ) 8>"$aptdir/lock.update" && return 0
+		else
+			apt-get update -qq >&2 && return 0
+		fi
+		[ $i = 5 ] && break
+		echo "debian-pkg: apt-get update${suite:+ ($suite)} failed (try $i of 5), retrying" >&2
+		sleep $((i * 10))
+	done
+	return 1
+}
+
+if [ -n "$suite" ]; then
+	suite_setup
+	# the lists of the suite, the first time
+	if ! ls "$aptdir/lists/"*_InRelease >/dev/null 2>&1 &&
+	   ! ls "$aptdir/lists/"*_Release >/dev/null 2>&1; then
+		apt_update || die "apt-get update for Debian $suite failed (sources: $aptdir/sources.list)"
+	fi
 fi
 
 if [ "$arch" != "$(dpkg --print-architecture)" ] &&
@@ -66,23 +194,43 @@ fi
 # Resolve the candidate version; a metapackage (linux-image-amd64) is
 # followed to the versioned package it depends on.
 resolve() {
-	apt-cache policy "$1:$arch" 2>/dev/null | awk '/Candidate:/ {print $2; exit}'
+	apt-cache "${apt[@]}" policy "$1:$arch" 2>/dev/null | awk '/Candidate:/ {print $2; exit}'
 }
 ver=$(resolve "$pkg")
 if [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
 	apt_update || true
 	ver=$(resolve "$pkg")
 fi
-[ -n "$ver" ] && [ "$ver" != "(none)" ] || die "package $pkg:$arch not found in the apt lists"
+[ -n "$ver" ] && [ "$ver" != "(none)" ] || die "package $pkg:$arch not found in the apt lists${suite:+ of Debian $suite ($aptdir/lists)}"
 
-dir="$(cache_root)/deb/${pkg}_${ver//:/%}_${arch}"
+# download PKG VERSION into $dir
+download() {
+	( cd "$dir" && apt-get "${apt[@]}" download -q "$pkg:$arch=$1" >&2 )
+}
+dir="$debdir/${pkg}_${ver//:/%}_${arch}"
 if [ ! -f "$dir/.complete" ]; then
 	rm -rf "$dir"
 	mkdir -p "$dir/root"
-	( cd "$dir" && apt-get download -q "$pkg:$arch=$ver" >&2 ) ||
-		die "apt-get download $pkg:$arch=$ver failed"
-	deb=$(ls "$dir"/*.deb)
-	dpkg-deb -x "$deb" "$dir/root"
-	touch "$dir/.complete"
+	if ! download "$ver"; then
+		# the lists are old and the mirror has moved on (unstable):
+		# fetch them again and take what they name now
+		[ -n "$suite" ] || die "apt-get download $pkg:$arch=$ver failed"
+		echo "debian-pkg: apt-get download $pkg:$arch=$ver failed; updating the $suite lists" >&2
+		rm -rf "$dir"
+		apt_update || die "apt-get update for Debian $suite failed"
+		ver=$(resolve "$pkg")
+		[ -n "$ver" ] && [ "$ver" != "(none)" ] || die "package $pkg:$arch not found in the apt lists of Debian $suite"
+		dir="$debdir/${pkg}_${ver//:/%}_${arch}"
+		if [ ! -f "$dir/.complete" ]; then
+			rm -rf "$dir"
+			mkdir -p "$dir/root"
+			download "$ver" || die "apt-get download $pkg:$arch=$ver (Debian $suite) failed"
+		fi
+	fi
+	if [ ! -f "$dir/.complete" ]; then
+		deb=$(ls "$dir"/*.deb)
+		dpkg-deb -x "$deb" "$dir/root"
+		touch "$dir/.complete"
+	fi
 fi
 echo "$dir"
