@@ -38,6 +38,31 @@
  *    line.  In B, kexec --load-jump-back-helper loads an image with that
  *    entry and one page of B's memory (stock 6.12 refuses a zero-length
  *    segment: kimage_is_destination_range() takes mem + memsz - 1).
+ *
+ * What differs between the kernel lines (relocate_kernel_64.S and
+ * machine_kexec_64.c of Debian's 6.12.118 and 7.2.13, read side by side):
+ *  - 6.12 calls the image with %rsp at the end of the swap page and only
+ *    its return address pushed; after the image returns it reads the
+ *    peer's re-entry point at 0(%rsp), which after a plain "ret" is the
+ *    first word of the page after the swap page.  7.2 (the 6.14 rework)
+ *    also pushes the image's own entry, so 8(%rsp) holds it, pops the
+ *    re-entry point from there, and a program that returns with "ret"
+ *    is entered at its start again.  Both take the word at the stack
+ *    pointer when the peer calls back in, which is what B's
+ *    relocate_kernel and our physical-mode convention ("call *(%rsp)",
+ *    tests/e2e/progs/physcall-*.S) do: the purgatory reads A's jump-back
+ *    address at 0(%rsp) on both lines and nothing here depends on 8(%rsp).
+ *  - 6.12 enters the image with the GDT and IDT invalidated
+ *    (native_gdt_invalidate()); 7.2 loads a GDT of its own in the control
+ *    page (__KERNEL32_CS, __KERNEL_CS, __KERNEL_DS) and, with
+ *    CONFIG_KEXEC_DEBUG, an IDT whose handlers print on the serial port.
+ *    The purgatory loads its own GDT and a null IDT unless it is asked to
+ *    keep the kernel's segments (entry-x86_64.S), so it works with both.
+ *  - 7.2 keeps RELOC_KERNEL_PRESERVE_CONTEXT set for the swap on the way
+ *    back and turns global pages (CR4.PGE) off before the identity map;
+ *    the flow of kernel_kexec() (freeze, dpm_suspend_*, the secondary CPUs
+ *    parked, syscore_suspend) is the same on both, so B's command line,
+ *    the helper and the segments are the same for both lines.
  */
 #include <elf.h>
 #include <inttypes.h>
