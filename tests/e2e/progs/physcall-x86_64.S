@@ -13,8 +13,10 @@
  * kexec -e, and the call puts our return address exactly there, inside the
  * swap page.  The other convention, storing the re-entry point at 8(%rsp)
  * and returning with "ret", makes the kernel read (and the program write)
- * the first word of the page after the swap page: memory the kernel did not
- * set aside, which then corrupts whatever lives there.  The next kexec -e
+ * the first word of the page after the swap page on Linux 6.12: memory the
+ * kernel did not set aside, which then corrupts whatever lives there (7.2
+ * pushes the entry there first, inside the swap page, and pops it; "call
+ * *(%rsp)" works on both lines).  The next kexec -e
  * enters us right after the call, with the kernel's new jump-back address
  * at 0(%rsp) again.
  */
