@@ -224,7 +224,7 @@ build() {
 # wall, user and system seconds of the build (its CPU time says more than
 # the wall time on a machine shared with other jobs)
 TIMEFORMAT='%R %U %S'
-{ time ( build ) >"$log" 2>&1; } 2>"$out/times.tmp"
+{ time ( build >"$log" 2>&1 ); } 2>"$out/times.tmp"
 rc=$?
 if [ $rc -ne 0 ] || [ ! -s "$work/o/arch/x86/boot/bzImage" ]; then
 	echo "${KJ_RUN_ID:-}" >"$out/failed"
