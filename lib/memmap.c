@@ -215,6 +215,24 @@ int memmap_from_iomem(const struct iomem *io, struct memmap *out, struct kj_erro
 		}
 	}
 	memmap_sort(out);
+	/* One memory range may be several resources: the kernel registers
+	 * each setup_data it was booted with (E820_TYPE_RESERVED_KERN, which
+	 * EFI's stub and QEMU's OVMF leave in RAM) as a "System RAM" of its
+	 * own, cut at byte addresses.  Adjacent ranges of one kind are one
+	 * range, or the pages where they meet would count as no RAM at all. */
+	{
+		size_t n = 0;
+
+		for (size_t i = 0; i < out->n; i++) {
+			if (n && out->e[n - 1].type == out->e[i].type &&
+			    range_end(out->e[n - 1].r) == out->e[i].r.start) {
+				out->e[n - 1].r.size += out->e[i].r.size;
+				continue;
+			}
+			out->e[n++] = out->e[i];
+		}
+		out->n = n;
+	}
 	/* Readers without CAP_SYS_ADMIN see every address as 0. */
 	if (memmap_bytes_of_type(out, KJ_MEM_RAM) < 1024 * 1024) {
 		memmap_free(out);

@@ -164,10 +164,35 @@ static void ranges(void **state)
 	assert_false(range_contains(a, b));
 }
 
+/* A setup_data the kernel was booted with splits System RAM at byte
+ * addresses in /proc/iomem (OVMF): the pieces are one RAM range again. */
+static void iomem_setup_data_split(void **state)
+{
+	static const char text[] =
+		"00000000-0009ffff : System RAM\n"
+		"00900000-0d923017 : System RAM\n"
+		"0d923018-0d92cc57 : System RAM\n"
+		"0d92cc58-0ea89fff : System RAM\n"
+		"0ea8a000-0eb8bfff : Reserved\n";
+	struct iomem io;
+	struct memmap mm;
+	struct kj_error err = { 0, "" };
+
+	assert_int_equal(parse_text(text, &io, &err), 0);
+	assert_int_equal(memmap_from_iomem(&io, &mm, &err), 0);
+	assert_int_equal(mm.n, 3);
+	assert_int_equal(mm.e[1].type, KJ_MEM_RAM);
+	assert_int_equal(mm.e[1].r.start, 0x900000);
+	assert_int_equal(range_end(mm.e[1].r), 0xea8a000);
+	memmap_free(&mm);
+	iomem_free(&io);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(iomem_top_level),
+		cmocka_unit_test(iomem_setup_data_split),
 		cmocka_unit_test(iomem_bad_lines),
 		cmocka_unit_test(iomem_hidden_addresses),
 		cmocka_unit_test(firmware_entries),
