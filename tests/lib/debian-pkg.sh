@@ -76,107 +76,15 @@ if [ $cached = 1 ]; then
 fi
 
 # ------------------------------------------------------------ apt access
-# apt=(...): the apt-get/apt-cache options for the package's suite (none:
-# the machine's own configuration)
-apt=()
-if [ -n "$suite" ]; then
-	aptdir="$(cache_root)/apt/$suite"
-	apt=(-o "Dir::Etc::SourceList=$aptdir/sources.list"
-		-o "Dir::Etc::SourceParts=$aptdir/none.d"
-		-o Dir::Etc::Preferences=/nonexistent
-		-o "Dir::Etc::PreferencesParts=$aptdir/none.d"
-		-o "Dir::State::Lists=$aptdir/lists"
-		-o "Dir::State::status=$aptdir/status"
-		-o "Dir::Cache=$aptdir/cache"
-		-o Acquire::Languages=none)
-fi
-
-# machine_archive: "URI KEYRING" of the Debian archive the machine's apt
-# uses for its own release (deb822 .sources first, then one-line lists);
-# KEYRING is "-" when the entry names none
-machine_archive() {
-	local codename f
-	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-	[ -n "$codename" ] || die "no VERSION_CODENAME in /etc/os-release: set KJ_DEBIAN_MIRROR"
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		# stanzas are separated by blank lines; take the first "deb" one
-		# whose Suites has the release itself (not -security/-updates)
-		awk -v want="$codename" '
-			function flush() {
-				if (types ~ /(^| )deb( |$)/ && (" " suites " ") ~ (" " want " ") && uri != "" && enabled != "no") {
-					print uri, (key == "" ? "-" : key); found = 1; exit
-				}
-				types = suites = uri = key = enabled = ""
-			}
-			/^[ \t]*$/ { flush(); next }
-			/^#/ { next }
-			tolower($1) == "types:" { $1 = ""; types = $0 }
-			tolower($1) == "suites:" { $1 = ""; suites = $0 }
-			tolower($1) == "uris:" { uri = $2 }
-			tolower($1) == "signed-by:" && $2 ~ /^\// { key = $2 }
-			tolower($1) == "enabled:" { enabled = tolower($2) }
-			END { if (!found) flush() }
-		' "$f" | sed -n 1p | grep . && return 0
-	done
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -f "$f" ] || continue
-		awk -v want="$codename" '
-			$1 != "deb" { next }
-			{
-				key = "-"; i = 2
-				if ($2 ~ /^\[/) {
-					for (; i <= NF; i++) {
-						if ($i ~ /^\[?signed-by=/) { key = $i; sub(/^\[?signed-by=/, "", key); sub(/\]$/, "", key) }
-						if ($i ~ /\]$/) { i++; break }
-					}
-				}
-				if ($(i + 1) == want) { print $i, key; exit }
-			}
-		' "$f" | sed -n 1p | grep . && return 0
-	done
-	return 1
-}
-
-# suite_setup: write the suite's sources list (once)
-suite_setup() {
-	local arch_uri key
-	mkdir -p "$aptdir/lists/partial" "$aptdir/cache/archives/partial" "$aptdir/none.d"
-	[ -f "$aptdir/status" ] || : >"$aptdir/status"
-	[ -s "$aptdir/sources.list" ] && return 0
-	if [ -n "${KJ_DEBIAN_MIRROR:-}" ]; then
-		arch_uri="$KJ_DEBIAN_MIRROR -"
-	else
-		arch_uri=$(machine_archive) ||
-			die "cannot find the machine's Debian archive in /etc/apt/sources.list(.d): set KJ_DEBIAN_MIRROR (e.g. http://deb.debian.org/debian)"
-	fi
-	key=${arch_uri#* }
-	[ "$key" != - ] && [ -f "$key" ] || key=/usr/share/keyrings/debian-archive-keyring.gpg
-	[ -f "$key" ] || die "no Debian archive keyring ($key): apt-get install debian-archive-keyring"
-	echo "deb [signed-by=$key] ${arch_uri%% *} $suite main" >"$aptdir/sources.list.tmp"
-	mv "$aptdir/sources.list.tmp" "$aptdir/sources.list"
-}
-
-# apt-get update, retried: a mirror in the middle of a sync answers with
-# files of the wrong size for a minute or two.  Under a lock per suite:
-# two callers never update the same lists at once.
-apt_update() {
-	local i
-	for i in 1 2 3 4 5; do
-		if [ -n "$suite" ]; then
-			( flock 8 && apt-get "${apt[@]}" update -qq >&2 ) 8>"$aptdir/lock.update" && return 0
-		else
-			apt-get update -qq >&2 && return 0
-		fi
-		[ $i = 5 ] && break
-		echo "debian-pkg: apt-get update${suite:+ ($suite)} failed (try $i of 5), retrying" >&2
-		sleep $((i * 10))
-	done
-	return 1
-}
+# KJ_APT=(...): the apt-get/apt-cache options for the package's suite
+# (none: the machine's own configuration); tests/lib/apt-suite.sh
+. "$(dirname "$0")/apt-suite.sh"
+[ -z "$suite" ] || kj_apt_suite "$(cache_root)/apt/$suite"
+apt=("${KJ_APT[@]}") aptdir=$KJ_APTDIR
+apt_update() { kj_apt_update "${suite:-machine sources}"; }
 
 if [ -n "$suite" ]; then
-	suite_setup
+	kj_apt_suite_setup deb "$suite" || die "cannot write the sources list of Debian $suite"
 	# the lists of the suite, the first time
 	if ! ls "$aptdir/lists/"*_InRelease >/dev/null 2>&1 &&
 	   ! ls "$aptdir/lists/"*_Release >/dev/null 2>&1; then

@@ -129,89 +129,12 @@ if [ -n "$want" ]; then
 fi
 
 # ------------------------------------------------------------ apt access
+# KJ_APT=(...) naming $aptdir (tests/lib/apt-suite.sh)
+. "$(dirname "$0")/apt-suite.sh"
 aptdir="$KJ_CACHE/apt/$suite-src"
-apt=(-o "Dir::Etc::SourceList=$aptdir/sources.list"
-	-o "Dir::Etc::SourceParts=$aptdir/none.d"
-	-o Dir::Etc::Preferences=/nonexistent
-	-o "Dir::Etc::PreferencesParts=$aptdir/none.d"
-	-o "Dir::State::Lists=$aptdir/lists"
-	-o "Dir::State::status=$aptdir/status"
-	-o "Dir::Cache=$aptdir/cache"
-	-o Acquire::Languages=none)
-
-# machine_archive: "URI KEYRING" of the archive the machine's apt uses for
-# its own release (KEYRING "-" when the entry names none)
-machine_archive() {
-	local codename f
-	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-	[ -n "$codename" ] || return 1
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		# deb822 stanzas, blank-line separated: the first enabled "deb"
-		# one whose Suites holds the release itself
-		awk -v want="$codename" '
-			function stanza() {
-				if (t ~ /(^| )deb( |$)/ && (" " s " ") ~ (" " want " ") && u != "" && e != "no") {
-					print u, (k == "" ? "-" : k); done = 1; exit
-				}
-				t = s = u = k = e = ""
-			}
-			/^[ \t]*$/ { stanza(); next }
-			/^[ \t]*#/ { next }
-			tolower($1) == "types:" { $1 = ""; t = $0 }
-			tolower($1) == "suites:" { $1 = ""; s = $0 }
-			tolower($1) == "uris:" { u = $2 }
-			tolower($1) == "signed-by:" && $2 ~ /^\// { k = $2 }
-			tolower($1) == "enabled:" { e = tolower($2) }
-			END { if (!done) stanza() }
-		' "$f" | grep . && return 0
-	done
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -f "$f" ] || continue
-		# deb [options] URI SUITE COMPONENT...
-		awk -v want="$codename" '
-			$1 != "deb" { next }
-			{
-				i = 2
-				if ($2 ~ /^\[/) while (i <= NF && $i !~ /\]$/) i++
-				if ($2 ~ /^\[/) i++
-				if ($(i + 1) == want) { print $i, "-"; exit }
-			}
-		' "$f" | grep . && return 0
-	done
-	return 1
-}
-
-suite_setup() {
-	local a key
-	mkdir -p "$aptdir/lists/partial" "$aptdir/cache/archives/partial" "$aptdir/none.d"
-	[ -f "$aptdir/status" ] || : >"$aptdir/status"
-	[ -s "$aptdir/sources.list" ] && return 0
-	if [ -n "${KJ_DEBIAN_MIRROR:-}" ]; then
-		a="$KJ_DEBIAN_MIRROR -"
-	else
-		a=$(machine_archive) ||
-			die "cannot find the machine's Debian archive in /etc/apt/sources.list(.d): set KJ_DEBIAN_MIRROR (e.g. http://deb.debian.org/debian)"
-	fi
-	key=${a#* }
-	[ "$key" != - ] && [ -f "$key" ] || key=/usr/share/keyrings/debian-archive-keyring.gpg
-	[ -f "$key" ] || die "no Debian archive keyring ($key): apt-get install debian-archive-keyring"
-	echo "deb-src [signed-by=$key] ${a%% *} $suite main" >"$aptdir/sources.list.tmp"
-	mv "$aptdir/sources.list.tmp" "$aptdir/sources.list"
-}
-
-# apt-get update of the suite's Sources, retried (a mirror in the middle of
-# a sync), one at a time
-apt_update() {
-	local i
-	for i in 1 2 3 4 5; do
-		( flock 8 && apt-get "${apt[@]}" update -qq >&2 ) 8>"$aptdir/lock.update" && return 0
-		[ $i = 5 ] && break
-		msg "apt-get update ($suite-src) failed (try $i of 5), retrying"
-		sleep $((i * 10))
-	done
-	return 1
-}
+kj_apt_suite "$aptdir"
+apt=("${KJ_APT[@]}")
+apt_update() { kj_apt_update "$suite-src"; }
 
 # resolve: the Debian version to build (the highest the lists have that
 # matches $want, or the highest of all for a suite)
@@ -224,7 +147,7 @@ resolve() {
 		done | sort -V | tail -n1
 }
 
-suite_setup
+kj_apt_suite_setup deb-src "$suite" || die "cannot write the sources list of Debian $suite (sources)"
 ls "$aptdir/lists/"*_Sources* >/dev/null 2>&1 ||
 	apt_update || die "apt-get update for Debian $suite (sources) failed ($aptdir/sources.list)"
 ver=$(resolve)
@@ -283,23 +206,9 @@ mkdir -p "$KJ_CACHE/src"
 ) 7>"$KJ_CACHE/src/$SRCPKG.lock" || die "cannot fetch the source of $SRCPKG $ver"
 
 # ------------------------------------------------------------ the build
-exec 9>"$top/$key.lock"
-if ! flock -n 9; then
-	msg "waiting for another build of $key"
-	flock 9 || die "cannot lock $top/$key.lock"
-fi
-if [ -x "$out/kexec" ]; then   # built while we waited
-	echo "$out/kexec"
-	exit 0
-fi
-if [ -n "${KJ_RUN_ID:-}" ] && [ -f "$out/failed" ] && [ "$(cat "$out/failed")" = "$KJ_RUN_ID" ]; then
-	die "building $key failed earlier in this run, see $out/build.log"
-fi
-rm -rf "$out"
-mkdir -p "$out"
+. "$(dirname "$0")/build-lock.sh"
+kj_build_lock "$top" "$key" kexec "$key"
 work="$top/$key.build"
-rm -rf "$work"
-mkdir -p "$work"
 log="$out/build.log"
 t0=$SECONDS
 msg "building $SRCPKG $ver ($arch, static) in $work; log $log"
@@ -378,8 +287,7 @@ else
 		bad="$bin is not an $arch program (EI_CLASS ${h:8:2}, e_machine ${h:36:4})"
 fi
 if [ -n "$bad" ]; then
-	echo "${KJ_RUN_ID:-}" >"$out/failed"
-	rm -rf "$work"
+	kj_build_failed "$top" "$key"
 	msg "building $SRCPKG $ver ($arch) FAILED after $((SECONDS - t0))s ($bad); log kept in $log:"
 	grep -E 'PATCH FAILED' "$log" | sed 's/^/kexec-tools-src:   ! /' >&2 || true
 	tail -n 20 "$log" | sed 's/^/kexec-tools-src:   | /' >&2

@@ -159,24 +159,9 @@ if [ -s "$out/bzImage" ]; then
 fi
 
 # ------------------------------------------------------------ the build
-exec 9>"$top/$key.lock"
-if ! flock -n 9; then
-	msg "waiting for another build of $key"
-	flock 9 || die "cannot lock $top/$key.lock"
-fi
-if [ -s "$out/bzImage" ]; then   # built while we waited
-	echo "$out/bzImage"
-	exit 0
-fi
-if [ -n "${KJ_RUN_ID:-}" ] && [ -f "$out/failed" ] && [ "$(cat "$out/failed")" = "$KJ_RUN_ID" ]; then
-	die "building kernel $key failed earlier in this run, see $out/build.log"
-fi
-
-rm -rf "$out"
-mkdir -p "$out"
+. "$(dirname "$0")/../../lib/build-lock.sh"
+kj_build_lock "$top" "$key" bzImage "kernel $key"
 work="$top/$key.build"
-rm -rf "$work"
-mkdir -p "$work"
 log="$out/build.log"
 t0=$SECONDS
 msg "building kernel $key ($SRCPKG $version${suite:+ from Debian $suite}, ${#patches[@]} patches) in $work; log $log"
@@ -227,8 +212,7 @@ TIMEFORMAT='%R %U %S'
 { time ( build >"$log" 2>&1 ); } 2>"$out/times.tmp"
 rc=$?
 if [ $rc -ne 0 ] || [ ! -s "$work/o/arch/x86/boot/bzImage" ]; then
-	echo "${KJ_RUN_ID:-}" >"$out/failed"
-	rm -rf "$work"
+	kj_build_failed "$top" "$key"
 	msg "building kernel $key FAILED after $((SECONDS - t0))s; log kept in $log:"
 	grep -E 'FRAGMENT LINE DROPPED|PATCH FAILED|did not survive' "$log" | sed 's/^/kernels:   ! /' >&2
 	tail -n 20 "$log" | sed 's/^/kernels:   | /' >&2
