@@ -76,10 +76,24 @@ kj_busybox() {
 	echo "$dir/root/bin/busybox"
 }
 
-_kj_debian_kernel() { "$TOP_SRCDIR/tests/lib/debian-kernel.sh" "$1" | sed -n 1p; }
+# kj_stock_suite [LINE]: the --suite option of debian-kernel.sh for
+# Debian's stock kernel of Linux LINE (default $KJ_STOCK_LINE, the
+# runner's @LINE of a stock scenario): nothing for 6.1 (the machine's own
+# suite: Debian 12), trixie for 6.12, unstable for 7.2
+kj_stock_suite() {
+	case "${1:-${KJ_STOCK_LINE:-}}" in
+		''|6.1) ;;
+		6.12) echo "--suite=trixie" ;;
+		7.2) echo "--suite=unstable" ;;
+		*) kj_msg "no Debian suite has stock Linux ${1:-$KJ_STOCK_LINE} (6.1, 6.12, 7.2)"; return 1 ;;
+	esac
+}
+# _kj_debian_kernel SUITE-OPTION ARCH
+_kj_debian_kernel() { "$TOP_SRCDIR/tests/lib/debian-kernel.sh" $1 "$2" | sed -n 1p; }
 
 # kj_kernel_file SPEC: path of a kernel image on the host.
-#   debian-amd64 | debian-i386        Debian's stock bzImage (vmlinuz)
+#   debian-amd64 | debian-i386        Debian's stock bzImage (vmlinuz) of
+#                                     Linux $KJ_STOCK_LINE (kj_stock_suite)
 #   debian-amd64/vmlinux              the ELF vmlinux inside that bzImage
 #   built:jump-x86_64 | built:jump-i386
 #                                     a kernel built from Debian's
@@ -93,10 +107,11 @@ _kj_debian_kernel() { "$TOP_SRCDIR/tests/lib/debian-kernel.sh" "$1" | sed -n 1p;
 #                                     kernel is $KJ_BUILT_LINUX's (the runner's
 #                                     NAME@LINE scenario suffix), else 6.12
 kj_kernel_file() {
-	local spec=$1 f
+	local spec=$1 f suite
 	case "$spec" in
 		debian-amd64|debian-i386)
-			f=$(kj_memo "kernel-$spec" _kj_debian_kernel "${spec#debian-}") || return 1
+			suite=$(kj_stock_suite) || return 1
+			f=$(kj_memo "kernel-$spec${KJ_STOCK_LINE:+-$KJ_STOCK_LINE}" _kj_debian_kernel "$suite" "${spec#debian-}") || return 1
 			[ -f "$f" ] || { kj_msg "no kernel image for $spec"; return 1; }
 			echo "$f" ;;
 		debian-amd64/vmlinux|debian-i386/vmlinux)
@@ -609,31 +624,44 @@ kj_kernel() {
 	kj_install "$f" "$2"
 }
 
-_kj_debian_moddir() { "$TOP_SRCDIR/tests/lib/debian-kernel.sh" "$1" | sed -n 2p; }
+# _kj_debian_moddir SUITE-OPTION ARCH: "MODDIR BUILTIN" (debian-kernel.sh's
+# second and third lines: paths under the cache, no spaces)
+_kj_debian_moddir() { "$TOP_SRCDIR/tests/lib/debian-kernel.sh" $1 "$2" | sed -n '2{h;d};3{H;x;s/\n/ /p}'; }
 
 # kj_modules SPEC MODULE...: kernel modules of SPEC's kernel (debian-amd64,
 # debian-i386) and everything they depend on, for the guest helper
 # kj_load_modules, which insmods them in order (dependencies first).  E.g.
-# virtio_pci virtio_blk for a -drive if=virtio disk.
+# virtio_pci virtio_blk for a -drive if=virtio disk.  A module built into
+# the kernel (modules.builtin) needs nothing; MODULE? is one that only some
+# kernels have (taken where it exists, else nothing).
 kj_modules() {
-	local spec=$1 moddir m
+	local spec=$1 moddir builtin m suite
 	shift
 	case "$spec" in
 		debian-amd64|debian-i386) ;;
 		*) kj_msg "kj_modules: no modules for kernel $spec"; return 1 ;;
 	esac
-	moddir=$(kj_memo "moddir-$spec" _kj_debian_moddir "${spec#debian-}") || return 1
+	suite=$(kj_stock_suite) || return 1
+	read -r moddir builtin < <(kj_memo "moddir2-$spec${KJ_STOCK_LINE:+-$KJ_STOCK_LINE}" _kj_debian_moddir "$suite" "${spec#debian-}")
+	[ -n "$moddir" ] && [ -n "$builtin" ] || { kj_msg "kj_modules: no modules directory for $spec"; return 1; }
 	mkdir -p "$ROOT/lib/modules/kj"
 	touch "$ROOT/kj/modules"
 	for m in "$@"; do
-		_kj_module "$moddir" "$m" || return 1
+		_kj_module "$moddir" "$builtin" "$m" || return 1
 	done
 }
+# _kj_module MODDIR BUILTIN NAME: NAME and its dependencies; nothing for a
+# module built into the kernel (in BUILTIN, its modules.builtin: Debian's
+# 7.2 has virtio_pci built in, 6.1 and 6.12 have it as a module)
 _kj_module() {
-	local moddir=$1 name=${2//-/_} f dep
+	local moddir=$1 builtin=$2 name=${3//-/_} f dep optional=no
+	case "$name" in *'?') name=${name%'?'} optional=yes ;; esac
 	grep -qx "$name" "$ROOT/kj/modules" && return 0
 	f=$(find "$moddir/kernel" \( -name "$name.ko*" -o -name "${name//_/-}.ko*" \) | sed -n 1p)
-	[ -n "$f" ] || { kj_msg "module $name not found in $moddir"; return 1; }
+	if [ -z "$f" ] && { [ $optional = yes ] || tr '-' '_' <"$builtin" | grep -q "/$name\.ko$"; }; then
+		return 0
+	fi
+	[ -n "$f" ] || { kj_msg "module $name not found in $moddir (nor built in: $builtin)"; return 1; }
 	case "$f" in
 		*.ko) cp "$f" "$ROOT/lib/modules/kj/$name.ko" ;;
 		*.ko.xz) xz -dc "$f" >"$ROOT/lib/modules/kj/$name.ko" ;;
@@ -642,7 +670,7 @@ _kj_module() {
 	esac
 	for dep in $(readelf -p .modinfo "$ROOT/lib/modules/kj/$name.ko" 2>/dev/null |
 		sed -n 's/.*depends=//p' | tr ',' ' '); do
-		_kj_module "$moddir" "$dep" || return 1
+		_kj_module "$moddir" "$builtin" "$dep" || return 1
 	done
 	grep -qx "$name" "$ROOT/kj/modules" || echo "$name" >>"$ROOT/kj/modules"
 }
