@@ -1,6 +1,8 @@
 #!/bin/bash
-# Unpack Debian's stock kernel for an architecture and print two lines:
-#   the vmlinuz path and the modules directory (lib/modules/VERSION).
+# Unpack Debian's stock kernel for an architecture and print three lines:
+#   the vmlinuz path, the modules directory (lib/modules/VERSION, with
+#   kernel/) and the path of its modules.builtin (the modules built into
+#   the image: no .ko for them).
 #
 #   debian-kernel.sh [--cached] [--suite SUITE] amd64|i386
 #
@@ -39,10 +41,11 @@ real=$(dpkg-deb -f "$metadir"/*.deb Depends | tr ',' '\n' | sed -n 's/^ *\(linux
 dir=$("$here/debian-pkg.sh" "${opts[@]}" "$real:$arch")
 dirs=("$dir")
 # Debian 14's packaging (unstable's 7.x): linux-image-VERSION holds no
-# files; the image is in linux-binary-VERSION (usr/lib/modules/V/vmlinuz)
-# and the modules in linux-modules-VERSION (usr/lib/modules/V/kernel)
+# files; the image is in linux-binary-VERSION (usr/lib/modules/V/vmlinuz),
+# the modules in linux-modules-VERSION (usr/lib/modules/V/kernel), config,
+# System.map and modules.builtin in linux-base-VERSION
 for dep in $(dpkg-deb -f "$dir"/*.deb Depends | tr ',|' '\n\n' |
-	sed -n 's/^ *\(linux-\(binary\|modules\)-[0-9][^ ]*\).*/\1/p'); do
+	sed -n 's/^ *\(linux-\(binary\|modules\|base\)-[0-9][^ ]*\).*/\1/p'); do
 	dirs+=("$("$here/debian-pkg.sh" "${opts[@]}" "$dep:$arch")")
 done
 # first PATH...: the first of the (globbed) paths that exists
@@ -52,11 +55,15 @@ first() {
 		if [ -e "$f" ]; then echo "$f"; return 0; fi
 	done
 }
-vmlinuz='' moddir=''
+vmlinuz='' moddir='' builtin=''
 for d in "${dirs[@]}"; do
 	[ -n "$vmlinuz" ] || vmlinuz=$(first "$d"/root/boot/vmlinuz-* "$d"/root/usr/lib/modules/*/vmlinuz)
 	[ -n "$moddir" ] || moddir=$(first "$d"/root/lib/modules/*/kernel "$d"/root/usr/lib/modules/*/kernel)
+	[ -n "$builtin" ] || builtin=$(first "$d"/root/lib/modules/*/modules.builtin "$d"/root/usr/lib/modules/*/modules.builtin)
 done
 [ -n "$vmlinuz" ] || die "no /boot/vmlinuz-* (or usr/lib/modules/*/vmlinuz) in $real"
+[ -n "$moddir" ] || die "no lib/modules/*/kernel (or usr/lib/modules/*/kernel) in $real"
+[ -n "$builtin" ] || die "no modules.builtin in $real or the packages it depends on"
 echo "$vmlinuz"
 echo "${moddir%/kernel}"
+echo "$builtin"
