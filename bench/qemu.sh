@@ -1,7 +1,7 @@
 #!/bin/bash
 # The QEMU benchmarks (issue 11), for bench/run:
 #
-#   bench/qemu.sh load|exec|jump|hibernate
+#   bench/qemu.sh load|exec|jump|machines|hibernate
 #
 # Each runs scenarios of bench/scenarios/ with the e2e runner (see
 # bench/e2e.sh and tests/e2e/README: QEMU TCG, one CPU, Debian's kernels
@@ -13,6 +13,9 @@
 #   exec       one guest per run and tool (bench-exec-x86_64)
 #   jump       one guest per run and arch (bench-jump-x86_64, -i386), ours
 #              only (kexec-tools cannot make the round trip: a NOTE line)
+#   machines   one guest per run and machine: the x86_64 round trip on
+#              6.12 and 7.2, SeaBIOS and OVMF, 1 and 4 CPUs (bench-jump-x86_64
+#              and its variants @7.2, +ovmf, +smp4), as ratios to the base
 #   hibernate  one machine (two QEMU starts) per run and saver:
 #              bench-hib-kdump, -makedumpfile, -cp, -swsusp
 # A failed run is reported and left out; the exit status is non-zero when
@@ -43,6 +46,12 @@ one() {
 	bench_e2e "$@" || failed=$((failed + 1))
 }
 
+# machine_lines LINES FIGURE IMPL REF: a jump run's BENCH lines as those
+# of FIGURE, implementation IMPL, against REF
+machine_lines() {
+	sed "s/ figure=[^ ]* impl=[^ ]* / figure=$2 impl=$3 ref=$4 /" <<<"$1"
+}
+
 case "${1:-}" in
 	load)
 		# all runs in one boot (the guest loops)
@@ -60,6 +69,27 @@ case "${1:-}" in
 			done
 		done
 		echo "NOTE jump: kexec-tools not measured: it cannot make the round trip on these kernels (its --load-jump-back-helper in B says 'Please specify jump back entry in command line', e2e COMPARE run of jump-roundtrip-*; with B loaded by kexec-tools and our helper in B, A never comes back: tried, x86_64 and i386)" ;;
+	machines)
+		# the round trip of jump-roundtrip-x86_64 on each machine of
+		# issue 20, one dimension changed at a time from the base (6.12,
+		# SeaBIOS, 1 CPU): each variant's BENCH lines become the figure
+		# of its dimension, impl = its value, ref = the base's value
+		# (report.py: ratio = variant / base); the base's run counts in
+		# all three figures
+		for r in $(seq "$runs"); do
+			for v in "" @7.2 +ovmf +smp4; do
+				BENCH_TAG=machines one bench-jump-x86_64$v "$r" >"$BENCH_WORK/machine.lines" || continue
+				lines=$(cat "$BENCH_WORK/machine.lines")
+				case "$v" in
+					'') machine_lines "$lines" rt-line 6.12 6.12
+					    machine_lines "$lines" rt-firmware seabios seabios
+					    machine_lines "$lines" rt-cpus 1cpu 1cpu ;;
+					@7.2) machine_lines "$lines" rt-line 7.2 6.12 ;;
+					+ovmf) machine_lines "$lines" rt-firmware ovmf seabios ;;
+					+smp4) machine_lines "$lines" rt-cpus 4cpu 1cpu ;;
+				esac
+			done
+		done ;;
 	hibernate)
 		for r in $(seq "$runs"); do
 			for s in ${BENCH_HIB_SAVERS:-kdump makedumpfile cp swsusp}; do
@@ -67,7 +97,7 @@ case "${1:-}" in
 			done
 		done ;;
 	*)
-		echo "usage: qemu.sh load|exec|jump|hibernate" >&2
+		echo "usage: qemu.sh load|exec|jump|machines|hibernate" >&2
 		exit 2 ;;
 esac
 [ "$failed" -eq 0 ] || { msg "$1: $failed run(s) failed"; exit 1; }

@@ -10,6 +10,8 @@ NOTES: "part: text" lines, one per part not measured (or partly).
 Groups the values by (figure, where, metric, impl): median, min, max and
 the number of runs; for each (figure, where, metric) the ratio of ours to
 every other implementation (medians; the implementation named "ours").
+A figure whose lines say ref=R compares machines, not tools (bench/qemu.sh
+machines): its ratios are every other implementation's median over R's.
 Prints the table on stdout and writes JSON_OUT.
 """
 import json
@@ -60,16 +62,22 @@ def main():
             notes.append({"part": part, "note": text})
 
     groups = {}
+    refs = {}  # (figure, where) -> the implementation its ratios are against
     for r in parse(raw):
+        if "ref" in r:
+            refs[(r["figure"], r["where"])] = r["ref"]
         key = (r["figure"], r["where"], r["metric"], r["impl"])
         g = groups.setdefault(key, {"unit": r["unit"], "values": [], "runs": []})
         g["values"].append(r["value"])
         g["runs"].append(r["run"])
 
+    def ref_of(fig, where):
+        return refs.get((fig, where), "ours")
+
     figures = []
-    # ours first in each (figure, where, metric)
-    for (fig, where, metric, impl), g in sorted(groups.items(),
-                                                key=lambda kv: kv[0][:3] + (kv[0][3] != "ours", kv[0][3])):
+    # the reference (ours) first in each (figure, where, metric)
+    for (fig, where, metric, impl), g in sorted(
+            groups.items(), key=lambda kv: kv[0][:3] + (kv[0][3] != ref_of(*kv[0][:2]), kv[0][3])):
         v = g["values"]
         figures.append({
             "figure": fig, "where": where, "metric": metric, "impl": impl,
@@ -80,10 +88,15 @@ def main():
     ratios = []
     med = {(f["figure"], f["where"], f["metric"], f["impl"]): f for f in figures}
     for f in figures:
-        if f["impl"] == "ours":
+        ref = ref_of(f["figure"], f["where"])
+        if f["impl"] == ref:
             continue
-        o = med.get((f["figure"], f["where"], f["metric"], "ours"))
-        if o and f["median"]:
+        o = med.get((f["figure"], f["where"], f["metric"], ref))
+        if ref != "ours":
+            if o and o["median"]:
+                ratios.append({"figure": f["figure"], "where": f["where"], "metric": f["metric"],
+                               "ref": ref, "this": f["impl"], "ratio": f["median"] / o["median"]})
+        elif o and f["median"]:
             ratios.append({"figure": f["figure"], "where": f["where"], "metric": f["metric"],
                            "theirs": f["impl"], "ratio": o["median"] / f["median"]})
 
@@ -99,7 +112,8 @@ def main():
             return "%.1f" % x
         return "%.3g" % x
 
-    print("kexec-jump benchmarks: median (min-max) of n runs; ratio = ours / theirs (medians)")
+    print("kexec-jump benchmarks: median (min-max) of n runs; ratio = ours / theirs (medians),"
+          " or this machine / the reference machine (rt-* figures)")
     for k in ("cpu", "qemu", "host kernel", "compiler", "guest kernels", "sources", "date", "runs"):
         if k in machine:
             print("  %s: %s" % (k, machine[k]))
@@ -114,9 +128,12 @@ def main():
             print()
         last = gk
         r = ""
+        for x in ratios:
+            if "ref" in x and (x["figure"], x["where"], x["metric"], x["this"]) == gk + (f["impl"],):
+                r = "%.3gx of %s" % (x["ratio"], x["ref"])
         if f["impl"] != "ours":
             for x in ratios:
-                if (x["figure"], x["where"], x["metric"], x["theirs"]) == gk + (f["impl"],):
+                if "theirs" in x and (x["figure"], x["where"], x["metric"], x["theirs"]) == gk + (f["impl"],):
                     better = (x["ratio"] < 1) == lower_is_better(f["unit"])
                     r = "%.3gx%s" % (x["ratio"], "" if x["ratio"] == 1 else
                                      (" (ours better)" if better else " (ours worse)"))

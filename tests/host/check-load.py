@@ -446,6 +446,15 @@ def main():
         c.fail("boot-params", f"expected one zero page with HdrS at 0x202, found {len(bps)}: "
                + ", ".join(f"{s}+{o:#x}" for s, o in bps))
     if bp_addr is not None:
+        rd_img = u32(bp, 0x218) | (u32(bp, 0x0C0) << 32)
+        rd_size = u32(bp, 0x21C) | (u32(bp, 0x0C4) << 32)
+        # With the EFI state the new kernel always gets an initrd and
+        # initrdmem= naming it (kexec/arch/x86/linux.c, efi_initrd_guard:
+        # the EFI stub's initrd table is stale)
+        efi_passed = bool(a.root) and a.efi != "no" and efi_facts(a.root)[0] is not None
+        want_cl = a.cmdline
+        if efi_passed:
+            want_cl += (" " if want_cl else "") + f"initrdmem={rd_img:#x},{rd_size:#x}"
         cl_ptr = u32(bp, 0x228) | (u32(bp, 0x0C8) << 32)
         cl_seg = [s for s in segs if s.contains(cl_ptr)]
         if not cl_seg:
@@ -457,14 +466,12 @@ def main():
                 c.fail("cmdline", f"command line at {cl_ptr:#x} is not NUL-terminated in {cl_seg[0]}")
             else:
                 got = raw[:nul].decode("latin-1")
-                c.check("cmdline", got == a.cmdline, f"{got!r} at {cl_ptr:#x}",
-                        f"command line at {cl_ptr:#x} is {got!r}, expected {a.cmdline!r}")
+                c.check("cmdline", got == want_cl, f"{got!r} at {cl_ptr:#x}",
+                        f"command line at {cl_ptr:#x} is {got!r}, expected {want_cl!r}")
                 limit = u32(bp, 0x238) if u16(bp, 0x206) >= 0x206 else 255
                 c.check("cmdline-size", nul <= limit, f"{nul} <= cmdline_size {limit}",
                         f"command line {nul} bytes > kernel's cmdline_size {limit}")
 
-        rd_img = u32(bp, 0x218) | (u32(bp, 0x0C0) << 32)
-        rd_size = u32(bp, 0x21C) | (u32(bp, 0x0C4) << 32)
         if a.initrd:
             want = (iseg.mem if iseg else None, len(initrd))
             c.check("ramdisk", (rd_img, rd_size) == want,
@@ -476,6 +483,15 @@ def main():
             c.check("ramdisk-max", rd_img + rd_size - 1 <= maxrd or bool(above4g),
                     f"initrd end {rd_img + rd_size - 1:#x} allowed (initrd_addr_max {maxrd:#x})",
                     f"initrd end {rd_img + rd_size - 1:#x} above initrd_addr_max {maxrd:#x}")
+        elif efi_passed:
+            rseg = [x for x in segs if x.contains(rd_img) and x.contains(rd_img + rd_size - 1)] \
+                if rd_size else []
+            data = rseg[0].read(rd_img, rd_size) if rseg else b""
+            c.check("ramdisk", data.startswith(b"070701") and b"TRAILER!!!\0" in data
+                    and len(data) <= 512,
+                    f"the empty initramfs at {rd_img:#x} ({rd_size} bytes, EFI state passed)",
+                    f"EFI state passed without --initrd: ramdisk_image/size {rd_img:#x}/{rd_size:#x}"
+                    " is not an empty newc archive")
         else:
             c.check("ramdisk", rd_img == 0 and rd_size == 0, "no initrd",
                     f"no initrd given but ramdisk_image/size = {rd_img:#x}/{rd_size:#x}")

@@ -208,6 +208,9 @@ load_and_check iomem-fallback x86_64 "$K64" "$work/root-iomem" -- \
 newroot --efi "$work/root-efi"
 load_and_check efi-load x86_64 "$K64" "$work/root-efi" -- \
 	-c -l "$K64" --initrd="$INITRD" --append="$CMDLINE"
+# without --initrd: the empty initramfs and initrdmem= (efi_initrd_guard)
+load_and_check efi-no-initrd x86_64 "$K64" "$work/root-efi" -- \
+	-c -l "$K64" --append="$CMDLINE"
 CHECK_ARGS="--efi no" load_and_check efi-noefi x86_64 "$K64" "$work/root-efi" -- \
 	-c -l --noefi "$K64" --initrd="$INITRD" --append="$CMDLINE"
 case_efi_dry_run() {

@@ -247,6 +247,62 @@ static bool pass_efi(const struct kj_load_input *in, const struct kernel_layout 
 	return true;
 }
 
+/*
+ * The EFI stub's initrd table, when the next kernel gets this one's EFI
+ * state.  A kernel whose initrd the EFI stub loaded (OVMF's -initrd,
+ * systemd-boot, any LoadFile2 initrd) finds it through a
+ * LINUX_EFI_INITRD_MEDIA_GUID configuration table that the stub put in
+ * EFI loader data: memory this kernel freed and reuses once booted, while
+ * the firmware's configuration table, handed on in SETUP_EFI, still points
+ * there.  The next kernel reads that table in efi_config_parse_tables()
+ * unless its phys_initrd_size is already set (initrdmem=), and from 7.x
+ * (drivers/firmware/efi/efi.c, "tbl->base = tbl->size = 0") also writes
+ * 16 zero bytes to it: into whatever lies there now.  After a plain
+ * kexec that is memory of the new kernel's own (its initrd, say); after a
+ * kexec jump it is kernel A's, outside B's window (seen: a page of
+ * busybox's text in A's page cache, every new process crashing after the
+ * return); and where the boot_params have no initrd, 6.12 and 7.2 take
+ * the stale base and size as the initrd.  So with the EFI state, the new
+ * kernel always gets an initrd, and initrdmem= naming it: the user's, or an
+ * empty initramfs (the newc trailer alone, unpacked as nothing).  The
+ * kernel's own kexec_file_load(2) hands on the same table and has no such
+ * guard (its initrd address is the kernel's choice, unknown here).
+ */
+static const char EMPTY_NEWC[] = "070701" "00000000" "00000000" "00000000" "00000000"
+				 "00000001" "00000000" "00000000" "00000000" "00000000"
+				 "00000000" "00000000" "0000000B" "00000000" "TRAILER!!!";
+
+static int efi_initrd_guard(struct kj_plan *plan, const struct kernel_layout *k, char **line,
+			    size_t max,
+			    uint64_t *initrd_addr, uint64_t *initrd_size, struct kj_error *err)
+{
+	char value[48];
+
+	if (!*initrd_size) {
+		/* the trailer, its NUL and padding to 4 bytes: 124 */
+		size_t n = align_up(sizeof(EMPTY_NEWC), 4);
+		uint8_t *b = plan_alloc(plan, n, "empty initramfs", err);
+
+		if (!b)
+			return -1;
+		memset(b, 0, n);
+		memcpy(b, EMPTY_NEWC, sizeof(EMPTY_NEWC));
+		if (plan_find_space(plan, space_top_down(n, KJ_PAGE_SIZE,
+							 range_from_bounds(LOW_1M, k->initrd_end_max)),
+				    initrd_addr) < 0)
+			return kj_fail(err, KJ_EXIT_NOROOM,
+				       "no room below 0x%" PRIx64 " for the empty initramfs the EFI state needs",
+				       k->initrd_end_max);
+		if (plan_add(plan, "empty initramfs (EFI initrd table guard)", b, n, *initrd_addr,
+			     KJ_PAGE_SIZE, err) < 0)
+			return -1;
+		*initrd_size = n;
+	}
+	snprintf(value, sizeof(value), "0x%" PRIx64 ",0x%" PRIx64, *initrd_addr, *initrd_size);
+	plan_note(plan, "efi: initrdmem=%s (the EFI stub's initrd table is stale)", value);
+	return cmdline_set_param(line, "initrdmem", value, max, NULL, err);
+}
+
 /* The zero page, the command line right after it, then (8-aligned) the RNG
  * seed setup_data and, for an EFI machine, the SETUP_EFI setup_data and
  * the runtime map: one segment below 4 GiB.  bpi comes with the kernel's
@@ -338,7 +394,7 @@ int x86_linux_plan(const struct kj_load_input *in, struct kj_plan *plan,
 	struct bootparam_input bpi;
 	struct jump_ctx jump;
 	struct crash_ctx crash;
-	uint64_t initrd_addr = 0, bp_addr, pg_addr;
+	uint64_t initrd_addr = 0, initrd_size = in->initrd_size, bp_addr, pg_addr;
 	size_t patch_off = 0;
 	char *line = NULL;
 	/* A Linux kernel B jumped to with preserve-context is confined. */
@@ -353,6 +409,8 @@ int x86_linux_plan(const struct kj_load_input *in, struct kj_plan *plan,
 	if (in->initrd_size &&
 	    place_initrd(in, plan, k, !crashing && !confine, &initrd_addr, err) < 0)
 		goto out;
+	if (efi && efi_initrd_guard(plan, k, &line, k->cmdline_max, &initrd_addr, &initrd_size, err) < 0)
+		goto out;
 	if (crashing && (crash_begin(plan, sys, &crash, err) < 0 ||
 			 crash_cmdline(&line, &crash, k->cmdline_max, err) < 0 ||
 			 (!efi && crash_acpi_rsdp(&line, sys->efi.acpi_rsdp, k->cmdline_max, err) < 0)))
@@ -366,7 +424,7 @@ int x86_linux_plan(const struct kj_load_input *in, struct kj_plan *plan,
 	bpi.header_end = k->header_end;
 	bpi.e820 = crashing ? &crash.map : confine ? &jump.b_map : &sys->mm;
 	bpi.initrd_addr = initrd_addr;
-	bpi.initrd_size = in->initrd_size;
+	bpi.initrd_size = initrd_size;
 	if (add_boot_params(in, plan, efi, &bpi, line, &bp_addr, err) < 0)
 		goto out;
 
