@@ -49,7 +49,8 @@ set -uo pipefail
 
 recipe=2   # bump when the build steps change in a way the key cannot see
 
-KDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# -P: the real directory, also when called through bench/e2e.sh's links
+KDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 E2E_DIR=$(cd "$KDIR/.." && pwd)
 TOP_SRCDIR=$(cd "$E2E_DIR/../.." && pwd)
 KJ_CACHE=${KJ_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kexec-jump}
