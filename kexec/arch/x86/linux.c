@@ -255,9 +255,9 @@ static bool pass_efi(const struct kj_load_input *in, const struct kernel_layout 
  * EFI loader data: memory this kernel freed and reuses once booted, while
  * the firmware's configuration table, handed on in SETUP_EFI, still points
  * there.  The next kernel reads that table in efi_config_parse_tables()
- * unless its phys_initrd_size is already set (initrdmem=), and from 7.x
- * (drivers/firmware/efi/efi.c, "tbl->base = tbl->size = 0") also writes
- * 16 zero bytes to it: into whatever lies there now.  After a plain
+ * unless its phys_initrd_size is already set (initrdmem=); 7.2, unlike
+ * 6.12, also writes 16 zero bytes to it (drivers/firmware/efi/efi.c,
+ * "tbl->base = tbl->size = 0"): into whatever lies there now.  After a plain
  * kexec that is memory of the new kernel's own (its initrd, say); after a
  * kexec jump it is kernel A's, outside B's window (seen: a page of
  * busybox's text in A's page cache, every new process crashing after the
@@ -273,8 +273,8 @@ static const char EMPTY_NEWC[] = "070701" "00000000" "00000000" "00000000" "0000
 				 "00000000" "00000000" "0000000B" "00000000" "TRAILER!!!";
 
 static int efi_initrd_guard(struct kj_plan *plan, const struct kernel_layout *k, char **line,
-			    size_t max,
-			    uint64_t *initrd_addr, uint64_t *initrd_size, struct kj_error *err)
+			    size_t max, uint64_t *initrd_addr, uint64_t *initrd_size,
+			    struct kj_error *err)
 {
 	char value[48];
 
