@@ -51,8 +51,11 @@ void cmdline_remove_param(char *line, const char *name)
 	*w = '\0';
 }
 
+/* Parameters that describe the running kernel's own boot, never the next
+ * one's: initrdmem= names where this kernel's initrd was (a loader's, or
+ * ours, kexec/arch/x86/linux.c efi_initrd_guard), memory reused since. */
 static const char *const running_boot_only[] = {
-	"BOOT_IMAGE", "crashkernel", "kexec_jump_back_entry", "elfcorehdr",
+	"BOOT_IMAGE", "crashkernel", "kexec_jump_back_entry", "elfcorehdr", "initrdmem",
 };
 
 int cmdline_build(const char *reused, const char *given, size_t max_len, char **out,

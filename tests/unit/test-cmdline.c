@@ -36,6 +36,12 @@ static void drops_running_boot_params(void **state)
 				       "crashkernel=1G@16M c", NULL, 2047, &out, &err), 0);
 	assert_string_equal(out, "a b c");
 	free(out);
+	/* initrdmem= (given to a kernel booted with the EFI state) names the
+	 * running kernel's initrd */
+	assert_int_equal(cmdline_build("initrdmem=0x5dcb000,0x234f00 root=/dev/vda", "quiet", 2047,
+				       &out, &err), 0);
+	assert_string_equal(out, "root=/dev/vda quiet");
+	free(out);
 }
 
 static void quoted_values(void **state)
