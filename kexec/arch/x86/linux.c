@@ -188,8 +188,24 @@ static int add_initrd(const struct kj_load_input *in, struct kj_plan *plan, uint
 	return 0;
 }
 
-/* The initrd: top down below the kernel's initrd_addr_max, or anywhere
- * when the kernel takes one above 4 GiB; in pieces where that helps
+/* Where an initrd of size bytes goes: top down below the kernel's
+ * initrd_addr_max, or anywhere when the kernel takes one above 4 GiB. */
+static int initrd_space(struct kj_plan *plan, const struct kernel_layout *k, uint64_t size,
+			uint64_t *addr)
+{
+	if (plan_find_space(plan, space_top_down(size, KJ_PAGE_SIZE,
+						 range_from_bounds(LOW_1M, k->initrd_end_max)),
+			    addr) == 0)
+		return 0;
+	if (k->initrd_above_4g_ok &&
+	    plan_find_space(plan, space_top_down(size, KJ_PAGE_SIZE,
+						 range_from_bounds(LOW_1M, UINT64_MAX)),
+			    addr) == 0)
+		return 0;
+	return -1;
+}
+
+/* The initrd: where initrd_space() finds room; in pieces where that helps
  * (add_initrd) unless a crash or kexec jump plan adds segments of its own
  * later (may_spread false). */
 static int place_initrd(const struct kj_load_input *in, struct kj_plan *plan,
@@ -198,13 +214,7 @@ static int place_initrd(const struct kj_load_input *in, struct kj_plan *plan,
 {
 	uint64_t hi = k->initrd_end_max;
 
-	if (plan_find_space(plan, space_top_down(in->initrd_size, KJ_PAGE_SIZE,
-						 range_from_bounds(LOW_1M, hi)),
-			    addr) < 0 &&
-	    !(k->initrd_above_4g_ok &&
-	      plan_find_space(plan, space_top_down(in->initrd_size, KJ_PAGE_SIZE,
-						   range_from_bounds(LOW_1M, UINT64_MAX)),
-			      addr) == 0))
+	if (initrd_space(plan, k, in->initrd_size, addr) < 0)
 		return kj_fail(err, KJ_EXIT_NOROOM,
 			       "%s: no room for the initrd (%zu KiB) in RAM below 0x%" PRIx64
 			       " and within 0x%" PRIx64 "-0x%" PRIx64, in->o->initrds[0],
@@ -287,11 +297,9 @@ static int efi_initrd_guard(struct kj_plan *plan, const struct kernel_layout *k,
 			return -1;
 		memset(b, 0, n);
 		memcpy(b, EMPTY_NEWC, sizeof(EMPTY_NEWC));
-		if (plan_find_space(plan, space_top_down(n, KJ_PAGE_SIZE,
-							 range_from_bounds(LOW_1M, k->initrd_end_max)),
-				    initrd_addr) < 0)
+		if (initrd_space(plan, k, n, initrd_addr) < 0)
 			return kj_fail(err, KJ_EXIT_NOROOM,
-				       "no room below 0x%" PRIx64 " for the empty initramfs the EFI state needs",
+				       "no room below 0x%" PRIx64 " (initrd_addr_max) for the empty initramfs the EFI state needs",
 				       k->initrd_end_max);
 		if (plan_add(plan, "empty initramfs (EFI initrd table guard)", b, n, *initrd_addr,
 			     KJ_PAGE_SIZE, err) < 0)
