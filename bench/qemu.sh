@@ -46,10 +46,10 @@ one() {
 	bench_e2e "$@" || failed=$((failed + 1))
 }
 
-# machine_lines LINES FIGURE IMPL REF: a jump run's BENCH lines as those
-# of FIGURE, implementation IMPL, against REF
+# machine_lines FILE FIGURE IMPL REF: a jump run's BENCH lines (FILE) as
+# those of FIGURE, implementation IMPL, against REF
 machine_lines() {
-	sed "s/ figure=[^ ]* impl=[^ ]* / figure=$2 impl=$3 ref=$4 /" <<<"$1"
+	sed "s/ figure=[^ ]* impl=[^ ]* / figure=$2 impl=$3 ref=$4 /" "$1"
 }
 
 case "${1:-}" in
@@ -78,8 +78,8 @@ case "${1:-}" in
 		# all three figures
 		for r in $(seq "$runs"); do
 			for v in "" @7.2 +ovmf +smp4; do
-				BENCH_TAG=machines one bench-jump-x86_64$v "$r" >"$BENCH_WORK/machine.lines" || continue
-				lines=$(cat "$BENCH_WORK/machine.lines")
+				lines=$BENCH_WORK/machine.lines
+				BENCH_TAG=machines one bench-jump-x86_64$v "$r" >"$lines" || continue
 				case "$v" in
 					'') machine_lines "$lines" rt-line 6.12 6.12
 					    machine_lines "$lines" rt-firmware seabios seabios
