@@ -15,7 +15,7 @@
 FUZZ_SECONDS = 60
 
 FUZZ_NAMES = bzimage elf core resume memmap cmdline plan stage freepages \
-	vmcoreinfo dmesg swapmap decompress purgatory efi kcore
+	vmcoreinfo dmesg swapmap decompress purgatory efi kcore fsstate
 
 FUZZ_PROGS = \
 	fuzz/fuzz-bzimage \
@@ -33,7 +33,8 @@ FUZZ_PROGS = \
 	fuzz/fuzz-decompress \
 	fuzz/fuzz-purgatory \
 	fuzz/fuzz-efi \
-	fuzz/fuzz-kcore
+	fuzz/fuzz-kcore \
+	fuzz/fuzz-fsstate
 
 FUZZ_PROG_OBJS = \
 	fuzz/fuzz-bzimage.fuzzo \
@@ -51,7 +52,8 @@ FUZZ_PROG_OBJS = \
 	fuzz/fuzz-decompress.fuzzo \
 	fuzz/fuzz-purgatory.fuzzo \
 	fuzz/fuzz-efi.fuzzo \
-	fuzz/fuzz-kcore.fuzzo
+	fuzz/fuzz-kcore.fuzzo \
+	fuzz/fuzz-fsstate.fuzzo
 
 # libkexec.a's, libkdump.a's and libkj.a's sources, as objects of the fuzz build; the
 # headers among them become empty stamps (*.fuzzh), left out of the archive.
@@ -85,6 +87,7 @@ EXTRA_DIST += \
 	fuzz/fuzz-purgatory.c \
 	fuzz/fuzz-efi.c \
 	fuzz/fuzz-kcore.c \
+	fuzz/fuzz-fsstate.c \
 	fuzz/seeds.sh \
 	fuzz/mkseeds.py \
 	fuzz/run.sh

@@ -128,6 +128,46 @@ if [ -r /sys/kernel/boot_params/data ]; then
 	efi_seed host-bp "" "0x0" "0x0" "0x1000" "0x0" "0x1" "0x0" /sys/kernel/boot_params/data
 fi
 
+# ---- file systems (fsstate): flags byte (bit 0: the target fixes the
+# checksums), then the start of a file system, as far as its superblock
+# reaches (4 KiB, btrfs 68 KiB), made by the real mkfs tools
+# (absent tools: no such seed; the unit test fails then).  The XFS one has
+# its log in AG 0 (block 6), shrunk to 2 blocks so that it lies in the
+# seed, and a dirty twin; the ext4 one also as needs_recovery.
+fs_seed() { # SEEDNAME FLAGS FILE BYTES
+	mkdir -p "$corpus/fsstate"
+	{ printf "\\$(printf '%03o' "$2")"; head -c "$4" "$3"; } >"$corpus/fsstate/$1"
+}
+if command -v mkfs.ext4 >/dev/null; then
+	truncate -s 8M "$tmp/fs-ext4" && mkfs.ext4 -q -F "$tmp/fs-ext4" >/dev/null 2>&1 &&
+		fs_seed ext4 0 "$tmp/fs-ext4" 4096 && fs_seed ext4-fixed 1 "$tmp/fs-ext4" 4096
+	if command -v debugfs >/dev/null &&
+		debugfs -w -R 'feature needs_recovery' "$tmp/fs-ext4" >/dev/null 2>&1; then
+		fs_seed ext4-recover 0 "$tmp/fs-ext4" 4096
+	fi
+	truncate -s 4M "$tmp/fs-ext2" && mkfs.ext2 -q -F "$tmp/fs-ext2" >/dev/null 2>&1 &&
+		fs_seed ext2 0 "$tmp/fs-ext2" 4096
+fi
+if command -v mkfs.xfs >/dev/null; then
+	truncate -s 300M "$tmp/fs-xfs" && mkfs.xfs -q -f -l agnum=0 "$tmp/fs-xfs" >/dev/null 2>&1 &&
+		fs_seed xfs 0 "$tmp/fs-xfs" 4096 &&
+		python3 -c '
+import struct, sys
+d = bytearray(open(sys.argv[1], "rb").read(64 << 10))
+struct.pack_into(">I", d, 96, 2)           # sb_logblocks: 2 blocks
+bs = 1 << d[120]
+log = struct.unpack_from(">Q", d, 48)[0] * bs
+d = d[:log + 2 * bs]
+open(sys.argv[2], "wb").write(b"\x01" + d)
+d[log + 512 + 9] &= 0xdf                   # no unmount record
+open(sys.argv[3], "wb").write(b"\x01" + d)' "$tmp/fs-xfs" "$corpus/fsstate/xfs-smalllog" "$corpus/fsstate/xfs-dirty"
+fi
+if command -v mkfs.btrfs >/dev/null; then
+	truncate -s 128M "$tmp/fs-btrfs" && mkfs.btrfs -q -f "$tmp/fs-btrfs" >/dev/null 2>&1 &&
+		fs_seed btrfs 0 "$tmp/fs-btrfs" 69632
+fi
+seed_str fsstate none "$(printf '\001XFSB')"
+
 for name in "$@"; do
 	mkdir -p "$corpus/$name"
 	n=$(find "$corpus/$name" -type f | wc -l)

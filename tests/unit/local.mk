@@ -15,7 +15,8 @@ UNIT_TESTS = \
 	tests/unit/test-jump \
 	tests/unit/test-kcore \
 	tests/unit/test-kdump \
-	tests/unit/test-stage
+	tests/unit/test-stage \
+	tests/unit/test-fsstate
 
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
@@ -23,6 +24,9 @@ TESTS += $(UNIT_TESTS)
 tests_unit_test_options_SOURCES = tests/unit/test-options.c
 tests_unit_test_options_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_options_LDADD = $(UNIT_LDADD)
+tests_unit_test_fsstate_SOURCES = tests/unit/test-fsstate.c
+tests_unit_test_fsstate_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_fsstate_LDADD = $(UNIT_LDADD)
 tests_unit_test_memmap_SOURCES = tests/unit/test-memmap.c
 tests_unit_test_memmap_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_memmap_LDADD = $(UNIT_LDADD)
