@@ -55,6 +55,17 @@ static int rd(const struct fs_dev *d, uint64_t off, void *buf, size_t len)
 	return d->read(d->ctx, off, buf, len);
 }
 
+/* A label field of n bytes, NUL-padded or not, as a string. */
+static void set_label(struct fs_state *s, const uint8_t *p, size_t n)
+{
+	size_t k = 0;
+
+	while (k < n && k < sizeof(s->label) - 1 && p[k])
+		k++;
+	memcpy(s->label, p, k);
+	s->label[k] = '\0';
+}
+
 static void set_use(struct fs_state *s, enum fs_use use, const char *why)
 {
 	s->use = use;
@@ -115,6 +126,7 @@ static int probe_ext(const struct fs_dev *d, const uint8_t *sb, const char *name
 	snprintf(s->type_name, sizeof(s->type_name), "%s",
 		 incompat & EXT_INCOMPAT_EXTENTS ? "ext4" : compat & EXT_COMPAT_JOURNAL ? "ext3" : "ext2");
 	memcpy(s->uuid, sb + 0x68, 16);
+	set_label(s, sb + 0x78, 16);
 	s->mark[0] = le32(sb + 0x2c) | (uint64_t)sb[0x275] << 32;   /* s_mtime */
 	s->mark[1] = le32(sb + 0x30) | (uint64_t)sb[0x274] << 32;   /* s_wtime */
 	s->mark[2] = le16(sb + 0x34);                               /* s_mnt_count */
@@ -304,6 +316,7 @@ static int probe_xfs(const struct fs_dev *d, const uint8_t *sb, const char *name
 	s->type = FS_XFS;
 	snprintf(s->type_name, sizeof(s->type_name), "xfs");
 	memcpy(s->uuid, sb + 32, 16);
+	set_label(s, sb + 108, 12);
 	s->mark[1] = be64(sb + 240);   /* sb_lsn */
 	s->mark[2] = be64(sb + 128);   /* sb_icount */
 	s->mark[3] = be64(sb + 136);   /* sb_ifree */
@@ -339,6 +352,7 @@ static int probe_btrfs(const uint8_t *sb, const char *name, struct fs_state *s,
 	s->type = FS_BTRFS;
 	snprintf(s->type_name, sizeof(s->type_name), "btrfs");
 	memcpy(s->uuid, sb + 0x20, 16);
+	set_label(s, sb + 0x12b, 256);
 	s->mark[0] = le64(sb + 0x48);   /* generation */
 	s->mark[1] = le64(sb + 0x60);   /* log_root */
 	if (s->mark[1])

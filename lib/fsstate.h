@@ -39,6 +39,7 @@ struct fs_state {
 	enum fs_type type;
 	char type_name[8];        /* "ext2" "ext3" "ext4" "xfs" "btrfs" */
 	uint8_t uuid[16];
+	char label[64];           /* its label (NUL-terminated; "" when none) */
 	enum fs_use use;
 	char why[160];            /* FS_IN_USE, FS_USE_UNKNOWN: what the marks say */
 	uint64_t mark[FS_MARKS];  /* named by fs_mark_name(); unused ones 0 */

@@ -167,11 +167,12 @@ static void test_ext4(void **state)
 	char why[160];
 
 	(void)state;
-	sh("truncate -s 8M %s && mkfs.ext4 -q -F -U " EXT_UUID " %s", path("e4"), path("e4"));
+	sh("truncate -s 8M %s && mkfs.ext4 -q -F -L kjlabel -U " EXT_UUID " %s", path("e4"), path("e4"));
 	assert_int_equal(probe("e4", NULL, &a, &err), 0);
 	assert_int_equal(a.type, FS_EXT);
 	assert_string_equal(a.type_name, "ext4");
 	assert_uuid(&a, EXT_UUID);
+	assert_string_equal(a.label, "kjlabel");
 	assert_int_equal(a.use, FS_CLEAN);
 	assert_int_equal(a.mark[2], 0);                 /* s_mnt_count */
 	assert_string_equal(fs_mark_name(FS_EXT, 2), "s_mnt_count");
@@ -261,11 +262,12 @@ static void test_xfs(void **state)
 	char why[160];
 
 	(void)state;
-	sh("truncate -s 300M %s && mkfs.xfs -q -m uuid=" XFS_UUID " %s", path("x"), path("x"));
+	sh("truncate -s 300M %s && mkfs.xfs -q -L kjxfs -m uuid=" XFS_UUID " %s", path("x"), path("x"));
 	assert_int_equal(probe("x", NULL, &a, &err), 0);
 	assert_int_equal(a.type, FS_XFS);
 	assert_string_equal(a.type_name, "xfs");
 	assert_uuid(&a, XFS_UUID);
+	assert_string_equal(a.label, "kjxfs");
 	/* mkfs writes one unmount record at the log's start (cycle 1): the
 	 * head is right after it */
 	assert_int_equal(a.use, FS_CLEAN);
@@ -285,10 +287,11 @@ static void test_xfs(void **state)
 	assert_int_equal(fs_moved_on(&a, &b, why, sizeof(why)), 0);
 
 	/* the superblock's CRC */
-	poke("x", 108, "y", 1);                          /* sb_fname */
+	peek("x", 108, &flags, 1);                       /* sb_fname */
+	poke("x", 108, "y", 1);
 	assert_int_equal(probe("x", NULL, &b, &err), -1);
 	assert_string_equal(err.msg, "x: XFS superblock checksum mismatch");
-	poke("x", 108, "", 1);
+	poke("x", 108, &flags, 1);
 	assert_int_equal(probe("x", NULL, &b, &err), 0);
 }
 
@@ -364,11 +367,12 @@ static void test_btrfs(void **state)
 	char why[160];
 
 	(void)state;
-	sh("truncate -s 128M %s && mkfs.btrfs -q -f -U " BTRFS_UUID " %s >/dev/null",
+	sh("truncate -s 128M %s && mkfs.btrfs -q -f -L kjbtrfs -U " BTRFS_UUID " %s >/dev/null",
 	   path("b"), path("b"));
 	assert_int_equal(probe("b", NULL, &a, &err), 0);
 	assert_int_equal(a.type, FS_BTRFS);
 	assert_uuid(&a, BTRFS_UUID);
+	assert_string_equal(a.label, "kjbtrfs");
 	assert_int_equal(a.use, FS_USE_UNKNOWN);
 	assert_true(a.mark[0] > 0);                      /* generation */
 
