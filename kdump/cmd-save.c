@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* kdump save [--from CORE] [--entry ADDR] [--exclude=LIST|--no-exclude] [--verify] [-q] IMAGE */
+/* kdump save [--from CORE] [--entry ADDR] [--exclude=LIST|--no-exclude] [--verify]
+ *            [--mount=DEVICE] [--force] [-q] IMAGE */
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -13,8 +14,10 @@
 #include "kj-error.h"
 #include "kj-number.h"
 #include "save.h"
+#include "target.h"
 
-enum { OPT_FROM = CHAR_MAX + 1, OPT_ENTRY, OPT_EXCLUDE, OPT_NO_EXCLUDE, OPT_VERIFY };
+enum { OPT_FROM = CHAR_MAX + 1, OPT_ENTRY, OPT_EXCLUDE, OPT_NO_EXCLUDE, OPT_VERIFY, OPT_MOUNT,
+       OPT_FORCE };
 
 static const struct option save_opts_long[] = {
 	{ "from", required_argument, NULL, OPT_FROM },
@@ -22,6 +25,8 @@ static const struct option save_opts_long[] = {
 	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
 	{ "no-exclude", no_argument, NULL, OPT_NO_EXCLUDE },
 	{ "verify", no_argument, NULL, OPT_VERIFY },
+	{ "mount", required_argument, NULL, OPT_MOUNT },
+	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -51,13 +56,14 @@ static int parse_exclude(const char *list, struct save_opts *o)
 	return KJ_EXIT_OK;
 }
 
-/* The one line at the end of a save (unless -q). */
-static void print_summary(const struct save_opts *o, const struct save_stats *st)
+/* The one line at the end of a save (unless -q); `where` names the image
+ * as the user sees it ("image.elf on /dev/vda" with --mount). */
+static void print_summary(const char *where, const struct save_stats *st)
 {
 	char t[KJ_SIZE_STR], d[KJ_SIZE_STR], z[KJ_SIZE_STR], f[KJ_SIZE_STR], l[KJ_SIZE_STR];
 
 	fprintf(stderr, "kdump: saved %s: %s of memory as %s of data in %" PRIu64
-		" ranges (%s zero, %s free, %s lent to B left out) in %.1f s\n", o->out,
+		" ranges (%s zero, %s free, %s lent to B left out) in %.1f s\n", where,
 		kj_size_str(t, st->total_bytes), kj_size_str(d, st->data_bytes), st->nloads,
 		kj_size_str(z, st->zero_bytes), kj_size_str(f, st->free_bytes),
 		kj_size_str(l, st->lent_bytes), st->seconds);
@@ -69,6 +75,7 @@ static int cmd_save(int argc, char **argv)
 				 .exclude_lent = true };
 	struct save_stats st;
 	struct kj_error err = { 0, "" };
+	struct save_target t = { 0 };
 	bool quiet = false;
 	int c, rc;
 
@@ -88,6 +95,8 @@ static int cmd_save(int argc, char **argv)
 			break;
 		case OPT_NO_EXCLUDE: o.exclude_zero = o.exclude_free = o.exclude_lent = false; break;
 		case OPT_VERIFY: o.verify = true; break;
+		case OPT_MOUNT: t.mount_dev = optarg; break;
+		case OPT_FORCE: t.force = true; break;
 		case 'q': quiet = true; break;
 		case 'h': kdump_cmd_usage(&kdump_cmd_save, stdout); return KJ_EXIT_OK;
 		default: return kdump_bad_option(&kdump_cmd_save, c, argv);
@@ -95,13 +104,36 @@ static int cmd_save(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return kdump_usage_error(&kdump_cmd_save, "save needs exactly one IMAGE to write");
-	o.out = argv[optind];
+	t.image = argv[optind];
+	t.in_jump = target_in_jump();
+	if (target_prepare(&t, &err) < 0) {
+		target_free(&t);
+		return kdump_fail_report(&err);
+	}
+	o.out = t.path;
+	o.disks_recorded = t.disks_recorded;
+	o.disks = t.disks.v;
+	o.ndisks = t.disks.n;
 	o.progress = !quiet && isatty(STDERR_FILENO);
 	kdump_save_signals();
-	if (kdump_save(&o, &st, &err) < 0)
+	rc = kdump_save(&o, &st, &err);
+	if (rc == 0 && !quiet) {
+		char where[PATH_MAX + 64];
+
+		if (t.mount_dev)
+			snprintf(where, sizeof(where), "%s on %s", t.image, t.dev_path);
+		else
+			snprintf(where, sizeof(where), "%s", t.image);
+		print_summary(where, &st);
+	}
+	if (rc == 0 && !quiet && t.disks_recorded)
+		fprintf(stderr, "kdump: recorded %zu file system%s kernel A has in use%s\n", t.disks.n,
+			t.disks.n == 1 ? "" : "s", t.disks.n ? "" : " (none found)");
+	if (target_finish(&t, rc == 0 ? &err : &(struct kj_error){ 0, "" }) < 0 && rc == 0)
+		rc = -1;
+	target_free(&t);
+	if (rc < 0)
 		return kdump_fail_report(&err);
-	if (!quiet)
-		print_summary(&o, &st);
 	return KJ_EXIT_OK;
 }
 
@@ -121,5 +153,10 @@ const struct kdump_cmd kdump_cmd_save = {
 	"                          them home on resume); default zero,free,lent\n"
 	"     --no-exclude         save every page\n"
 	"     --verify             re-read the image and check its SHA-256\n"
+	"     --mount=DEVICE       check that kernel A has no use of DEVICE's file\n"
+	"                          system, mount it and write IMAGE inside it\n"
+	"     --force              write even where kdump cannot tell that A has no\n"
+	"                          use of the file system (a jump's kernel B only\n"
+	"                          writes where it checked, by default)\n"
 	" -q, --quiet              no progress, even on a terminal\n",
 };

@@ -1,13 +1,78 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <inttypes.h>
+#include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core.h"
+#include "fsscan.h"
 #include "image-check.h"
 #include "info.h"
 #include "kdump-image.h"
 #include "le.h"
 #include "memmap.h"
+
+static const char *kind(uint32_t type)
+{
+	return type == FS_EXT ? "ext2/3/4" : type == FS_XFS ? "xfs" : "btrfs";
+}
+
+/*
+ * Whether it was resumed (its resume note), and the disks of A's it names
+ * (its disk note) as this machine has them now: the loader refuses the
+ * image when one of them has moved on or is missing.
+ */
+static void print_state(const struct image_notes *in, FILE *out)
+{
+	if (!in->has_resume) {
+		fprintf(out, "state: not recorded (no resume note: a foreign core, or an older kdump's image)\n");
+	} else if (in->resume_flags & KJ_RESUME_LOADED) {
+		time_t t = (time_t)in->resume_loaded_at;
+		struct tm tm;
+		char when[64] = "?";
+
+		if (gmtime_r(&t, &tm))
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+		fprintf(out, "state: consumed: loaded for its resume at %s; kexec refuses it again\n", when);
+	} else {
+		fprintf(out, "state: not resumed yet\n");
+	}
+	if (!in->has_disks) {
+		fprintf(out, "disks of A's: not recorded\n");
+		return;
+	}
+	struct fs_list now;
+	struct kj_error serr = { 0, "" };
+	bool scanned = fs_scan("", &now, &serr) == 0;
+
+	fprintf(out, "disks of A's: %u recorded%s\n", in->disks_nr,
+		scanned ? "" : " (this machine's disks cannot be read)");
+	for (uint32_t i = 0; i < in->disks_nr; i++) {
+		const uint8_t *e = in->disks + i * sizeof(struct kj_note_disk);
+		struct fs_state then;
+		const struct fs_found *f;
+		char u[FS_UUID_STR], why[160];
+
+		memset(&then, 0, sizeof(then));
+		then.type = (enum fs_type)le32(e);
+		memcpy(then.uuid, e + 8, 16);
+		for (unsigned k = 0; k < FS_MARKS; k++)
+			then.mark[k] = le64(e + 24 + 8 * k);
+		fprintf(out, "  %s %s (%.31s in kernel B):", kind(then.type), fs_uuid_str(then.uuid, u),
+			(const char *)e + 64);
+		for (unsigned k = 0; fs_mark_name(then.type, k); k++)
+			fprintf(out, " %s=%" PRIu64, fs_mark_name(then.type, k), then.mark[k]);
+		if (!scanned)
+			fprintf(out, "\n");
+		else if (!(f = fs_list_find(&now, then.type, then.uuid)))
+			fprintf(out, "; not on this machine\n");
+		else if (fs_moved_on(&then, &f->st, why, sizeof(why)))
+			fprintf(out, "; on %s, moved on since (%s): stale\n", f->dev, why);
+		else
+			fprintf(out, "; on %s, unchanged\n", f->dev);
+	}
+	fs_list_free(&now);
+}
 
 int kdump_info(const char *path, FILE *out, struct kj_error *err)
 {
@@ -32,6 +97,7 @@ int kdump_info(const char *path, FILE *out, struct kj_error *err)
 	fprintf(out, "saved: %" PRIu64 " bytes of data, %" PRIu64 " bytes recorded as zero, %" PRIu64
 		" bytes left out as free\n", data, in.zero_bytes,
 		in.free_bytes);
+	print_state(&in, out);
 	if (in.has_memmap) {
 		fprintf(out, "machine memory map: %u entries\n", in.memmap_nr);
 		for (uint32_t i = 0; i < in.memmap_nr; i++) {

@@ -590,9 +590,64 @@ static int write_image_note(const struct save_opts *o, uint64_t entry, struct wr
 	return w_data(w, nb, *len, false) < 0 ? -1 : 0;
 }
 
+/* The resume note, "not resumed yet" (the loader fills it in place), and
+ * with disks_recorded the disk note; *len grows by what is written. */
+static int write_state_notes(const struct save_opts *o, struct writer *w, uint64_t *len)
+{
+	struct kj_note_resume rn;
+	size_t dsz = sizeof(struct kj_note_disks) + o->ndisks * sizeof(struct kj_note_disk), n;
+	uint8_t nb[64], *desc, *note;
+
+	memset(&rn, 0, sizeof(rn));
+	put_le32((uint8_t *)&rn.version, 1);
+	n = elfnote_put(nb, KJ_NOTE_NAME, KJ_NOTE_RESUME, &rn, sizeof(rn));
+	if (w_data(w, nb, n, false) < 0)
+		return -1;
+	*len += n;
+	if (!o->disks_recorded)
+		return 0;
+	desc = calloc(1, dsz);
+	note = malloc(elfnote_size(KJ_NOTE_NAME, dsz));
+	if (!desc || !note) {
+		free(desc);
+		free(note);
+		return kj_fail(w->err, KJ_EXIT_FAILURE, "out of memory");
+	}
+	put_le32(desc, 1);
+	put_le32(desc + 4, (uint32_t)o->ndisks);
+	for (size_t i = 0; i < o->ndisks; i++) {
+		uint8_t *e = desc + sizeof(struct kj_note_disks) + i * sizeof(struct kj_note_disk);
+		const struct fs_found *f = &o->disks[i];
+
+		put_le32(e, (uint32_t)f->st.type);
+		put_le32(e + 4, (uint32_t)f->st.use);
+		memcpy(e + 8, f->st.uuid, 16);
+		for (unsigned k = 0; k < FS_MARKS; k++)
+			put_le64(e + 24 + 8 * k, f->st.mark[k]);
+		snprintf((char *)e + 64, 32, "%s", f->dev);
+	}
+	n = elfnote_put(note, KJ_NOTE_NAME, KJ_NOTE_DISKS, desc, dsz);
+	free(desc);
+	if (w_data(w, note, n, false) < 0) {
+		free(note);
+		return -1;
+	}
+	free(note);
+	*len += n;
+	return 0;
+}
+
+/* A note of ours that a save writes afresh (a re-save of an image). */
+static bool ours_rewritten(const uint8_t *note, uint32_t namesz, uint32_t type)
+{
+	return namesz == sizeof(KJ_NOTE_NAME) && !memcmp(note + 12, KJ_NOTE_NAME, sizeof(KJ_NOTE_NAME)) &&
+	       (type == KJ_NOTE_IMAGE || type == KJ_NOTE_RESUME || type == KJ_NOTE_DISKS);
+}
+
 /* Every note of the core travels with the image (the CPUs' registers of a
- * crash dump, VMCOREINFO, the machine's memory map), but an old image note
- * of ours: write_image_note's replaces it.  *len grows by what is written. */
+ * crash dump, VMCOREINFO, the machine's memory map), but an old image,
+ * resume or disk note of ours: this save's replace them.  *len grows by
+ * what is written. */
 static int copy_core_notes(const struct core *c, struct writer *w, uint64_t *len)
 {
 	for (size_t at = 0; c->notes_len - at >= 12;) {
@@ -602,8 +657,7 @@ static int copy_core_notes(const struct core *c, struct writer *w, uint64_t *len
 
 		if (next > c->notes_len - at || (!namesz && !descsz && !type))
 			break; /* damaged, or the padding after the last note */
-		if (!(type == KJ_NOTE_IMAGE && namesz == sizeof(KJ_NOTE_NAME) &&
-		      !memcmp(c->notes + at + 12, KJ_NOTE_NAME, sizeof(KJ_NOTE_NAME)))) {
+		if (!ours_rewritten(c->notes + at, namesz, type)) {
 			if (w_data(w, c->notes + at, (size_t)next, false) < 0)
 				return -1;
 			*len += next;
@@ -689,7 +743,8 @@ static int finish_image(const struct core *c, const struct save_opts *o, uint64_
 	if (w_flush(w) < 0)
 		return -1;
 	notes_off = w->off;
-	if (write_image_note(o, entry, w, st, &notes_len) < 0 || copy_core_notes(c, w, &notes_len) < 0)
+	if (write_image_note(o, entry, w, st, &notes_len) < 0 || write_state_notes(o, w, &notes_len) < 0 ||
+	    copy_core_notes(c, w, &notes_len) < 0)
 		return -1;
 	if (w_flush(w) < 0)
 		return -1;

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "fsscan.h"
 #include "kj-error.h"
 
 struct save_opts {
@@ -19,6 +20,11 @@ struct save_opts {
 				* contents are in the source pages, which are saved */
 	bool verify;           /* re-read the image and check its SHA-256 */
 	bool progress;         /* show progress (on a terminal) */
+	/* the file systems kernel A had in use, for the disk note (written
+	 * when disks_recorded, with none too: "none in use") */
+	bool disks_recorded;
+	const struct fs_found *disks;
+	size_t ndisks;
 };
 
 struct save_stats {

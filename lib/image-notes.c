@@ -82,6 +82,37 @@ static int take_ours(uint32_t type, const uint8_t *d, uint32_t dsz, const char *
 		out->memmap_len = dsz;
 		out->memmap_nr = le32(d + 4);
 		return 0;
+	case KJ_NOTE_RESUME:
+		if (out->has_resume)
+			return damaged(err, name, "two KEXECJMP resume notes");
+		if (dsz != sizeof(struct kj_note_resume) || le32(d) != 1 ||
+		    (le32(d + 4) & ~KJ_RESUME_LOADED) ||
+		    (!(le32(d + 4) & KJ_RESUME_LOADED) && !all_zero(d + 8, dsz - 8)))
+			return damaged(err, name, "its KEXECJMP resume note is not one kdump or kexec writes");
+		out->has_resume = true;
+		out->resume = d;
+		out->resume_flags = le32(d + 4);
+		out->resume_loaded_at = le64(d + 8);
+		memcpy(out->resume_boot_id, d + 16, 16);
+		return 0;
+	case KJ_NOTE_DISKS:
+		if (out->has_disks)
+			return damaged(err, name, "two KEXECJMP disk notes");
+		/* version 1, exactly nr entries, each of a type we know with
+		 * its device name NUL-terminated */
+		if (dsz < sizeof(struct kj_note_disks) || le32(d) != 1 ||
+		    (uint64_t)le32(d + 4) * sizeof(struct kj_note_disk) != dsz - sizeof(struct kj_note_disks))
+			return damaged(err, name, "its KEXECJMP disk note is not one kdump writes");
+		for (uint32_t i = 0; i < le32(d + 4); i++) {
+			const uint8_t *e = d + sizeof(struct kj_note_disks) + sizeof(struct kj_note_disk) * i;
+
+			if (le32(e) < 1 || le32(e) > 3 || le32(e + 4) > 2 || e[95] != 0)
+				return damaged(err, name, "its KEXECJMP disk note is not one kdump writes");
+		}
+		out->has_disks = true;
+		out->disks = d + sizeof(struct kj_note_disks);
+		out->disks_nr = le32(d + 4);
+		return 0;
 	default:
 		return damaged(err, name, "a KEXECJMP note of a type no kdump writes");
 	}

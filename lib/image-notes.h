@@ -27,6 +27,14 @@ struct image_notes {
 	const uint8_t *memmap;       /* its descriptor (version, nr, entries) */
 	size_t memmap_len;
 	uint32_t memmap_nr;
+	bool has_resume;             /* KJ_NOTE_RESUME */
+	const uint8_t *resume;       /* its descriptor, in the caller's bytes */
+	uint32_t resume_flags;
+	uint64_t resume_loaded_at;
+	uint8_t resume_boot_id[16];
+	bool has_disks;              /* KJ_NOTE_DISKS */
+	const uint8_t *disks;        /* its entries (struct kj_note_disk) */
+	uint32_t disks_nr;
 };
 
 /*
