@@ -215,6 +215,36 @@ static void unload_after(const struct kj_options *o, bool file)
 		sys_kexec_load_unload(crash ? KJ_KEXEC_ON_CRASH : 0);
 }
 
+/*
+ * A saved image the kernel now holds for its resume: its resume note says
+ * so on disk (fsync'ed) before kexec returns, so that it is never resumed
+ * twice.  Failing that, the load is undone (an image that could be
+ * resumed again must not stay loaded), unless --force-resume.
+ */
+static int mark_resumed(const struct kj_options *o, const struct kj_plan *plan,
+			struct kj_error *err)
+{
+	int fd = open(o->kernel, O_WRONLY | O_CLOEXEC), e;
+
+	if (fd >= 0 && pwrite(fd, plan->mark, sizeof(plan->mark), (off_t)plan->mark_off) ==
+			       (ssize_t)sizeof(plan->mark) && fsync(fd) == 0) {
+		close(fd);
+		return 0;
+	}
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	if (o->force_resume) {
+		fprintf(stderr, "kexec: warning: %s: cannot mark it resumed (%s); loaded anyway (--force-resume)\n",
+			o->kernel, strerror(e));
+		return 0;
+	}
+	return kj_fail(err, KJ_EXIT_FAILURE,
+		       e == EROFS ? "%s: cannot mark it resumed: %s; mount its file system read-write (it holds no file system of A's), or give --force-resume"
+				  : "%s: cannot mark it resumed: %s; not loaded (--force-resume loads it unmarked)",
+		       o->kernel, strerror(e));
+}
+
 static void print_dry_run(const struct kj_options *o, const struct kj_sysinfo *sys,
 			  const struct kj_plan *plan, bool file_first)
 {
@@ -319,6 +349,8 @@ static int segment_load(const struct kj_load_input *li, const struct inputs *in,
 		kj_kernel_error(err, "kexec_load", kerr, o->kernel);
 	else if (inputs_changed(in, err) < 0)
 		unload_after(o, false);
+	else if (plan.mark_off && mark_resumed(o, &plan, err) < 0)
+		unload_after(o, false);
 	else
 		rc = 0;
 out:
@@ -344,6 +376,9 @@ static int do_load(const struct kj_options *o, struct kj_error *err)
 		kj_sysinfo_free(&sys);
 		return -1;
 	}
+	/* a saved image names the disks of A's it must find unchanged */
+	if (o->elf_args == KJ_ARGS_NONE && !o->jump_back_helper)
+		kj_sysinfo_read_disks(&sys);
 	/* kernel B's ELF core header carries A's VMCOREINFO */
 	if (o->preserve_context && !o->jump_back_helper && o->elf_args == KJ_ARGS_LINUX)
 		kj_sysinfo_read_jump(&sys);

@@ -29,6 +29,7 @@ enum {
 	OPT_ARGS_ELF,
 	OPT_NOEFI,
 	OPT_PRINT_CKR_SIZE,
+	OPT_FORCE_RESUME,
 };
 
 static const char short_opts[] = ":hvflpuexyscadSt:i";
@@ -64,6 +65,7 @@ static const struct option long_opts[] = {
 	{ "entry", required_argument, NULL, OPT_ENTRY },
 	{ "args-linux", no_argument, NULL, OPT_ARGS_LINUX },
 	{ "args-none", no_argument, NULL, OPT_ARGS_NONE },
+	{ "force-resume", no_argument, NULL, OPT_FORCE_RESUME },
 	{ "args-elf", no_argument, NULL, OPT_ARGS_ELF },
 	{ "noefi", no_argument, NULL, OPT_NOEFI },
 	{ "print-ckr-size", no_argument, NULL, OPT_PRINT_CKR_SIZE },
@@ -127,6 +129,9 @@ void kj_usage(FILE *out)
 	      "     --args-none          give an ELF image nothing: registers and stack as\n"
 	      "                          the kernel left them\n"
 	      "     --args-elf           give an ELF image ELF boot notes\n"
+	      "     --force-resume       load a saved image even when it was resumed\n"
+	      "                          before or a disk it names has moved on since\n"
+	      "                          (risks those disks: see kexec(8))\n"
 	      "     --noefi              on an EFI machine, do not hand the new kernel the\n"
 	      "                          EFI state (efi_info, runtime map); kexec_load only\n"
 	      " -i, --no-checks          skip the purgatory's SHA-256 check\n"
@@ -482,6 +487,7 @@ int kj_parse_options(int argc, char *const argv[], struct kj_options *o, struct 
 			o->elf_args_given = true;
 			break;
 		case OPT_NOEFI: o->noefi = true; break;
+		case OPT_FORCE_RESUME: o->force_resume = true; break;
 		case OPT_PRINT_CKR_SIZE:
 			o->action = KJ_ACTION_PRINT_CKR_SIZE;
 			action_given = true;

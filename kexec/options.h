@@ -73,6 +73,7 @@ struct kj_options {
 	bool entry_given;
 	enum kj_elf_args elf_args;      /* --args-linux / --args-none / --args-elf */
 	bool elf_args_given;
+	bool force_resume;              /* --force-resume: a consumed or stale image too */
 };
 
 /*

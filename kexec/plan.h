@@ -55,13 +55,20 @@ struct kj_plan {
 	/* what the user should know about the image it makes (the planner
 	 * prints nothing: kj_run does), in the order found */
 #define KJ_PLAN_MAX_WARNINGS 4
-	char warning[KJ_PLAN_MAX_WARNINGS][192];
+	char warning[KJ_PLAN_MAX_WARNINGS][320];
 	unsigned nwarnings;
 	/* what --dry-run also shows about what the image is handed (the EFI
 	 * state, the ACPI RSDP), one line each */
 #define KJ_PLAN_MAX_NOTES 4
 	char note[KJ_PLAN_MAX_NOTES][192];
 	unsigned nnotes;
+
+	/* A saved image loaded for its resume: once the kernel holds it,
+	 * kexec writes `mark` over its resume note's descriptor, at file
+	 * offset mark_off of the image (kexec.c), so it is never resumed
+	 * twice.  mark_off 0: nothing to mark (no note, or --dry-run). */
+	uint64_t mark_off;
+	uint8_t mark[32];
 
 	void *owned[KJ_MAX_OWNED]; /* buffers the plan frees */
 	size_t nowned;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/random.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -246,8 +247,37 @@ int kj_sysinfo_read_crash(struct kj_sysinfo *s, struct kj_error *err)
 	return 0;
 }
 
+void kj_sysinfo_read_disks(struct kj_sysinfo *s)
+{
+	struct kj_error err = { 0, "" };
+	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "re");
+	char line[64];
+
+	/* "1b4e28ba-2fa1-11d2-883f-0016d3cca427": 32 hex digits and dashes */
+	if (f && fgets(line, sizeof(line), f)) {
+		unsigned k = 0;
+
+		for (const char *p = line; *p && k < 32; p++) {
+			int v = *p >= '0' && *p <= '9' ? *p - '0' : *p >= 'a' && *p <= 'f' ? *p - 'a' + 10 : -1;
+
+			if (v < 0)
+				continue;
+			s->boot_id[k / 2] |= (uint8_t)(k % 2 ? v : v << 4);
+			k++;
+		}
+	}
+	if (f)
+		fclose(f);
+	s->now = (int64_t)time(NULL);
+	if (fs_scan("", &s->disks, &err) < 0)
+		snprintf(s->disks_why, sizeof(s->disks_why), "%s", err.msg);
+	else
+		s->disks_read = true;
+}
+
 void kj_sysinfo_free(struct kj_sysinfo *s)
 {
+	fs_list_free(&s->disks);
 	memmap_free(&s->mm);
 	efi_free(&s->efi);
 	free(s->proc_cmdline);

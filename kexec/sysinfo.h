@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "efi.h"
+#include "fsscan.h"
 #include "kj-error.h"
 #include "memmap.h"
 #include "purgatory.h"
@@ -40,6 +41,14 @@ struct kj_sysinfo {
 	uint8_t *vmcoreinfo_text;   /* the VMCOREINFO note's text, from /proc/kcore */
 	size_t vmcoreinfo_text_len; /* 0 when unread: vmcoreinfo_why says why */
 	char vmcoreinfo_why[256];
+
+	/* saved images only (kj_sysinfo_read_disks): the file systems on
+	 * this machine's block devices, for the image's disk note */
+	struct fs_list disks;
+	bool disks_read;            /* false: disks_why says why not */
+	char disks_why[256];
+	uint8_t boot_id[16];        /* /proc/sys/kernel/random/boot_id */
+	int64_t now;                /* CLOCK_REALTIME seconds when read */
 };
 
 /* The facts; /proc/cmdline only with need_cmdline, the random bytes only
@@ -51,6 +60,10 @@ int kj_sysinfo_read(struct kj_sysinfo *s, bool need_cmdline, bool need_seed,
  * /proc/kcore (kernel B's ELF core header carries a copy, jump.c).  What
  * cannot be read is no error: vmcoreinfo_why says what went wrong. */
 void kj_sysinfo_read_jump(struct kj_sysinfo *s);
+/* For a saved image (--args-none): the file systems on the block devices
+ * (lib/fsscan.h) and the boot id.  What cannot be read is no error here:
+ * disks_why says what, and an image that names disks is refused then. */
+void kj_sysinfo_read_disks(struct kj_sysinfo *s);
 /* The crash kernel regions and CPUs' crash notes (for -p). */
 int kj_sysinfo_read_crash(struct kj_sysinfo *s, struct kj_error *err);
 void kj_sysinfo_free(struct kj_sysinfo *s);

@@ -15,6 +15,11 @@ writes into DIR, from a real bzImage:
   entry.elf          an entry outside every segment
   core-damaged.elf   a kdump image whose data does not match its digest
   core-good.elf      an intact kdump image of one page (the others' source)
+  core-once.elf      the same, to be loaded twice (the second load refused)
+  core-resumed.elf   ... whose resume note says it was loaded at 1700000000
+  core-resume-bad.elf ... whose resume note has a time but no flag (damaged)
+  core-disk-gone.elf ... whose disk note names an ext4 UUID no disk has
+  core-disks-none.elf ... whose disk note names none
   prog.elf           a one-page ELF program at 48 MiB
   core-othermap.elf  a kdump image of a machine with other RAM
   huge.initrd        a sparse 300 MiB initrd (more than half of 512 MiB)
@@ -95,13 +100,27 @@ def note(name, ntype, desc):
     return struct.pack("<III", len(n), len(desc), ntype) + pad(n) + pad(desc)
 
 
-def kdump_image(data, ram_end, damage=False):
+def resume_note(flags=0, when=0, boot_id=b"\0" * 16):
+    """KJ_NOTE_RESUME: as kdump save writes it (0, 0), or as a load left it."""
+    return note("KEXECJMP", 0x4b4a0003, struct.pack("<IIQ", 1, flags, when) + boot_id)
+
+
+def disks_note(entries):
+    """KJ_NOTE_DISKS: entries = [(type, use, uuid16, marks5, dev)]."""
+    d = struct.pack("<II", 1, len(entries))
+    for t, use, uuid, marks, dev in entries:
+        d += struct.pack("<II", t, use) + uuid + struct.pack("<5Q", *marks) + dev.encode().ljust(32, b"\0")
+    return note("KEXECJMP", 0x4b4a0004, d)
+
+
+def kdump_image(data, ram_end, damage=False, resume=None, extra=b""):
     sha = hashlib.sha256(data).digest()
     img = struct.pack("<IIQQQQ", 1, 0, 0x3000010, len(data), 0, 0) + sha
     mm = struct.pack("<II", 1, 3) + b"".join(
         struct.pack("<QQII", s, n, t, 0) for s, n, t in
         [(0, 0x9fc00, 1), (0x9fc00, 0x400, 2), (0x100000, ram_end - 0x100000, 1)])
-    notes = note("KEXECJMP", 0x4b4a0002, img) + note("KEXECJMP", 0x4b4a0001, mm)
+    notes = (note("KEXECJMP", 0x4b4a0002, img) + (resume if resume is not None else resume_note()) +
+             note("KEXECJMP", 0x4b4a0001, mm) + extra)
     if damage:
         data = data[:100] + bytes([data[100] ^ 1]) + data[101:]
     return elf([(0x3000000, data, len(data), None)], 0x3000010, etype=4, notes=notes)
@@ -121,6 +140,13 @@ for name, at, mask in [("core-notename.elf", note_at + 12 + 3, 0x02),  # name by
 put("cmdline-big.txt", b"x" * 3000)
 put("core-othermap.elf", kdump_image(code, 0x3ffe0000))
 put("core-good.elf", kdump_image(code, 0x1ffe0000))
+# the resume note and the disk note
+put("core-once.elf", kdump_image(code, 0x1ffe0000))
+put("core-resumed.elf", kdump_image(code, 0x1ffe0000, resume=resume_note(1, 1700000000)))
+put("core-resume-bad.elf", kdump_image(code, 0x1ffe0000, resume=resume_note(0, 1700000000)))
+put("core-disk-gone.elf", kdump_image(code, 0x1ffe0000, extra=disks_note(
+    [(1, 1, bytes.fromhex("deadbeef00000000000000000000beef"), (1, 2, 3, 4, 0), "vdz9")])))
+put("core-disks-none.elf", kdump_image(code, 0x1ffe0000, extra=disks_note([])))
 put("prog.elf", elf([(0x3000000, code, 8192, None)], 0x3000010))
 with open(os.path.join(out, "huge.initrd"), "wb") as f:
     f.truncate(300 << 20)
@@ -155,7 +181,7 @@ def put_sparse(name, head, size):
 # kdump save's image (its KEXECJMP note) of 300 MiB: saved with its zero
 # pages as data (--no-exclude), so they are staged and it is over half
 huge_note = note("KEXECJMP", 0x4b4a0002,
-                 struct.pack("<IIQQQQ", 1, 0, 0x1000000, 300 << 20, 0, 0) + b"\x5a" * 32)
+                 struct.pack("<IIQQQQ", 1, 0, 0x1000000, 300 << 20, 0, 0) + b"\x5a" * 32) + resume_note()
 head, size = core_layout([(0x1000000, 300 << 20, 300 << 20)], 0x1000000, huge_note)
 put_sparse("core-huge.elf", head, size)
 # the same without notes (a copy of /proc/vmcore): its zero pages become

@@ -721,6 +721,46 @@ case_bad_input() {
 	bad load-with-argument 2 "^kexec: option '--load' doesn't allow an argument$" -- --load=yes "$K64"
 	bad load-abbrev-argument 2 "^kexec: option '--unload' doesn't allow an argument$" -- --unl=1
 }
+# A saved image is resumed once: the load marks its resume note (on disk),
+# the next load refuses; --force-resume loads anyway, saying so.  A disk
+# the image names that this machine lacks refuses it too.
+case_resume_once() {
+	local b=$work/bad rec=$work/resume-once
+	# a machine with no block device (the shim's root stands in for /sys)
+	mkdir -p "$work/root-bad/sys/class/block"
+	kx "$rec" "$work/root-bad" "$KEXEC" -- -c -l --args-none "$b/core-once.elf"
+	if [ $? -ne 0 ] || [ ! -e "$rec/call" ]; then
+		fail resume-first-load "exit status or no kexec_load"; show "$rec/stderr"
+	elif [ -s "$rec/stderr" ]; then
+		fail resume-first-load "said something"; show "$rec/stderr"
+	else
+		pass resume-first-load
+	fi
+	if "$KDUMP" info "$b/core-once.elf" 2>&1 | grep -q "^state: consumed: loaded for its resume at "; then
+		pass resume-info-consumed
+	else
+		fail resume-info-consumed "kdump info does not say consumed"; "$KDUMP" info "$b/core-once.elf" 2>&1 | head -12
+	fi
+	bad resume-second-load 1 "core-once.elf: already resumed at [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} UTC" -- -c -l --args-none "$b/core-once.elf"
+	bad resume-recorded 1 "core-resumed.elf: already resumed at 2023-11-14 22:13:20 UTC \\(loaded then for its resume\\)" -- -c -l --args-none "$b/core-resumed.elf"
+	bad resume-note-damaged 3 "core-resume-bad.elf: its KEXECJMP resume note is not one" -- -c -l --args-none "$b/core-resume-bad.elf"
+	bad resume-disk-gone 1 "core-disk-gone.elf: A's ext2/3/4 file system deadbeef-0000-0000-0000-00000000beef \\(vdz9 in kernel B\\) is not on this machine" -- -c -l --args-none "$b/core-disk-gone.elf"
+	rec=$work/resume-force
+	kx "$rec" "$work/root-bad" "$KEXEC" -- -c -l --args-none --force-resume "$b/core-resumed.elf"
+	if [ $? -ne 0 ] || [ ! -e "$rec/call" ] || ! grep -q "already resumed at .*(--force-resume: loading anyway)" "$rec/stderr"; then
+		fail resume-force "not loaded with a warning"; show "$rec/stderr"
+	else
+		pass resume-force
+	fi
+	rec=$work/resume-disks-none
+	kx "$rec" "$work/root-bad" "$KEXEC" -- -c -l --args-none "$b/core-disks-none.elf"
+	if [ $? -ne 0 ] || [ ! -e "$rec/call" ]; then
+		fail resume-disks-none "an image naming no disk did not load"; show "$rec/stderr"
+	else
+		pass resume-disks-none
+	fi
+}
+
 # verify_same NAME IMAGE: kdump info --verify refuses it too, with the
 # same words after the file name
 verify_same() {
@@ -737,6 +777,7 @@ verify_same() {
 	fi
 }
 case_bad_input
+case_resume_once
 
 # ------------------------------------------------------------ -e
 # Only inside a user namespace: the shim records reboot(2) and the

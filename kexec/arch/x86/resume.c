@@ -22,12 +22,16 @@
  */
 #include <elf.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core.h"
 #include "exitcodes.h"
+#include "fsstate.h"
+#include "image-notes.h"
 #include "kdump-image.h"
 #include "le.h"
 #include "sha256.h"
@@ -318,6 +322,8 @@ struct resume {
 	struct stage_plan sp;
 	uint64_t ram_top, list_off, ctl_addr, ctl_size, pg_addr;
 	struct purgatory pg;
+	uint64_t mark_off;         /* the resume note's descriptor in the file */
+	uint8_t mark[32];          /* what it becomes once the kernel holds the image */
 };
 
 /* The file is an ELF core of this machine. */
@@ -337,9 +343,120 @@ static int resume_open(struct resume *r, struct kj_error *err)
 	return 0;
 }
 
+static const char *fs_kind(uint32_t type)
+{
+	return type == FS_EXT ? "ext2/3/4" : type == FS_XFS ? "xfs" : type == FS_BTRFS ? "btrfs" : "?";
+}
+
+/* A refusal, or with --force-resume a warning and on. */
+static int refuse(const struct resume *r, struct kj_plan *plan, struct kj_error *err,
+		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int refuse(const struct resume *r, struct kj_plan *plan, struct kj_error *err,
+		  const char *fmt, ...)
+{
+	char msg[sizeof(err->msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (r->in->o->force_resume) {
+		plan_warn(plan, "%.270s (--force-resume: loading anyway)", msg);
+		return 0;
+	}
+	return kj_fail(err, KJ_EXIT_FAILURE, "%s", msg);
+}
+
+/*
+ * Resumed before?  The loader marks the image when the kernel holds it
+ * (the plan's mark, written by kexec.c): a second load is refused, since
+ * A ran from the first one and its disks have moved on with it.
+ */
+static int check_resumed(struct resume *r, const struct image_notes *n, struct kj_plan *plan,
+			 struct kj_error *err)
+{
+	const struct kj_sysinfo *sys = r->in->sys;
+
+	if (!n->has_resume) {
+		if (n->has_image)
+			plan_warn(plan, "%s has no resume note (saved by an older kdump): it cannot be marked resumed; do not resume it twice",
+				  r->name);
+		return 0;
+	}
+	if (n->resume_flags & KJ_RESUME_LOADED) {
+		char when[64];
+		time_t t = (time_t)n->resume_loaded_at;
+		struct tm tm;
+
+		if (gmtime_r(&t, &tm))
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+		else
+			snprintf(when, sizeof(when), "%" PRIu64, n->resume_loaded_at);
+		if (refuse(r, plan, err,
+			   "%s: already resumed at %s (loaded then for its resume): A ran on from it and its disks moved on; an image is resumed once",
+			   r->name, when) < 0)
+			return -1;
+	}
+	/* the mark: at the note's descriptor, in the file */
+	r->mark_off = (uint64_t)(n->resume - r->f->data);
+	memset(r->mark, 0, sizeof(r->mark));
+	put_le32(r->mark, 1);
+	put_le32(r->mark + 4, KJ_RESUME_LOADED);
+	put_le64(r->mark + 8, (uint64_t)sys->now);
+	memcpy(r->mark + 16, sys->boot_id, 16);
+	return 0;
+}
+
+/*
+ * The disks kernel B recorded as A's (in use, or btrfs): each must be on
+ * this machine and unchanged since.  One mounted read-write, written or
+ * repaired since the save holds what A's memory does not know: resuming
+ * A would have it write its stale view over them.  One missing leaves A
+ * without its disk.
+ */
+static int check_disks(struct resume *r, const struct image_notes *n, struct kj_plan *plan,
+		       struct kj_error *err)
+{
+	const struct kj_sysinfo *sys = r->in->sys;
+
+	if (!n->has_disks || !n->disks_nr)
+		return 0;
+	if (!sys->disks_read)
+		return refuse(r, plan, err,
+			      "%s: names %u file system%s of A's, and this machine's disks cannot be read to check them (%s)",
+			      r->name, n->disks_nr, n->disks_nr == 1 ? "" : "s", sys->disks_why);
+	for (uint32_t i = 0; i < n->disks_nr; i++) {
+		const uint8_t *e = n->disks + i * sizeof(struct kj_note_disk);
+		const struct fs_found *now;
+		struct fs_state then;
+		char u[FS_UUID_STR], why[160];
+
+		memset(&then, 0, sizeof(then));
+		then.type = (enum fs_type)le32(e);
+		memcpy(then.uuid, e + 8, 16);
+		for (unsigned k = 0; k < FS_MARKS; k++)
+			then.mark[k] = le64(e + 24 + 8 * k);
+		fs_uuid_str(then.uuid, u);
+		now = fs_list_find(&sys->disks, then.type, then.uuid);
+		if (!now) {
+			if (refuse(r, plan, err,
+				   "%s: A's %s file system %s (%.31s in kernel B) is not on this machine: resuming A without its disk",
+				   r->name, fs_kind(then.type), u, (const char *)e + 64) < 0)
+				return -1;
+			continue;
+		}
+		if (fs_moved_on(&then, &now->st, why, sizeof(why)) &&
+		    refuse(r, plan, err,
+			   "%s: A's %s file system %s on %s has moved on since the image was saved (%s): resuming would write A's stale view over it",
+			   r->name, now->st.type_name, u, now->dev, why) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* The image's own checks: its digest, and the machine it came from (the
  * same verdict on its notes as kdump info --verify's); its entry. */
-static int resume_checks(struct resume *r, struct kj_error *err)
+static int resume_checks(struct resume *r, struct kj_plan *plan, struct kj_error *err)
 {
 	const struct kj_options *o = r->in->o;
 	struct image_notes notes;
@@ -368,6 +485,8 @@ static int resume_checks(struct resume *r, struct kj_error *err)
 	}
 	if (notes.has_memmap &&
 	    check_memmap(notes.memmap, notes.memmap_len, &r->in->sys->mm, r->name, err) < 0)
+		return -1;
+	if (check_resumed(r, &notes, plan, err) < 0 || check_disks(r, &notes, plan, err) < 0)
 		return -1;
 	if (o->entry_given)
 		r->entry = o->entry;
@@ -565,7 +684,7 @@ int x86_resume_plan(const struct kj_load_input *in, struct kj_plan *plan, struct
 	r.f = in->kernel;
 	r.is64 = in->sys->arch == KJ_ARCH_X86_64;
 	r.gathered.fd = -1;
-	if (resume_open(&r, err) == 0 && resume_checks(&r, err) == 0 &&
+	if (resume_open(&r, err) == 0 && resume_checks(&r, plan, err) == 0 &&
 	    resume_loads(&r, err) == 0 && resume_fit(&r, err) == 0 &&
 	    resume_reserve(&r, plan, err) == 0 && resume_stage(&r, plan, err) == 0 &&
 	    resume_copy_list(&r, plan, err) == 0 && resume_purgatory(&r, plan, err) == 0) {
@@ -575,6 +694,10 @@ int x86_resume_plan(const struct kj_load_input *in, struct kj_plan *plan, struct
 			 r.nl, r.sp.narea, r.sp.copy_bytes >> 10, r.sp.zero_bytes >> 10, r.sp.ncopy,
 			 r.entry);
 		rc = x86_finish(in, plan, &r.pg, err);
+		if (rc == 0 && r.mark_off) {
+			plan->mark_off = r.mark_off;
+			memcpy(plan->mark, r.mark, sizeof(plan->mark));
+		}
 	}
 	free(r.gathered_buf);
 	free(r.loads);
