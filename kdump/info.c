@@ -12,11 +12,6 @@
 #include "le.h"
 #include "memmap.h"
 
-static const char *kind(uint32_t type)
-{
-	return type == FS_EXT ? "ext2/3/4" : type == FS_XFS ? "xfs" : "btrfs";
-}
-
 /*
  * Whether it was resumed (its resume note), and the disks of A's it names
  * (its disk note) as this machine has them now: the loader refuses the
@@ -48,18 +43,13 @@ static void print_state(const struct image_notes *in, FILE *out)
 	fprintf(out, "disks of A's: %u recorded%s\n", in->disks_nr,
 		scanned ? "" : " (this machine's disks cannot be read)");
 	for (uint32_t i = 0; i < in->disks_nr; i++) {
-		const uint8_t *e = in->disks + i * sizeof(struct kj_note_disk);
 		struct fs_state then;
 		const struct fs_found *f;
-		char u[FS_UUID_STR], why[160];
+		char u[FS_UUID_STR], why[160], dev[32];
 
-		memset(&then, 0, sizeof(then));
-		then.type = (enum fs_type)le32(e);
-		memcpy(then.uuid, e + 8, 16);
-		for (unsigned k = 0; k < FS_MARKS; k++)
-			then.mark[k] = le64(e + 24 + 8 * k);
-		fprintf(out, "  %s %s (%.31s in kernel B):", kind(then.type), fs_uuid_str(then.uuid, u),
-			(const char *)e + 64);
+		image_notes_disk(in, i, &then, dev);
+		fprintf(out, "  %s %s (%s in kernel B):", fs_family_name(then.type),
+			fs_uuid_str(then.uuid, u), dev);
 		for (unsigned k = 0; fs_mark_name(then.type, k); k++)
 			fprintf(out, " %s=%" PRIu64, fs_mark_name(then.type, k), then.mark[k]);
 		if (!scanned)

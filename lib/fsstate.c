@@ -378,6 +378,11 @@ int fs_probe(const struct fs_dev *d, const char *name, struct fs_state *out,
 	return 0;
 }
 
+const char *fs_family_name(enum fs_type type)
+{
+	return type == FS_EXT ? "ext2/3/4" : type == FS_XFS ? "xfs" : type == FS_BTRFS ? "btrfs" : "?";
+}
+
 const char *fs_mark_name(enum fs_type type, unsigned i)
 {
 	static const char *const ext[] = { "s_mtime", "s_wtime", "s_mnt_count", "s_kbytes_written", NULL };

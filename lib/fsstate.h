@@ -62,6 +62,9 @@ struct fs_dev {
 int fs_probe(const struct fs_dev *dev, const char *name, struct fs_state *out,
 	     struct kj_error *err);
 
+/* The family's name: "ext2/3/4", "xfs", "btrfs" ("?" for FS_NONE). */
+const char *fs_family_name(enum fs_type type);
+
 /* The name of mark i of a file system of this type, NULL past the last. */
 const char *fs_mark_name(enum fs_type type, unsigned i);
 

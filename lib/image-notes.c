@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "exitcodes.h"
+#include "fsstate.h"
 #include "image-notes.h"
 #include "kdump-image.h"
 #include "le.h"
@@ -116,6 +117,20 @@ static int take_ours(uint32_t type, const uint8_t *d, uint32_t dsz, const char *
 	default:
 		return damaged(err, name, "a KEXECJMP note of a type no kdump writes");
 	}
+}
+
+void image_notes_disk(const struct image_notes *n, uint32_t i, struct fs_state *then,
+		      char dev[32])
+{
+	const uint8_t *e = n->disks + i * sizeof(struct kj_note_disk);
+
+	memset(then, 0, sizeof(*then));
+	then->type = (enum fs_type)le32(e);
+	then->use = (enum fs_use)le32(e + 4);
+	memcpy(then->uuid, e + 8, 16);
+	for (unsigned k = 0; k < FS_MARKS; k++)
+		then->mark[k] = le64(e + 24 + 8 * k);
+	memcpy(dev, e + 64, 32);   /* NUL-terminated: image_notes_add checked */
 }
 
 int image_notes_add(const uint8_t *p, size_t len, const char *name, struct image_notes *out,

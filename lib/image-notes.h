@@ -38,6 +38,14 @@ struct image_notes {
 };
 
 /*
+ * Entry i (< disks_nr) of the disk note: the file system as B read it
+ * (type, use, UUID, marks; no name or label), and the device B saw it on.
+ */
+struct fs_state;
+void image_notes_disk(const struct image_notes *n, uint32_t i, struct fs_state *then,
+		      char dev[32]);
+
+/*
  * Add the KEXECJMP notes of one PT_NOTE segment's bytes to *out (zeroed
  * before the first).  Fails (KJ_EXIT_BADFILE, naming the file) when the
  * segment's notes do not parse to its end, when a note looks like ours but

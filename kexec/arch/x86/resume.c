@@ -343,11 +343,6 @@ static int resume_open(struct resume *r, struct kj_error *err)
 	return 0;
 }
 
-static const char *fs_kind(uint32_t type)
-{
-	return type == FS_EXT ? "ext2/3/4" : type == FS_XFS ? "xfs" : type == FS_BTRFS ? "btrfs" : "?";
-}
-
 /* A refusal, or with --force-resume a warning and on. */
 static int refuse(const struct resume *r, struct kj_plan *plan, struct kj_error *err,
 		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -426,22 +421,17 @@ static int check_disks(struct resume *r, const struct image_notes *n, struct kj_
 			      "%s: names %u file system%s of A's, and this machine's disks cannot be read to check them (%s)",
 			      r->name, n->disks_nr, n->disks_nr == 1 ? "" : "s", sys->disks_why);
 	for (uint32_t i = 0; i < n->disks_nr; i++) {
-		const uint8_t *e = n->disks + i * sizeof(struct kj_note_disk);
 		const struct fs_found *now;
 		struct fs_state then;
-		char u[FS_UUID_STR], why[160];
+		char u[FS_UUID_STR], why[160], dev[32];
 
-		memset(&then, 0, sizeof(then));
-		then.type = (enum fs_type)le32(e);
-		memcpy(then.uuid, e + 8, 16);
-		for (unsigned k = 0; k < FS_MARKS; k++)
-			then.mark[k] = le64(e + 24 + 8 * k);
+		image_notes_disk(n, i, &then, dev);
 		fs_uuid_str(then.uuid, u);
 		now = fs_list_find(&sys->disks, then.type, then.uuid);
 		if (!now) {
 			if (refuse(r, plan, err,
-				   "%s: A's %s file system %s (%.31s in kernel B) is not on this machine: resuming A without its disk",
-				   r->name, fs_kind(then.type), u, (const char *)e + 64) < 0)
+				   "%s: A's %s file system %s (%s in kernel B) is not on this machine: resuming A without its disk",
+				   r->name, fs_family_name(then.type), u, dev) < 0)
 				return -1;
 			continue;
 		}
