@@ -201,7 +201,7 @@ def pat(i, off):
 
 
 def kdump_image(loads, entry, is64=True, machine=62, memmap=STAGE_MAP, image_note=True,
-                pad=0, e_entry=None):
+                pad=0, e_entry=None, extra=b""):
     """A saved image as tests/unit/test-stage.c make_core: ELF core, a
     PT_NOTE with the KEXECJMP notes, the PT_LOADs (paddr, filesz, memsz)."""
     data = b""
@@ -216,6 +216,7 @@ def kdump_image(loads, entry, is64=True, machine=62, memmap=STAGE_MAP, image_not
         for s, e, t in memmap:
             desc += u64(s) + u64(e - s) + u32(t) + u32(0)
         notes += note("KEXECJMP", KJ_NOTE_MEMMAP, desc)
+    notes += extra
     eh, ph = (64, 56) if is64 else (52, 32)
     nph = len(loads) + 1
     notes_off = eh + nph * ph
@@ -232,8 +233,19 @@ def kdump_image(loads, entry, is64=True, machine=62, memmap=STAGE_MAP, image_not
 
 many = [(0x200000 + i * 0x40000, 0x200 + i, 0x3000) for i in range(40)]
 few = [(0x200000, 0x1000, 0x1000), (0x300000 + 0x123, 0x800, 0x2000), (0x1000000, 0x3000, 0x100000)]
+# the resume note (kdump save's "not resumed", a load's mark) and the disk
+# note (include/kdump-image.h)
+resume_fresh = note("KEXECJMP", 0x4b4a0003, u32(1) + u32(0) + u64(0) + bytes(16))
+resume_marked = note("KEXECJMP", 0x4b4a0003, u32(1) + u32(1) + u64(1700000000) + bytes(range(16)))
+disks = note("KEXECJMP", 0x4b4a0004, u32(1) + u32(2) +
+             u32(1) + u32(1) + bytes(range(16)) + u64(1) + u64(2) + u64(3) + u64(4) + u64(0) + b"vdb".ljust(32, b"\0") +
+             u32(2) + u32(1) + bytes(range(16, 32)) + u64(5 << 32 | 9) + u64(7) + u64(64) + u64(60) + u64(1000) +
+             b"vdc1".ljust(32, b"\0"))
 images = {
     "image64-notes": kdump_image(many, 0x200010),
+    "image64-resume": kdump_image(few, 0x200100, extra=resume_fresh),
+    "image64-resumed": kdump_image(few, 0x200100, extra=resume_marked),
+    "image64-disks": kdump_image(few, 0x200100, extra=resume_fresh + disks),
     "image64-few": kdump_image(few, 0x200100),
     "image64-nomap": kdump_image(few, 0x200100, memmap=None),
     "image64-plain": kdump_image(few, 0, memmap=None, image_note=False, e_entry=0x200100),
