@@ -6,24 +6,9 @@
 
 #include "cmdline.h"
 #include "oldmem.h"
+#include "pread-full.h"
 
 #define PAGE 4096u
-
-static int pread_full(int fd, void *buf, size_t len, uint64_t off)
-{
-	size_t at = 0;
-
-	while (at < len) {
-		ssize_t k = pread(fd, (uint8_t *)buf + at, len - at, (off_t)(off + at));
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		at += (size_t)k;
-	}
-	return 0;
-}
 
 int core_mem_read(void *ctx, uint64_t paddr, void *buf, size_t len)
 {
@@ -53,7 +38,7 @@ int core_mem_read(void *ctx, uint64_t paddr, void *buf, size_t len)
 		if (rel < l->filesz) {
 			size_t k = l->filesz - rel < n ? (size_t)(l->filesz - rel) : n;
 
-			if (pread_full(m->fd, out, k, l->offset + rel) < 0)
+			if (kj_pread_full(m->fd, out, k, l->offset + rel) < 0)
 				return -1;
 			memset(out + k, 0, n - k);
 		} else {

@@ -10,6 +10,7 @@
 #include "elfhdr.h"
 #include "exitcodes.h"
 #include "le.h"
+#include "pread-full.h"
 #include "range.h"
 
 #define CORE_MAX_PHDRS 1000000u /* a sane bound: 1e6 ranges */
@@ -41,21 +42,6 @@ static const uint8_t *buf_at(struct core_src *s, uint64_t off, size_t len)
 	return s->buf + off;
 }
 
-static int read_full(int fd, void *buf, size_t len, uint64_t off)
-{
-	size_t at = 0;
-
-	while (at < len) {
-		ssize_t n = pread(fd, (uint8_t *)buf + at, len - at, (off_t)(off + at));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		at += (size_t)n;
-	}
-	return 0;
-}
-
 static const uint8_t *fd_at(struct core_src *s, uint64_t off, size_t len)
 {
 	uint8_t *nb = realloc(s->scratch, len ? len : 1);
@@ -63,7 +49,7 @@ static const uint8_t *fd_at(struct core_src *s, uint64_t off, size_t len)
 	if (!nb)
 		return NULL;
 	s->scratch = nb;
-	return read_full(s->fd, nb, len, off) < 0 ? NULL : nb;
+	return kj_pread_full(s->fd, nb, len, off) < 0 ? NULL : nb;
 }
 
 static int src_fail(struct core_src *s, const char *name, struct kj_error *err)
@@ -196,7 +182,7 @@ int core_open(int fd, const char *name, struct core *c, struct kj_error *err)
 	for (size_t i = 0; i < c->nnote_refs; i++) {
 		size_t fs = (size_t)c->note_refs[i].filesz;
 
-		if (read_full(fd, c->notes + c->notes_len, fs, c->note_refs[i].offset) < 0) {
+		if (kj_pread_full(fd, c->notes + c->notes_len, fs, c->note_refs[i].offset) < 0) {
 			core_free(c);
 			return kj_fail(err, KJ_EXIT_BADFILE, "%s: cannot read a note", name);
 		}

@@ -12,22 +12,11 @@
 
 #include "exitcodes.h"
 #include "fsscan.h"
+#include "pread-full.h"
 
 static int fd_read(void *ctx, uint64_t off, void *buf, size_t len)
 {
-	int fd = *(int *)ctx;
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		done += (size_t)n;
-	}
-	return 0;
+	return kj_pread_full(*(int *)ctx, buf, len, off);
 }
 
 int fs_probe_path(const char *path, struct fs_state *st, struct kj_error *err)
